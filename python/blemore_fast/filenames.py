@@ -1,0 +1,78 @@
+"""Labels read from clip names, in the dataset's naming scheme.
+
+``A102_ang_int1_ver1`` (a basic emotion at intensity 1-4),
+``A303_neu_sit2_ver1`` (neutral, situation 1-4) and
+``A411_mix_ang_hap_30_70_ver1`` (a blend: ang at 30, hap at 70).
+A file extension such as ``.mp4`` is tolerated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import _core
+
+
+@dataclass(frozen=True)
+class ClipName:
+    """A parsed clip name.
+
+    ``saliences`` pairs with ``emotions``: ``(100,)`` for a single emotion,
+    ``(30, 70)`` for ``..._mix_ang_hap_30_70_...``.
+    """
+
+    name: str
+    actor: str
+    emotions: tuple[str, ...]
+    saliences: tuple[int, ...]
+    intensity: int | None
+    situation: int | None
+    version: int
+
+    @property
+    def mix(self) -> bool:
+        """True for a blend of two emotions."""
+        return len(self.emotions) == 2
+
+    def label(self) -> list[dict[str, object]]:
+        """The label in the official format, as the published scorer builds it."""
+        if self.mix:
+            return [
+                {"emotion": e, "salience": str(s)}
+                for e, s in zip(self.emotions, self.saliences, strict=True)
+            ]
+        return [{"emotion": self.emotions[0], "salience": 1.0}]
+
+
+def parse_filename(name: str) -> ClipName:
+    """Parses a clip name; raises ``ValueError`` naming the clip and the expected shapes.
+
+    >>> parse_filename("A411_mix_ang_hap_30_70_ver1.mp4").saliences
+    (30, 70)
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, got {type(name).__name__}")
+    actor, emotions, saliences, intensity, situation, version = _core.parse_clip_name(name)
+    return ClipName(name, actor, tuple(emotions), tuple(saliences), intensity, situation, version)
+
+
+def labels_from_filenames(names: Iterable[str]) -> dict[str, list[dict[str, object]]]:
+    """The label dict ``{clip: [{"emotion", "salience"}, ...]}`` for clip names.
+
+    Raises :class:`~blemore_fast.ValidationError` listing every name that does not parse.
+
+    >>> labels_from_filenames(["A102_ang_int1_ver1"])
+    {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 1.0}]}
+    """
+    from .errors import Problem, raise_if_any
+
+    labels: dict[str, list[dict[str, object]]] = {}
+    problems: list[Problem] = []
+    for name in names:
+        try:
+            labels[name] = parse_filename(name).label()
+        except (ValueError, TypeError) as error:
+            problems.append(Problem(str(name), str(error)))
+    raise_if_any(problems, "clip names")
+    return labels

@@ -1,0 +1,190 @@
+"""Reading predictions and labels from every form users hold them in.
+
+Predictions: the official dict, the submission object ``{"predictions": {...}}``,
+a JSON path, or a long DataFrame (``filename, emotion, salience``).
+Labels: clip names, a label dict, a label JSON path, or a metadata table
+(``filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience``)
+as a DataFrame or CSV path. A table with only ``filename`` (such as the
+dataset's ``clips.csv``) gives labels read from the names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem, ValidationError, raise_if_any
+
+PredictionDict = dict[str, list[dict[str, Any]]]
+METADATA_COLUMNS = ("filename", "emotion_1", "emotion_2", "emotion_1_salience", "emotion_2_salience")
+LONG_COLUMNS = ("filename", "emotion", "salience")
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parses a JSON file; errors give the path and the parser's line and column."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationError([Problem(None, f"cannot read {path}: {error.strerror}")], "file") from None
+    if not data.strip():
+        raise ValidationError([Problem(None, f"{path} is empty; expected JSON")], "file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            [Problem(None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})")],
+            "file",
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            [Problem(None, f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")],
+            "file",
+        ) from None
+
+
+def _is_path(obj: object) -> bool:
+    return isinstance(obj, (str, os.PathLike))
+
+
+def load_predictions(preds: Any) -> PredictionDict:
+    """The official prediction dict for any accepted prediction input."""
+    if _is_path(preds):
+        preds = read_json(preds)
+    if isinstance(preds, pd.DataFrame):
+        return _long_frame_to_dict(preds)
+    if isinstance(preds, Mapping):
+        return _unwrap_submission(preds)
+    raise TypeError(
+        "preds must be a {clip: [{'emotion', 'salience'}, ...]} dict, a submission "
+        "{'predictions': {...}}, a JSON path or a DataFrame with columns "
+        f"filename, emotion, salience; got {type(preds).__name__}"
+    )
+
+
+def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:
+    """The prediction dict inside a submission object, or ``preds`` itself."""
+    inner = preds.get("predictions")
+    if isinstance(inner, Mapping):
+        return inner if isinstance(inner, dict) else dict(inner)
+    if len(preds) == 1:
+        (key, value), = preds.items()
+        if isinstance(value, Mapping):
+            raise ValidationError(
+                [Problem(None, f"unexpected top-level key {key!r}: a submission is "
+                               "{\"predictions\": {clip: [entries]}}")],
+                "predictions",
+            )
+    return preds if isinstance(preds, dict) else dict(preds)
+
+
+def _missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            [Problem(None, f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}")],
+            what,
+        )
+
+
+def _long_frame_to_dict(frame: pd.DataFrame) -> PredictionDict:
+    _missing_columns(frame, LONG_COLUMNS, "prediction table")
+    result: PredictionDict = {}
+    for name, emotion, salience in zip(
+        frame["filename"].tolist(), frame["emotion"].tolist(), frame["salience"].tolist(), strict=True
+    ):
+        result.setdefault(name, []).append({"emotion": emotion, "salience": salience})
+    return result
+
+
+@dataclass(frozen=True)
+class LabelInput:
+    """Labels normalised for the native walk, with any metadata kept for later use.
+
+    ``source`` is None (read labels from prediction names), a label dict or a
+    list of clip names. ``metadata`` is the table the labels came from, indexed
+    by filename, when there was one (its ``actor``, ``fold``... columns).
+    """
+
+    source: dict[str, Any] | list[str] | None
+    metadata: pd.DataFrame | None = None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, str) and not value.strip()
+    ) or value is pd.NA
+
+
+def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The label dict of a metadata table; every malformed row is reported."""
+    _missing_columns(frame, METADATA_COLUMNS, "label metadata")
+    labels: dict[str, list[dict[str, Any]]] = {}
+    problems: list[Problem] = []
+    columns = [frame[c].tolist() for c in METADATA_COLUMNS]
+    for row, (name, e1, e2, s1, s2) in enumerate(zip(*columns, strict=True)):
+        where = f"row {row}"
+        if _blank(name):
+            problems.append(Problem(None, f"{where}: filename is empty"))
+            continue
+        if _blank(e1):
+            problems.append(Problem(str(name), f"{where}: emotion_1 is empty"))
+            continue
+        if _blank(e2):
+            labels[str(name)] = [{"emotion": e1, "salience": 1.0}]
+        elif _blank(s1) or _blank(s2):
+            problems.append(Problem(str(name), f"{where}: a blend needs emotion_1_salience and emotion_2_salience"))
+        else:
+            labels[str(name)] = [{"emotion": e1, "salience": s1}, {"emotion": e2, "salience": s2}]
+    raise_if_any(problems, "label metadata")
+    return labels
+
+
+def _table_labels(frame: pd.DataFrame) -> LabelInput:
+    if "filename" not in frame.columns:
+        _missing_columns(frame, METADATA_COLUMNS, "label metadata")
+    names = [str(n) for n in frame["filename"].tolist()]
+    metadata = frame.set_index(pd.Index(names, name="filename"))
+    if "emotion_1" in frame.columns:
+        return LabelInput(metadata_to_labels(frame), metadata)
+    # Only names (as in the dataset's clips.csv): labels come from the names.
+    return LabelInput(names, metadata)
+
+
+def load_labels(labels: Any) -> LabelInput:
+    """Normalises any accepted label input."""
+    if labels is None:
+        return LabelInput(None)
+    if _is_path(labels):
+        path = Path(labels)
+        if path.suffix.lower() == ".json":
+            data = read_json(path)
+            if isinstance(data, list):
+                return LabelInput([str(x) for x in data])
+            return LabelInput(dict(data))
+        try:
+            frame = pd.read_csv(path, dtype={"filename": str})
+        except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+            raise ValidationError([Problem(None, f"cannot read {path} as CSV: {error}")], "labels") from None
+        return _table_labels(frame)
+    if isinstance(labels, pd.DataFrame):
+        return _table_labels(labels)
+    if isinstance(labels, Mapping):
+        return LabelInput(labels if isinstance(labels, dict) else dict(labels))
+    if isinstance(labels, (pd.Series, pd.Index, np.ndarray)):
+        return LabelInput([str(x) for x in np.asarray(labels).ravel().tolist()])
+    if isinstance(labels, Sequence):
+        return LabelInput(list(labels))
+    raise TypeError(
+        "labels must be None, a label dict, clip names, a metadata DataFrame or a "
+        f"CSV/JSON path; got {type(labels).__name__}"
+    )

@@ -1,0 +1,236 @@
+"""``score``: the two challenge metrics, exactly as the published scorer computes them.
+
+The heavy lifting happens in the native core: the prediction dict is walked,
+validated and encoded in Rust, then counted over numpy arrays.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import raise_if_any
+from .io import LabelInput, load_labels, load_predictions
+
+EMOTIONS: tuple[str, ...] = tuple(_core.EMOTIONS)
+
+#: The five outcome cells every clip falls into (see :class:`Score`).
+CELLS = ("single_right", "single_wrong", "blend_wrong", "blend_presence_only", "blend_right")
+
+
+@dataclass(frozen=True, eq=False)
+class Encoded:
+    """Clips in the compact form the native core counts over.
+
+    - ``mask`` (uint8): bit ``i`` set for ``EMOTIONS[i]``; bit 6 marks an
+      unknown code, which never matches a label.
+    - ``n_entries`` (uint8): how many entries the clip's list had.
+    - ``salience`` (float64, ``(N, 2)``): for a list of two different known
+      codes, ``round(float(salience))`` of the lower code then the higher
+      code (in ``EMOTIONS`` order); NaN otherwise.
+    - ``names``: the clip names, when known.
+
+    The encoding is lossless for both metrics. ``decode`` returns it, and
+    ``score`` and ``Accumulator`` accept it directly.
+    """
+
+    mask: np.ndarray
+    n_entries: np.ndarray
+    salience: np.ndarray
+    names: tuple[str, ...] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        mask = np.ascontiguousarray(self.mask, dtype=np.uint8)
+        n_entries = np.ascontiguousarray(self.n_entries, dtype=np.uint8)
+        salience = np.ascontiguousarray(self.salience, dtype=np.float64)
+        if mask.ndim != 1 or n_entries.shape != mask.shape or salience.shape != (len(mask), 2):
+            raise ValueError(
+                "Encoded needs mask (N,), n_entries (N,) and salience (N, 2); got "
+                f"{mask.shape}, {n_entries.shape}, {salience.shape}"
+            )
+        if self.names is not None and len(self.names) != len(mask):
+            raise ValueError(f"Encoded has {len(mask)} clips but {len(self.names)} names")
+        object.__setattr__(self, "mask", mask)
+        object.__setattr__(self, "n_entries", n_entries)
+        object.__setattr__(self, "salience", salience)
+
+    def __len__(self) -> int:
+        return len(self.mask)
+
+    def __repr__(self) -> str:
+        return f"Encoded(n={len(self)}, named={self.names is not None})"
+
+
+@dataclass(frozen=True)
+class Score:
+    """The challenge's two accuracies and the counts behind them.
+
+    - ``presence``: share of clips whose predicted *set* of emotions is exactly right.
+    - ``salience``: share of blend clips whose pair *and* ratio are right
+      (0.0 when no clip is a blend).
+    - ``mean``: their average, by which the challenge's baseline ranks.
+    """
+
+    presence: float
+    salience: float
+    n: int
+    n_blend: int
+    presence_correct: int
+    salience_correct: int
+
+    @property
+    def mean(self) -> float:
+        return (self.presence + self.salience) / 2
+
+    @classmethod
+    def from_cells(cls, cells: np.ndarray | list[int]) -> Score:
+        """The score of outcome-cell counts (see ``CELLS``)."""
+        c = [int(x) for x in cells]
+        n, n_blend = sum(c), c[2] + c[3] + c[4]
+        presence_correct = c[0] + c[3] + c[4]
+        return cls(
+            presence=presence_correct / n if n else 0.0,
+            salience=c[4] / n_blend if n_blend else 0.0,
+            n=n,
+            n_blend=n_blend,
+            presence_correct=presence_correct,
+            salience_correct=c[4],
+        )
+
+    def as_dict(self) -> dict[str, float | int]:
+        """All fields and ``mean``, for JSON or a DataFrame row."""
+        return {
+            "presence": self.presence,
+            "salience": self.salience,
+            "mean": self.mean,
+            "n": self.n,
+            "n_blend": self.n_blend,
+            "presence_correct": self.presence_correct,
+            "salience_correct": self.salience_correct,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Score(presence={self.presence:.4f} [{self.presence_correct}/{self.n}], "
+            f"salience={self.salience:.4f} [{self.salience_correct}/{self.n_blend}], "
+            f"mean={self.mean:.4f})"
+        )
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """Predictions and labels encoded row by row, with what is known of each clip.
+
+    ``metadata`` holds the label table's rows for these clips (``actor``,
+    ``fold``...) when the labels came from one.
+    """
+
+    pred: Encoded
+    label: Encoded
+    names: tuple[str, ...] | None
+    metadata: pd.DataFrame | None = None
+
+    def cells(self) -> np.ndarray:
+        """Clip counts per outcome cell, int64 of length 5."""
+        return count_cells(self.pred, self.label)
+
+    def outcomes(self) -> np.ndarray:
+        """Each clip's outcome cell (0-4), uint8."""
+        return _core.classify_cells(*_arrays(self.pred, self.label))
+
+
+def _arrays(pred: Encoded, label: Encoded) -> tuple[np.ndarray, ...]:
+    if len(pred) != len(label):
+        raise ValueError(f"{len(pred)} predictions but {len(label)} labels")
+    return pred.mask, pred.n_entries, pred.salience, label.mask, label.salience
+
+
+def count_cells(pred: Encoded, label: Encoded) -> np.ndarray:
+    """Clip counts per outcome cell over encoded arrays (zero-copy, in Rust)."""
+    return _core.count_cells(*_arrays(pred, label))
+
+
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def encode_labels(labels: Any) -> Encoded:
+    """Encodes labels in their own order: clip names, a label dict, a metadata
+    DataFrame or a CSV/JSON path. Raises ValidationError listing every bad label.
+
+    Encode labels once and reuse them, for example to score each epoch's
+    decoded predictions against the same validation clips:
+
+    >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
+    >>> labels.mask.tolist()
+    [1, 9]
+    """
+    if isinstance(labels, Encoded):
+        return labels
+    normalized = load_labels(labels)
+    if normalized.source is None:
+        raise ValueError("labels are required when predictions carry no clip names")
+    names, arrays, problems, messages = _core.encode_labels(normalized.source)
+    raise_if_any(problems, "labels")
+    _warn(messages)
+    return Encoded(*arrays, names=tuple(names))
+
+
+def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
+    """Encodes predictions and their labels row by row, validating both.
+
+    Accepts every input ``score`` does. Dict predictions are matched to labels
+    by clip name; ``Encoded`` predictions are matched by position.
+    """
+    if isinstance(preds, Encoded):
+        label = encode_labels(labels) if labels is not None else None
+        if label is None:
+            if preds.names is None:
+                raise ValueError("labels are required for encoded predictions without names")
+            label = encode_labels(list(preds.names))
+        if len(label) != len(preds):
+            raise ValueError(f"{len(preds)} encoded predictions but {len(label)} labels")
+        return Aligned(preds, label, preds.names or label.names)
+    normalized: LabelInput = load_labels(labels)
+    pred_dict = load_predictions(preds)
+    pred_arrays, label_arrays, problems, messages = _core.encode_pairs(
+        pred_dict, normalized.source, strict
+    )
+    raise_if_any(problems, "predictions")
+    _warn(messages)
+    names = tuple(pred_dict)
+    metadata = None
+    if normalized.metadata is not None:
+        metadata = normalized.metadata.reindex(list(names))
+    return Aligned(Encoded(*pred_arrays), Encoded(*label_arrays), names, metadata)
+
+
+def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
+    """Scores predictions with the challenge's two metrics, bit for bit as published.
+
+    ``preds``: the official ``{clip: [{"emotion": ..., "salience": ...}]}`` dict,
+    a submission ``{"predictions": {...}}``, a path to either as JSON, a long
+    DataFrame (``filename, emotion, salience``), or :class:`Encoded`.
+
+    ``labels``: None to read labels from the clip names (as the published
+    functions do), a label dict, clip names, or a metadata DataFrame / CSV path
+    (``filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience``).
+
+    With ``strict=True`` any departure from the challenge format raises
+    :class:`ValidationError` listing every problem. With ``strict=False`` the
+    result equals the published functions on anything they accept: duplicate
+    and unknown codes count as wrong, and labels without a prediction are left
+    out of the denominator (with a warning).
+
+    >>> score({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
+    ...        "A411_mix_ang_hap_30_70_ver1": [{"emotion": "hap", "salience": 70},
+    ...                                        {"emotion": "ang", "salience": 30}]})
+    Score(presence=1.0000 [2/2], salience=1.0000 [1/1], mean=1.0000)
+    """
+    return Score.from_cells(align(preds, labels, strict=strict).cells())

@@ -1,0 +1,68 @@
+//! The crate's one error type, turned into a Python exception at the boundary.
+
+use std::fmt;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::PyErr;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// Arrays that must line up do not: `argument` has `got` rows, not `expected`.
+    Length {
+        argument: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    /// An argument has a value outside its domain.
+    Value {
+        argument: &'static str,
+        message: String,
+    },
+    /// An argument has the wrong Python type.
+    Type {
+        argument: &'static str,
+        message: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Length {
+                argument,
+                expected,
+                got,
+            } => {
+                write!(f, "{argument} has {got} rows but {expected} were expected")
+            }
+            Error::Value { argument, message } | Error::Type { argument, message } => {
+                write!(f, "{argument}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Error> for PyErr {
+    fn from(error: Error) -> PyErr {
+        match error {
+            Error::Type { .. } => PyTypeError::new_err(error.to_string()),
+            _ => PyValueError::new_err(error.to_string()),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+pub fn check_len(argument: &'static str, expected: usize, got: usize) -> Result<()> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::Length {
+            argument,
+            expected,
+            got,
+        })
+    }
+}

@@ -1,0 +1,34 @@
+//! blemore_fast's native core. This file only registers the Python module;
+//! each concern lives in its own file:
+//!
+//! - `emotions`, `filename`: the emotion codes and labels read from clip names;
+//! - `walk`: reading and validating prediction dicts straight from Python objects;
+//! - `score`: the outcome cells and the two challenge metrics over encoded arrays;
+//! - `py_*`: thin Python wrappers.
+
+pub mod emotions;
+pub mod error;
+pub mod filename;
+pub mod score;
+pub mod walk;
+
+mod py_scoring;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+mod _core {
+    #[pymodule_export]
+    use super::py_scoring::{
+        classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name,
+    };
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::prelude::*;
+        m.add("EMOTIONS", super::emotions::EMOTIONS.to_vec())?;
+        m.add("UNKNOWN_BIT", super::emotions::UNKNOWN_BIT)?;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! Python wrappers for encoding and scoring: extract, call the pure Rust, convert.
+
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::filename;
+use crate::score::{self, Labels, Predictions};
+use crate::walk::{self, Columns, LabelSource, Problem};
+
+/// Above this many clips the count runs with the GIL released.
+const DETACH_MIN: usize = 50_000;
+
+type EncodedArrays<'py> = (
+    Bound<'py, PyArray1<u8>>,
+    Bound<'py, PyArray1<u8>>,
+    Bound<'py, PyArray2<f64>>,
+);
+
+fn to_arrays(py: Python<'_>, columns: Columns) -> PyResult<EncodedArrays<'_>> {
+    let n = columns.mask.len();
+    Ok((
+        columns.mask.into_pyarray(py),
+        columns.n_entries.into_pyarray(py),
+        columns.salience.into_pyarray(py).reshape([n, 2])?,
+    ))
+}
+
+fn label_source<'py>(labels: Option<Bound<'py, PyAny>>) -> LabelSource<'py> {
+    match labels {
+        None => LabelSource::ClipNames,
+        Some(labels) => match labels.cast_into::<PyDict>() {
+            Ok(dict) => LabelSource::Dict(dict),
+            Err(other) => LabelSource::NameList(other.into_inner()),
+        },
+    }
+}
+
+/// Encodes a prediction dict and the labels of its clips, row by row.
+///
+/// `labels` is None (read labels from the clip names), a label dict, or a
+/// list of clip names. Returns `(pred, label, problems, warnings)`, where
+/// `pred` and `label` are `(mask, n_entries, salience)` array triples.
+#[pyfunction]
+#[pyo3(signature = (preds, labels, strict))]
+#[allow(clippy::type_complexity)]
+pub fn encode_pairs<'py>(
+    preds: &Bound<'py, PyDict>,
+    labels: Option<Bound<'py, PyAny>>,
+    strict: bool,
+) -> PyResult<(
+    EncodedArrays<'py>,
+    EncodedArrays<'py>,
+    Vec<Problem>,
+    Vec<String>,
+)> {
+    let py = preds.py();
+    let walked = walk::walk(preds, &label_source(labels), strict)?;
+    Ok((
+        to_arrays(py, walked.pred)?,
+        to_arrays(py, walked.label)?,
+        walked.problems,
+        walked.warnings,
+    ))
+}
+
+/// Encodes labels alone, in their own order.
+///
+/// `labels` is a label dict or a list of clip names. Returns
+/// `(names, (mask, n_entries, salience), problems, warnings)`.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub fn encode_labels<'py>(
+    labels: Bound<'py, PyAny>,
+) -> PyResult<(Vec<String>, EncodedArrays<'py>, Vec<Problem>, Vec<String>)> {
+    let py = labels.py();
+    let walked = walk::walk_labels(&label_source(Some(labels)))?;
+    Ok((
+        walked.names,
+        to_arrays(py, walked.label)?,
+        walked.problems,
+        walked.warnings,
+    ))
+}
+
+fn views<'a>(
+    pred_mask: &'a PyReadonlyArray1<'_, u8>,
+    pred_n_entries: &'a PyReadonlyArray1<'_, u8>,
+    pred_salience: &'a PyReadonlyArray2<'_, f64>,
+    label_mask: &'a PyReadonlyArray1<'_, u8>,
+    label_salience: &'a PyReadonlyArray2<'_, f64>,
+) -> PyResult<(Predictions<'a>, Labels<'a>)> {
+    let slice = |r: Result<&'a [u8], _>, name: &str| {
+        r.map_err(|_| PyValueError::new_err(format!("{name} must be a C-contiguous array")))
+    };
+    let slice_f = |r: Result<&'a [f64], _>, name: &str| {
+        r.map_err(|_| PyValueError::new_err(format!("{name} must be a C-contiguous array")))
+    };
+    Ok((
+        Predictions {
+            mask: slice(pred_mask.as_slice(), "pred_mask")?,
+            n_entries: slice(pred_n_entries.as_slice(), "pred_n_entries")?,
+            salience: slice_f(pred_salience.as_slice(), "pred_salience")?,
+        },
+        Labels {
+            mask: slice(label_mask.as_slice(), "label_mask")?,
+            salience: slice_f(label_salience.as_slice(), "label_salience")?,
+        },
+    ))
+}
+
+/// Counts the five outcome cells over encoded arrays, zero-copy; the GIL is
+/// released for large inputs. Returns an int64 array of length 5.
+#[pyfunction]
+pub fn count_cells<'py>(
+    py: Python<'py>,
+    pred_mask: PyReadonlyArray1<'py, u8>,
+    pred_n_entries: PyReadonlyArray1<'py, u8>,
+    pred_salience: PyReadonlyArray2<'py, f64>,
+    label_mask: PyReadonlyArray1<'py, u8>,
+    label_salience: PyReadonlyArray2<'py, f64>,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let (pred, label) = views(
+        &pred_mask,
+        &pred_n_entries,
+        &pred_salience,
+        &label_mask,
+        &label_salience,
+    )?;
+    let cells = if pred.len() >= DETACH_MIN {
+        py.detach(|| score::count(&pred, &label))?
+    } else {
+        score::count(&pred, &label)?
+    };
+    Ok(cells.0.map(|c| c as i64).to_vec().into_pyarray(py))
+}
+
+/// The outcome cell (0-4) of every clip, as a uint8 array.
+#[pyfunction]
+pub fn classify_cells<'py>(
+    py: Python<'py>,
+    pred_mask: PyReadonlyArray1<'py, u8>,
+    pred_n_entries: PyReadonlyArray1<'py, u8>,
+    pred_salience: PyReadonlyArray2<'py, f64>,
+    label_mask: PyReadonlyArray1<'py, u8>,
+    label_salience: PyReadonlyArray2<'py, f64>,
+) -> PyResult<Bound<'py, PyArray1<u8>>> {
+    let (pred, label) = views(
+        &pred_mask,
+        &pred_n_entries,
+        &pred_salience,
+        &label_mask,
+        &label_salience,
+    )?;
+    let cells = py.detach(|| score::classify(&pred, &label))?;
+    Ok(cells.into_pyarray(py))
+}
+
+/// Parses one clip name into
+/// `(actor, emotions, saliences, intensity, situation, version)`.
+/// Raises ValueError naming the clip and the expected shapes.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub fn parse_clip_name(
+    name: &str,
+) -> PyResult<(
+    String,
+    Vec<&'static str>,
+    Vec<u32>,
+    Option<u32>,
+    Option<u32>,
+    u32,
+)> {
+    let parsed = filename::parse(name).map_err(|why| {
+        PyValueError::new_err(format!(
+            "'{name}' is not a BlEmoRe clip name: {why}; {}",
+            filename::EXPECTED_SHAPES
+        ))
+    })?;
+    let emotions = parsed
+        .emotions
+        .iter()
+        .map(|&e| crate::emotions::EMOTIONS[e])
+        .collect();
+    Ok((
+        parsed.actor.to_string(),
+        emotions,
+        parsed.saliences.clone(),
+        parsed.intensity,
+        parsed.situation,
+        parsed.version,
+    ))
+}

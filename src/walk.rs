@@ -1,0 +1,562 @@
+//! Reading the official `{clip: [{"emotion": …, "salience": …}, …]}` dicts
+//! straight from Python objects, encoding and validating in one pass.
+//!
+//! The walk is in Rust because a Python loop over 100,000 dicts costs more than
+//! the whole score. Each problem is collected rather than raised, so that the
+//! Python layer can report every one of them at once.
+
+use std::collections::HashMap;
+
+use pyo3::exceptions::PyKeyError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+use crate::emotions::{code_index, suggest, EMOTIONS, UNKNOWN_BIT};
+use crate::filename::{self, EXPECTED_SHAPES};
+
+/// One clip's encoding; see `score::Predictions` for the meaning of the fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Encoded {
+    pub mask: u8,
+    pub n_entries: u8,
+    pub salience: [f64; 2],
+}
+
+/// Encoded clips, column by column, ready to become numpy arrays.
+#[derive(Default)]
+pub struct Columns {
+    pub mask: Vec<u8>,
+    pub n_entries: Vec<u8>,
+    pub salience: Vec<f64>,
+}
+
+impl Columns {
+    fn push(&mut self, clip: Encoded) {
+        self.mask.push(clip.mask);
+        self.n_entries.push(clip.n_entries);
+        self.salience.extend_from_slice(&clip.salience);
+    }
+}
+
+/// A problem found in the input: the clip it concerns (if any) and what is wrong.
+pub type Problem = (Option<String>, String);
+
+/// What one walk produces: predictions and their labels aligned row by row,
+/// in the iteration order of the prediction dict.
+#[derive(Default)]
+pub struct Walked {
+    /// Label names, filled by `walk_labels` only.
+    pub names: Vec<String>,
+    pub pred: Columns,
+    pub label: Columns,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<String>,
+}
+
+/// Where the labels come from.
+pub enum LabelSource<'py> {
+    /// Parsed from each prediction's clip name, as the published scorer does.
+    ClipNames,
+    /// A list of clip names, each parsed for its label.
+    NameList(Bound<'py, PyAny>),
+    /// A `{clip: [entries]}` label dict.
+    Dict(Bound<'py, PyDict>),
+}
+
+/// Interned keys and the `float` type, looked up once per walk.
+struct Context<'py> {
+    emotion: Bound<'py, PyString>,
+    salience: Bound<'py, PyString>,
+    float_type: Bound<'py, PyAny>,
+}
+
+impl<'py> Context<'py> {
+    fn new(py: Python<'py>) -> Self {
+        Context {
+            emotion: PyString::intern(py, "emotion"),
+            salience: PyString::intern(py, "salience"),
+            float_type: py.get_type::<PyFloat>().into_any(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Makes the list unreadable even for presence (published code would raise).
+    Fatal,
+    /// Breaks the challenge's format but the published code scores it.
+    Format,
+    /// Makes a salience unusable: the published code raises if it rounds it.
+    Salience,
+}
+
+/// One prediction or label list, read.
+struct Entries {
+    clip: Encoded,
+    issues: Vec<(Kind, String)>,
+    fractional: bool,
+}
+
+impl Entries {
+    fn has(&self, kind: Kind) -> bool {
+        self.issues.iter().any(|(k, _)| *k == kind)
+    }
+}
+
+/// A single-emotion label: its salience is never compared.
+const NO_SALIENCE: [f64; 2] = [f64::NAN, f64::NAN];
+
+fn encode_name(name: &str) -> Result<Encoded, String> {
+    let parsed = filename::parse(name).map_err(|why| {
+        format!("cannot read a label from this clip name: {why}; {EXPECTED_SHAPES}")
+    })?;
+    let mut salience = NO_SALIENCE;
+    if parsed.is_blend() {
+        // Saliences are stored in code order, whatever the order in the name.
+        let (a, b) = (parsed.emotions[0], parsed.emotions[1]);
+        let (sa, sb) = (
+            f64::from(parsed.saliences[0]),
+            f64::from(parsed.saliences[1]),
+        );
+        salience = if a < b { [sa, sb] } else { [sb, sa] };
+    }
+    let mask = parsed.emotions.iter().fold(0u8, |m, &e| m | (1 << e));
+    Ok(Encoded {
+        mask,
+        n_entries: parsed.emotions.len() as u8,
+        salience,
+    })
+}
+
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
+}
+
+fn short_repr(value: &Bound<'_, PyAny>) -> String {
+    let text = value
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "?".into());
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// `entry[key]`, telling a missing key apart from an entry that is no mapping.
+fn lookup<'py>(
+    entry: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyString>,
+) -> Result<Option<Bound<'py, PyAny>>, ()> {
+    if let Ok(dict) = entry.cast::<PyDict>() {
+        return dict.get_item(key).map_err(|_| ());
+    }
+    if entry.is_instance_of::<PyString>() {
+        return Err(());
+    }
+    match entry.get_item(key) {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if err.is_instance_of::<PyKeyError>(entry.py()) => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
+/// `float(value)` as Python computes it, or why not.
+fn to_float(value: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Result<f64, String> {
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return Ok(f.value());
+    }
+    if value.is_instance_of::<PyBool>() {
+        return Err(format!(
+            "salience should be a number, got the bool {}",
+            short_repr(value)
+        ));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return value
+            .extract::<f64>()
+            .map_err(|_| format!("salience {} is too large for a float", short_repr(value)));
+    }
+    let is_text = value.is_instance_of::<PyString>();
+    match ctx.float_type.call1((value,)) {
+        Ok(f) => f.extract::<f64>().map_err(|e| e.to_string()),
+        Err(_) if is_text => Err(format!("salience {} is not a number", short_repr(value))),
+        Err(_) => Err(format!(
+            "salience should be a number or numeric string, got {} {}",
+            type_name(value),
+            short_repr(value)
+        )),
+    }
+}
+
+fn read_entries(list: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Entries {
+    let mut entries = Entries {
+        clip: Encoded {
+            mask: 0,
+            n_entries: 0,
+            salience: NO_SALIENCE,
+        },
+        issues: Vec::new(),
+        fractional: false,
+    };
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = list.cast::<PyList>() {
+        l.iter().collect()
+    } else if let Ok(t) = list.cast::<PyTuple>() {
+        t.iter().collect()
+    } else {
+        entries.issues.push((
+            Kind::Fatal,
+            format!(
+                "expected a list of {{\"emotion\", \"salience\"}} entries, got {} {}",
+                type_name(list),
+                short_repr(list)
+            ),
+        ));
+        return entries;
+    };
+    entries.clip.n_entries = items.len().min(u8::MAX as usize) as u8;
+    // (code, raw salience) of the first two entries, for the salience slots.
+    let mut firsts: [(Option<usize>, f64); 2] = [(None, f64::NAN); 2];
+    for (k, entry) in items.iter().enumerate() {
+        let code = match lookup(entry, &ctx.emotion) {
+            Err(()) => {
+                entries.issues.push((
+                    Kind::Fatal,
+                    format!(
+                        "entry {k} is {} {}, not a dict with 'emotion' and 'salience'",
+                        type_name(entry),
+                        short_repr(entry)
+                    ),
+                ));
+                continue;
+            }
+            Ok(None) => {
+                entries
+                    .issues
+                    .push((Kind::Fatal, format!("entry {k} has no 'emotion' key")));
+                continue;
+            }
+            Ok(Some(value)) => read_code(&value, k, &mut entries),
+        };
+        let raw = match lookup(entry, &ctx.salience) {
+            Ok(Some(value)) => read_salience(&value, k, ctx, &mut entries),
+            _ => {
+                entries
+                    .issues
+                    .push((Kind::Salience, format!("entry {k} has no 'salience' key")));
+                f64::NAN
+            }
+        };
+        if k < 2 {
+            firsts[k] = (code, raw);
+        }
+    }
+    let n = items.len();
+    if n == 0 {
+        entries
+            .issues
+            .push((Kind::Format, "the prediction list is empty".into()));
+    } else if n > 2 {
+        entries.issues.push((
+            Kind::Format,
+            format!("{n} entries; a clip has one emotion or a blend of two"),
+        ));
+    }
+    if n == 2 {
+        if let [(Some(a), sa), (Some(b), sb)] = firsts {
+            if a != b {
+                let rounded = |x: f64| x.round_ties_even();
+                entries.clip.salience = if a < b {
+                    [rounded(sa), rounded(sb)]
+                } else {
+                    [rounded(sb), rounded(sa)]
+                };
+            }
+        }
+        let (sa, sb) = (firsts[0].1, firsts[1].1);
+        entries.fractional =
+            (0.0..=1.0).contains(&sa) && (0.0..=1.0).contains(&sb) && (sa + sb - 1.0).abs() < 0.02;
+    }
+    entries
+}
+
+fn read_code(value: &Bound<'_, PyAny>, k: usize, entries: &mut Entries) -> Option<usize> {
+    let text = value.cast::<PyString>().ok().and_then(|s| s.to_str().ok());
+    let message = match text.map(|t| (t, code_index(t))) {
+        Some((_, Some(code))) => {
+            let bit = 1u8 << code;
+            if entries.clip.mask & bit != 0 {
+                entries.issues.push((
+                    Kind::Format,
+                    format!("emotion '{}' appears twice", EMOTIONS[code]),
+                ));
+            }
+            entries.clip.mask |= bit;
+            return Some(code);
+        }
+        Some((text, None)) => match suggest(text) {
+            Some(hint) => format!("unknown emotion code '{text}' (did you mean '{hint}'?)"),
+            None => format!(
+                "unknown emotion code '{text}' (valid: {})",
+                EMOTIONS.join(", ")
+            ),
+        },
+        None => format!(
+            "entry {k}: emotion should be a code such as 'ang', got {} {}",
+            type_name(value),
+            short_repr(value)
+        ),
+    };
+    entries.issues.push((Kind::Format, message));
+    entries.clip.mask |= UNKNOWN_BIT;
+    None
+}
+
+fn read_salience(
+    value: &Bound<'_, PyAny>,
+    k: usize,
+    ctx: &Context<'_>,
+    entries: &mut Entries,
+) -> f64 {
+    match to_float(value, ctx) {
+        Err(message) => {
+            entries
+                .issues
+                .push((Kind::Salience, format!("entry {k}: {message}")));
+            f64::NAN
+        }
+        Ok(x) if x.is_nan() => {
+            entries
+                .issues
+                .push((Kind::Salience, format!("entry {k}: salience is NaN")));
+            x
+        }
+        Ok(x) if x.is_infinite() => {
+            entries
+                .issues
+                .push((Kind::Salience, format!("entry {k}: salience is infinite")));
+            x
+        }
+        Ok(x) => {
+            if x < 0.0 {
+                entries
+                    .issues
+                    .push((Kind::Format, format!("entry {k}: salience {x} is negative")));
+            }
+            x
+        }
+    }
+}
+
+fn clip_name(key: &Bound<'_, PyAny>) -> Result<String, String> {
+    key.cast::<PyString>()
+        .ok()
+        .and_then(|s| s.to_str().ok().map(str::to_owned))
+        .ok_or_else(|| {
+            format!(
+                "clip names must be strings, got {} {}",
+                type_name(key),
+                short_repr(key)
+            )
+        })
+}
+
+/// Label problems are errors in every mode: without a valid label, no score.
+fn label_issues(entries: &Entries) -> impl Iterator<Item = &String> {
+    let blend = entries.clip.n_entries == 2;
+    entries
+        .issues
+        .iter()
+        .filter(move |(kind, _)| *kind != Kind::Salience || blend)
+        .map(|(_, message)| message)
+}
+
+struct LabelTable {
+    index: HashMap<String, usize>,
+    names: Vec<String>,
+    labels: Vec<Encoded>,
+}
+
+fn label_table(
+    source: &LabelSource<'_>,
+    ctx: &Context<'_>,
+    walked: &mut Walked,
+) -> PyResult<LabelTable> {
+    let mut table = LabelTable {
+        index: HashMap::new(),
+        names: Vec::new(),
+        labels: Vec::new(),
+    };
+    let mut fractional = 0usize;
+    let mut add = |name: String, label: Encoded, walked: &mut Walked| {
+        if table.index.contains_key(&name) {
+            walked
+                .problems
+                .push((Some(name), "label: the clip is listed twice".into()));
+            return;
+        }
+        table.index.insert(name.clone(), table.labels.len());
+        table.names.push(name);
+        table.labels.push(label);
+    };
+    match source {
+        LabelSource::ClipNames => {}
+        LabelSource::NameList(names) => {
+            for item in names.try_iter()? {
+                let item = item?;
+                match clip_name(&item).and_then(|name| encode_name(&name).map(|l| (name, l))) {
+                    Ok((name, label)) => add(name, label, walked),
+                    Err(message) => walked.problems.push((Some(item.to_string()), message)),
+                }
+            }
+        }
+        LabelSource::Dict(dict) => {
+            for (key, value) in dict.iter() {
+                let name = match clip_name(&key) {
+                    Ok(name) => name,
+                    Err(message) => {
+                        walked.problems.push((None, format!("label: {message}")));
+                        continue;
+                    }
+                };
+                let entries = read_entries(&value, ctx);
+                let before = walked.problems.len();
+                for message in label_issues(&entries) {
+                    walked
+                        .problems
+                        .push((Some(name.clone()), format!("label: {message}")));
+                }
+                fractional += usize::from(entries.fractional);
+                if walked.problems.len() == before {
+                    add(name, entries.clip, walked);
+                }
+            }
+        }
+    }
+    if fractional > 0 {
+        walked.warnings.push(format!(
+            "{fractional} blend label(s) have saliences that add up to about 1; saliences are \
+             percentages (30/70, 50/50, 70/30) and fractions round to 0 or 1"
+        ));
+    }
+    Ok(table)
+}
+
+/// Walks `preds` (a dict), matching every clip to its label.
+///
+/// With `strict`, every departure from the challenge's format is a problem.
+/// Without it, only what the published scorer itself cannot score is: a list
+/// it cannot read, a clip without a label, a salience it would have to round
+/// but cannot.
+pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -> PyResult<Walked> {
+    let py = preds.py();
+    let ctx = Context::new(py);
+    let mut walked = Walked::default();
+    let table = label_table(labels, &ctx, &mut walked)?;
+    let mut used = vec![false; table.labels.len()];
+    let mut fractional: Vec<String> = Vec::new();
+    for (key, value) in preds.iter() {
+        let name = match clip_name(&key) {
+            Ok(name) => name,
+            Err(message) => {
+                walked.problems.push((None, message));
+                continue;
+            }
+        };
+        let label = match labels {
+            LabelSource::ClipNames => encode_name(&name),
+            _ => match table.index.get(&name) {
+                Some(&row) => {
+                    used[row] = true;
+                    Ok(table.labels[row])
+                }
+                None => Err("prediction for a clip that has no label".to_string()),
+            },
+        };
+        let entries = read_entries(&value, &ctx);
+        let label = match label {
+            Ok(label) => label,
+            Err(message) => {
+                walked.problems.push((Some(name), message));
+                continue;
+            }
+        };
+        // The published scorer rounds a prediction's saliences only for a
+        // two-entry prediction of a blend clip.
+        let rounded = label.n_entries == 2 && entries.clip.n_entries == 2;
+        let before = walked.problems.len();
+        for (kind, message) in &entries.issues {
+            let counts = match kind {
+                Kind::Fatal => true,
+                Kind::Format => strict,
+                Kind::Salience => strict || rounded,
+            };
+            if counts {
+                walked.problems.push((Some(name.clone()), message.clone()));
+            }
+        }
+        if entries.fractional && (label.n_entries == 2 || strict) {
+            fractional.push(name.clone());
+        }
+        if walked.problems.len() == before && !entries.has(Kind::Fatal) {
+            walked.pred.push(entries.clip);
+            walked.label.push(label);
+        }
+    }
+    let unused: Vec<&String> = table
+        .names
+        .iter()
+        .zip(&used)
+        .filter(|(_, &u)| !u)
+        .map(|(n, _)| n)
+        .collect();
+    if strict {
+        for name in &unused {
+            walked
+                .problems
+                .push((Some((*name).clone()), "label has no prediction".into()));
+        }
+    } else if !unused.is_empty() {
+        walked.warnings.push(format!(
+            "{} labelled clip(s) have no prediction (first: {}); with strict=False they are left \
+             out of the denominator, as in the published scorer",
+            unused.len(),
+            unused[0]
+        ));
+    }
+    if let Some(first) = fractional.first() {
+        walked.warnings.push(format!(
+            "{} two-emotion prediction(s) have saliences that add up to about 1 (first: {first}); \
+             saliences are percentages (30/70, 50/50, 70/30), and fractions such as 0.7/0.3 round \
+             to 1/0, so they never match a blend label",
+            fractional.len()
+        ));
+    }
+    Ok(walked)
+}
+
+/// Labels alone, in input order: for encoded predictions matched by position.
+/// Fills `names` and `label`.
+pub fn walk_labels(labels: &LabelSource<'_>) -> PyResult<Walked> {
+    let py = match labels {
+        LabelSource::NameList(x) => x.py(),
+        LabelSource::Dict(x) => x.py(),
+        LabelSource::ClipNames => {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "labels are required here",
+            ))
+        }
+    };
+    let mut walked = Walked::default();
+    let table = label_table(labels, &Context::new(py), &mut walked)?;
+    for label in &table.labels {
+        walked.label.push(*label);
+    }
+    walked.names = table.names;
+    Ok(walked)
+}
