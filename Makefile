@@ -1,0 +1,51 @@
+# Everything starts from two commands: `make demo` and `make test`.
+# Both create their own virtualenv and build the extension in release mode.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export VIRTUAL_ENV := $(abspath $(VENV))
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+# Runtime, build, test and lint dependencies, all from PyPI.
+PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy
+
+.PHONY: demo test build lint rust-test py-test bench browser clean
+
+$(VENV)/.deps: Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(PY_DEPS)
+	touch $@
+
+build: $(VENV)/.deps
+	maturin develop --release --quiet
+
+demo: build
+	blemore-fast demo
+
+test: build browser lint rust-test py-test
+
+rust-test:
+	cargo test --quiet
+
+lint: build
+	cargo fmt --check
+	cargo clippy --quiet --all-targets -- -D warnings
+	ruff check python tests bench
+	mypy
+	$(PY) -m mypy.stubtest blemore_fast._core --allowlist .stubtest-allowlist
+
+py-test: build
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest
+
+# The report test loads the HTML page in a real headless browser.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+bench: build
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) target
