@@ -100,3 +100,98 @@ def score(preds: dict[str, Any], labels: dict[str, Any] | None = None) -> dict[s
         "presence_correct": int(sum(presence)),
         "salience_correct": int(sum(salience)),
     }
+
+
+# --- the published post-processing: probabilities to predictions
+
+
+def top2(probs: np.ndarray) -> np.ndarray:
+    """Keeps each row's two largest values and zeroes the rest (ties: lower column)."""
+    order = np.argsort(-probs, axis=1)[:, :2]
+    mask = np.zeros_like(probs, dtype=bool)
+    np.put_along_axis(mask, order, True, axis=1)
+    return probs * mask
+
+
+def probs_to_dict(
+    probs: np.ndarray,
+    names: list[str],
+    alpha: float,
+    beta: float,
+    classes: tuple[str, ...] = EMOTIONS,
+) -> dict[str, list[dict[str, Any]]]:
+    """Top-2 probabilities to the official prediction dict, by the published rules.
+
+    ``probs`` must already be reduced by :func:`top2`. ``alpha`` is the presence
+    threshold, ``beta`` the largest difference still called 50/50. Neutral is
+    found by its code; when it is kept with another emotion, the other one is
+    compared with it (with the default class order that is ``kept[0]``, as in
+    the published code).
+    """
+    neutral = classes.index("neu")
+    alpha = np.float64(alpha)
+    beta = np.float64(beta)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for name, row in zip(names, probs, strict=True):
+        row = row.copy()
+        top = int(np.argmax(row))
+        if row[top] < alpha:
+            result[name] = [{"emotion": classes[top], "salience": 100.0}]
+            continue
+        row[row < alpha] = 0
+        kept = np.where(row > 0)[0]
+        if len(kept) == 1:
+            result[name] = [{"emotion": classes[kept[0]], "salience": 100.0}]
+            continue
+        if len(kept) != 2:
+            raise ValueError(f"{name}: no value above zero to predict from")
+        if neutral in kept:
+            other = int(kept[0]) if kept[0] != neutral else int(kept[1])
+            winner = other if row[other] >= row[neutral] else neutral
+            result[name] = [{"emotion": classes[winner], "salience": 100.0}]
+            continue
+        i, j = (int(k) for k in kept)
+        if abs(row[i] - row[j]) <= beta:
+            sal_i, sal_j = 0.5, 0.5
+        elif row[i] > row[j]:
+            sal_i, sal_j = 0.7, 0.3
+        else:
+            sal_i, sal_j = 0.3, 0.7
+        result[name] = [
+            {"emotion": classes[i], "salience": round(100 * sal_i, 1)},
+            {"emotion": classes[j], "salience": round(100 * sal_j, 1)},
+        ]
+    return result
+
+
+def grid_search(
+    probs: np.ndarray,
+    names: list[str],
+    labels: dict[str, Any] | None = None,
+    alphas: np.ndarray | None = None,
+    betas: np.ndarray | None = None,
+    presence_weight: float = 0.5,
+    classes: tuple[str, ...] = EMOTIONS,
+) -> dict[str, Any]:
+    """The published threshold grid search: decode to dicts and score every cell."""
+    alphas = np.linspace(0.05, 0.95, 20) if alphas is None else np.asarray(alphas, dtype=np.float64)
+    betas = np.linspace(0.05, 0.95, 20) if betas is None else np.asarray(betas, dtype=np.float64)
+    reduced = top2(probs)
+    grid = []
+    for a in alphas:
+        for b in betas:
+            result = score(probs_to_dict(reduced, names, a, b, classes), labels)
+            grid.append((float(a), float(b), result["presence"], result["salience"]))
+    best = sorted(
+        grid, key=lambda x: presence_weight * x[2] + (1 - presence_weight) * x[3], reverse=True
+    )[0]
+    return {
+        "alpha": best[0],
+        "beta": best[1],
+        "presence": best[2],
+        "salience": best[3],
+        "presence_only": max(g[2] for g in grid),
+        "salience_only": max(g[3] for g in grid),
+        "presence_grid": np.array([g[2] for g in grid]).reshape(len(alphas), len(betas)),
+        "salience_grid": np.array([g[3] for g in grid]).reshape(len(alphas), len(betas)),
+    }
