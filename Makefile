@@ -34,8 +34,9 @@ lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
 	ruff check python tests bench
+	ruff format --check python tests bench
 	mypy
-	$(PY) -m mypy.stubtest blemore_fast._core --allowlist .stubtest-allowlist
+	$(PY) -m mypy.stubtest blemore_fast._core
 
 py-test: build
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest

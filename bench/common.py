@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(
-    os.environ.get("BLEMORE_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "blemore")
+    os.environ.get(
+        "BLEMORE_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "blemore"
+    )
 ).resolve()
 
 
@@ -61,4 +63,6 @@ def limit(name: str, ours: float, budget: float) -> None:
     """Prints an absolute timing against a budget in seconds."""
     met = ours <= budget
     RESULTS.append((name, met))
-    print(f"  {name:<52} ours {fmt_seconds(ours):>10}  (goal <= {fmt_seconds(budget)}) {'met' if met else 'NOT MET'}")
+    print(
+        f"  {name:<52} ours {fmt_seconds(ours):>10}  (goal <= {fmt_seconds(budget)}) {'met' if met else 'NOT MET'}"
+    )

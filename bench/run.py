@@ -20,7 +20,10 @@ def main() -> int:
         print(f"\n{path.stem}: {(module.__doc__ or '').strip().splitlines()[0]}")
         module.main()
     missed = [name for name, met in common.RESULTS if not met]
-    print(f"\n{len(common.RESULTS) - len(missed)} of {len(common.RESULTS)} goals met" + (f"; missed: {', '.join(missed)}" if missed else ""))
+    print(
+        f"\n{len(common.RESULTS) - len(missed)} of {len(common.RESULTS)} goals met"
+        + (f"; missed: {', '.join(missed)}" if missed else "")
+    )
     return 0
 
 

@@ -97,12 +97,6 @@ struct Entries {
     fractional: bool,
 }
 
-impl Entries {
-    fn has(&self, kind: Kind) -> bool {
-        self.issues.iter().any(|(k, _)| *k == kind)
-    }
-}
-
 /// A single-emotion label: its salience is never compared.
 const NO_SALIENCE: [f64; 2] = [f64::NAN, f64::NAN];
 
@@ -479,17 +473,14 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
             },
         };
         let entries = read_entries(&value, &ctx);
-        let label = match label {
-            Ok(label) => label,
-            Err(message) => {
-                walked.problems.push((Some(name), message));
-                continue;
-            }
-        };
-        // The published scorer rounds a prediction's saliences only for a
-        // two-entry prediction of a blend clip.
-        let rounded = label.n_entries == 2 && entries.clip.n_entries == 2;
         let before = walked.problems.len();
+        if let Err(message) = &label {
+            walked.problems.push((Some(name.clone()), message.clone()));
+        }
+        // The published scorer rounds a prediction's saliences only for a
+        // two-entry prediction of a blend clip; without a label, report all.
+        let label_blend = label.as_ref().map_or(true, |l| l.n_entries == 2);
+        let rounded = label_blend && entries.clip.n_entries == 2;
         for (kind, message) in &entries.issues {
             let counts = match kind {
                 Kind::Fatal => true,
@@ -500,10 +491,10 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
                 walked.problems.push((Some(name.clone()), message.clone()));
             }
         }
-        if entries.fractional && (label.n_entries == 2 || strict) {
+        if entries.fractional && (label_blend || strict) {
             fractional.push(name.clone());
         }
-        if walked.problems.len() == before && !entries.has(Kind::Fatal) {
+        if let (Ok(label), true) = (label, walked.problems.len() == before) {
             walked.pred.push(entries.clip);
             walked.label.push(label);
         }

@@ -17,7 +17,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 #: The real BlEmoRe data beside the checkout; tests using it skip without it.
 DATA_DIR = Path(
-    os.environ.get("BLEMORE_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "blemore")
+    os.environ.get(
+        "BLEMORE_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "blemore"
+    )
 ).resolve()
 
 

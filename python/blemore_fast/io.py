@@ -23,7 +23,13 @@ import pandas as pd
 from .errors import Problem, ValidationError, raise_if_any
 
 PredictionDict = dict[str, list[dict[str, Any]]]
-METADATA_COLUMNS = ("filename", "emotion_1", "emotion_2", "emotion_1_salience", "emotion_2_salience")
+METADATA_COLUMNS = (
+    "filename",
+    "emotion_1",
+    "emotion_2",
+    "emotion_1_salience",
+    "emotion_2_salience",
+)
 LONG_COLUMNS = ("filename", "emotion", "salience")
 
 
@@ -33,21 +39,32 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ValidationError([Problem(None, f"cannot read {path}: {error.strerror}")], "file") from None
+        raise ValidationError(
+            [Problem(None, f"cannot read {path}: {error.strerror}")], "file"
+        ) from None
     if not data.strip():
         raise ValidationError([Problem(None, f"{path} is empty; expected JSON")], "file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
-            [Problem(None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})")],
+            [
+                Problem(
+                    None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})"
+                )
+            ],
             "file",
         ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ValidationError(
-            [Problem(None, f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")],
+            [
+                Problem(
+                    None,
+                    f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                )
+            ],
             "file",
         ) from None
 
@@ -77,11 +94,16 @@ def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:
     if isinstance(inner, Mapping):
         return inner if isinstance(inner, dict) else dict(inner)
     if len(preds) == 1:
-        (key, value), = preds.items()
+        ((key, value),) = preds.items()
         if isinstance(value, Mapping):
             raise ValidationError(
-                [Problem(None, f"unexpected top-level key {key!r}: a submission is "
-                               "{\"predictions\": {clip: [entries]}}")],
+                [
+                    Problem(
+                        None,
+                        f"unexpected top-level key {key!r}: a submission is "
+                        '{"predictions": {clip: [entries]}}',
+                    )
+                ],
                 "predictions",
             )
     return preds if isinstance(preds, dict) else dict(preds)
@@ -91,7 +113,12 @@ def _missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> N
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise ValidationError(
-            [Problem(None, f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}")],
+            [
+                Problem(
+                    None,
+                    f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+                )
+            ],
             what,
         )
 
@@ -100,7 +127,10 @@ def _long_frame_to_dict(frame: pd.DataFrame) -> PredictionDict:
     _missing_columns(frame, LONG_COLUMNS, "prediction table")
     result: PredictionDict = {}
     for name, emotion, salience in zip(
-        frame["filename"].tolist(), frame["emotion"].tolist(), frame["salience"].tolist(), strict=True
+        frame["filename"].tolist(),
+        frame["emotion"].tolist(),
+        frame["salience"].tolist(),
+        strict=True,
     ):
         result.setdefault(name, []).append({"emotion": emotion, "salience": salience})
     return result
@@ -120,9 +150,12 @@ class LabelInput:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
-    ) or value is pd.NA
+    return (
+        value is None
+        or (isinstance(value, float) and np.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+        or value is pd.NA
+    )
 
 
 def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
@@ -142,7 +175,11 @@ def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
         if _blank(e2):
             labels[str(name)] = [{"emotion": e1, "salience": 1.0}]
         elif _blank(s1) or _blank(s2):
-            problems.append(Problem(str(name), f"{where}: a blend needs emotion_1_salience and emotion_2_salience"))
+            problems.append(
+                Problem(
+                    str(name), f"{where}: a blend needs emotion_1_salience and emotion_2_salience"
+                )
+            )
         else:
             labels[str(name)] = [{"emotion": e1, "salience": s1}, {"emotion": e2, "salience": s2}]
     raise_if_any(problems, "label metadata")
@@ -173,8 +210,15 @@ def load_labels(labels: Any) -> LabelInput:
             return LabelInput(dict(data))
         try:
             frame = pd.read_csv(path, dtype={"filename": str})
-        except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-            raise ValidationError([Problem(None, f"cannot read {path} as CSV: {error}")], "labels") from None
+        except (
+            OSError,
+            pd.errors.ParserError,
+            UnicodeDecodeError,
+            pd.errors.EmptyDataError,
+        ) as error:
+            raise ValidationError(
+                [Problem(None, f"cannot read {path} as CSV: {error}")], "labels"
+            ) from None
         return _table_labels(frame)
     if isinstance(labels, pd.DataFrame):
         return _table_labels(labels)

@@ -1,0 +1,39 @@
+"""Type stubs for the native core (src/). Kept honest by `mypy.stubtest` in `make lint`."""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "EMOTIONS",
+    "UNKNOWN_BIT",
+    "__version__",
+    "classify_cells",
+    "count_cells",
+    "encode_labels",
+    "encode_pairs",
+    "parse_clip_name",
+]
+__version__: str
+EMOTIONS: list[str]
+UNKNOWN_BIT: int
+
+_U8 = npt.NDArray[np.uint8]
+_F64 = npt.NDArray[np.float64]
+_Encoded = tuple[_U8, _U8, _F64]
+_Problem = tuple[str | None, str]
+
+def encode_pairs(
+    preds: dict[Any, Any], labels: object | None, strict: bool
+) -> tuple[_Encoded, _Encoded, list[_Problem], list[str]]: ...
+def encode_labels(labels: object) -> tuple[list[str], _Encoded, list[_Problem], list[str]]: ...
+def count_cells(
+    pred_mask: _U8, pred_n_entries: _U8, pred_salience: _F64, label_mask: _U8, label_salience: _F64
+) -> npt.NDArray[np.int64]: ...
+def classify_cells(
+    pred_mask: _U8, pred_n_entries: _U8, pred_salience: _F64, label_mask: _U8, label_salience: _F64
+) -> _U8: ...
+def parse_clip_name(
+    name: str,
+) -> tuple[str, list[str], list[int], int | None, int | None, int]: ...
