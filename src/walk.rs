@@ -88,6 +88,8 @@ enum Kind {
     Format,
     /// Makes a salience unusable: the published code raises if it rounds it.
     Salience,
+    /// A salience outside the format (negative) that still rounds.
+    SalienceFormat,
 }
 
 /// One prediction or label list, read.
@@ -338,9 +340,10 @@ fn read_salience(
         }
         Ok(x) => {
             if x < 0.0 {
-                entries
-                    .issues
-                    .push((Kind::Format, format!("entry {k}: salience {x} is negative")));
+                entries.issues.push((
+                    Kind::SalienceFormat,
+                    format!("entry {k}: salience {x} is negative"),
+                ));
             }
             x
         }
@@ -366,7 +369,7 @@ fn label_issues(entries: &Entries) -> impl Iterator<Item = &String> {
     entries
         .issues
         .iter()
-        .filter(move |(kind, _)| *kind != Kind::Salience || blend)
+        .filter(move |(kind, _)| blend || !matches!(kind, Kind::Salience | Kind::SalienceFormat))
         .map(|(_, message)| message)
 }
 
@@ -484,7 +487,7 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
         for (kind, message) in &entries.issues {
             let counts = match kind {
                 Kind::Fatal => true,
-                Kind::Format => strict,
+                Kind::Format | Kind::SalienceFormat => strict,
                 Kind::Salience => strict || rounded,
             };
             if counts {
