@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
 import blemore_fast as bf
+import pytest
 
 
 def test_parse_filename_gives_a_typed_record() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import blemore_fast as bf
 import numpy as np
 import pandas as pd
 import pytest
-
-import blemore_fast as bf
 
 PREDS = {
     "A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100.0}],

@@ -12,12 +12,11 @@ import math
 import warnings
 from typing import Any
 
+import blemore_fast as bf
 import numpy as np
+from blemore_fast import reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import blemore_fast as bf
-from blemore_fast import reference
 
 CODES = list(bf.EMOTIONS)
 NON_NEUTRAL = CODES[:5]

@@ -6,11 +6,10 @@ import json
 import re
 from pathlib import Path
 
+import blemore_fast as bf
 import numpy as np
 import pandas as pd
 import pytest
-
-import blemore_fast as bf
 from blemore_fast import reference
 
 # The dataset's scheme, written independently of the Rust parser.

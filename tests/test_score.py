@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import blemore_fast as bf
 import numpy as np
 import pytest
-
-import blemore_fast as bf
 
 SINGLE = "A102_ang_int1_ver1"
 NEUTRAL = "A303_neu_sit2_ver1"

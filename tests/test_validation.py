@@ -6,10 +6,9 @@ import json
 import math
 from pathlib import Path
 
+import blemore_fast as bf
 import pandas as pd
 import pytest
-
-import blemore_fast as bf
 
 SINGLE = "A102_ang_int1_ver1"
 BLEND = "A411_mix_ang_hap_30_70_ver1"
