@@ -2,7 +2,7 @@
 //! `A102_ang_int1_ver1`, `A303_neu_sit2_ver1`, `A411_mix_ang_hap_30_70_ver1`,
 //! optionally followed by a file extension such as `.mp4`.
 
-use crate::emotions::{code_index, EMOTIONS, NEUTRAL};
+use crate::emotions::{code_index, code_of_bytes, EMOTIONS, NEUTRAL};
 
 pub const EXPECTED_SHAPES: &str = "expected <actor>_<emotion>_int<k>_ver<v> (A102_ang_int1_ver1), \
 <actor>_neu_sit<k>_ver<v> (A303_neu_sit2_ver1) or \
@@ -39,29 +39,116 @@ impl ClipName<'_> {
     }
 }
 
-/// Splits on '_' into at most `N` parts without allocating; None if more.
-fn split_parts<const N: usize>(stem: &str) -> Option<([&str; N], usize)> {
-    let mut parts = [""; N];
-    let mut count = 0;
-    for part in stem.split('_') {
-        *parts.get_mut(count)? = part;
-        count += 1;
-    }
-    Some((parts, count))
+/// Parses a clip name; the error says what is wrong, without the name itself.
+///
+/// Two readers share the work: `scan` decides, in one pass over the bytes
+/// (it runs once per clip, so it is kept lean), and only when it rejects a
+/// name does `explain` re-read it part by part to say why. A test checks
+/// that both accept exactly the same names.
+pub fn parse(name: &str) -> Result<ClipName<'_>, String> {
+    scan(name).ok_or_else(|| match explain(name) {
+        Err(why) => why,
+        Ok(_) => "it does not follow the naming scheme".to_string(),
+    })
 }
 
-/// Parses a clip name; the error says what is wrong, without the name itself.
-pub fn parse(name: &str) -> Result<ClipName<'_>, String> {
-    let stem = strip_extension(name);
-    let (parts, count) = split_parts::<7>(stem).ok_or_else(|| {
+/// The accepting half of `parse`: a byte cursor with no error reporting.
+fn scan(name: &str) -> Option<ClipName<'_>> {
+    let bytes = name.as_bytes();
+    let stem = &bytes[..stem_len(bytes)];
+    let actor_len = stem.iter().position(|&b| !b.is_ascii_alphanumeric())?;
+    if actor_len == 0 || stem[actor_len] != b'_' {
+        return None;
+    }
+    let actor = &name[..actor_len];
+    let rest = &stem[actor_len + 1..];
+    if let Some(rest) = rest.strip_prefix(b"mix_") {
+        let (first, rest) = code_prefix(rest)?;
+        let (second, rest) = code_prefix(rest)?;
+        let (s1, rest) = number(rest, b'_')?;
+        let (s2, rest) = number(rest, b'_')?;
+        let (version, rest) = number(rest.strip_prefix(b"ver")?, 0)?;
+        let valid = first != second && first != NEUTRAL && second != NEUTRAL && s1 + s2 == 100;
+        return (valid && rest.is_empty()).then_some(ClipName {
+            actor,
+            codes: [first, second],
+            percents: [s1, s2],
+            blend: true,
+            intensity: None,
+            situation: None,
+            version,
+        });
+    }
+    let (code, rest) = code_prefix(rest)?;
+    let prefix: &[u8] = if code == NEUTRAL { b"sit" } else { b"int" };
+    let (level, rest) = number(rest.strip_prefix(prefix)?, b'_')?;
+    let (version, rest) = number(rest.strip_prefix(b"ver")?, 0)?;
+    let neutral = code == NEUTRAL;
+    rest.is_empty().then_some(ClipName {
+        actor,
+        codes: [code, code],
+        percents: [100, 100],
+        blend: false,
+        intensity: (!neutral).then_some(level),
+        situation: neutral.then_some(level),
+        version,
+    })
+}
+
+/// The length of `name` without a file extension (a final '.' and 1-5
+/// letters or digits).
+fn stem_len(bytes: &[u8]) -> usize {
+    match bytes.iter().rposition(|&b| b == b'.' || b == b'_') {
+        Some(dot)
+            if bytes[dot] == b'.'
+                && (2..=6).contains(&(bytes.len() - dot))
+                && bytes[dot + 1..].iter().all(u8::is_ascii_alphanumeric) =>
+        {
+            dot
+        }
+        _ => bytes.len(),
+    }
+}
+
+/// An emotion code followed by '_', and what follows it.
+fn code_prefix(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let end = bytes.iter().position(|&b| b == b'_')?;
+    let code = code_of_bytes(&bytes[..end])?;
+    Some((code, &bytes[end + 1..]))
+}
+
+/// A number of 1-6 digits ended by `end` (0 for the end of the input), and
+/// what follows it.
+fn number(bytes: &[u8], end: u8) -> Option<(u32, &[u8])> {
+    let len = bytes
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(bytes.len());
+    if !(1..=6).contains(&len) {
+        return None;
+    }
+    let value = bytes[..len]
+        .iter()
+        .fold(0, |v, &b| v * 10 + u32::from(b - b'0'));
+    match bytes.get(len) {
+        None if end == 0 => Some((value, &bytes[len..])),
+        Some(&b) if b == end && end != 0 => Some((value, &bytes[len + 1..])),
+        _ => None,
+    }
+}
+
+/// The explaining half of `parse`: part by part, with a message for the
+/// first thing that is wrong.
+fn explain(name: &str) -> Result<ClipName<'_>, String> {
+    let (parts, count) = split_name(name).ok_or_else(|| {
         format!(
             "{} parts separated by '_', at most 7 expected",
-            stem.split('_').count()
+            name.split('_').count()
         )
     })?;
     let parts = &parts[..count];
     let actor = parts[0];
-    if actor.is_empty() || !actor.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if actor.is_empty() || !actor.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(format!("the actor id '{actor}' is not alphanumeric"));
     }
     if parts.get(1) == Some(&"mix") {
@@ -71,15 +158,51 @@ pub fn parse(name: &str) -> Result<ClipName<'_>, String> {
     }
 }
 
-fn strip_extension(name: &str) -> &str {
-    match name.rsplit_once('.') {
-        Some((stem, ext))
-            if (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
-        {
-            stem
+/// Splits a name on '_' into at most 7 parts, dropping a file extension
+/// (a final '.' followed by 1-5 letters or digits), without allocating.
+/// This runs once per clip, so the underscores are found eight bytes at a
+/// time (SWAR) rather than byte by byte.
+fn split_name(name: &str) -> Option<([&str; 7], usize)> {
+    let bytes = name.as_bytes();
+    let (mut cuts, mut count) = ([0usize; 6], 0);
+    for (chunk_index, chunk) in bytes.chunks(8).enumerate() {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let mut hits = underscores(u64::from_le_bytes(word));
+        while hits != 0 {
+            *cuts.get_mut(count)? = chunk_index * 8 + (hits.trailing_zeros() / 8) as usize;
+            count += 1;
+            hits &= hits - 1;
         }
-        _ => name,
     }
+    let last = cuts[..count].last().map_or(0, |&cut| cut + 1);
+    let end = match bytes[last..].iter().rposition(|&b| b == b'.') {
+        Some(dot) if (2..=6).contains(&(bytes.len() - last - dot)) => {
+            let ext = &bytes[last + dot + 1..];
+            if ext.iter().all(u8::is_ascii_alphanumeric) {
+                last + dot
+            } else {
+                bytes.len()
+            }
+        }
+        _ => bytes.len(),
+    };
+    let mut parts = [""; 7];
+    let mut start = 0;
+    for (part, &cut) in parts.iter_mut().zip(&cuts[..count]) {
+        *part = name.get(start..cut)?;
+        start = cut + 1;
+    }
+    parts[count] = name.get(start..end)?;
+    Some((parts, count + 1))
+}
+
+/// The high bit of every byte of `word` that is b'_' (an exact test: no
+/// false positives from borrows between bytes).
+fn underscores(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ 0x5f5f_5f5f_5f5f_5f5f; // zero where the byte is '_'
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 fn parse_single<'a>(actor: &'a str, parts: &[&str]) -> Result<ClipName<'a>, String> {
@@ -149,10 +272,12 @@ fn known_code(code: &str) -> Result<usize, String> {
 }
 
 fn digits(text: &str) -> Option<u32> {
-    if text.is_empty() || text.len() > 6 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() || text.len() > 6 {
         return None;
     }
-    text.parse().ok()
+    text.bytes().try_fold(0u32, |value, b| {
+        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
+    })
 }
 
 fn numbered(part: &str, prefix: &str) -> Result<u32, String> {
@@ -184,10 +309,75 @@ mod tests {
             (&[NEUTRAL][..], Some(2))
         );
 
+        let long = parse("A100000000000000000000102_fea_int4_ver12.wav").unwrap();
+        assert_eq!(
+            (long.actor, long.version),
+            ("A100000000000000000000102", 12)
+        );
+
         let blend = parse("A411_mix_ang_hap_30_70_ver1.mov").unwrap();
         assert_eq!(blend.emotions(), &[0, 3]);
         assert_eq!(blend.saliences(), &[30, 70]);
         assert!(blend.is_blend());
+    }
+
+    #[test]
+    fn finds_underscores_exactly() {
+        for text in ["________", "_^_^_^_^", "a_b^c`d_", "\x01_\x00_\x7f_\u{80}"] {
+            let mut word = [0u8; 8];
+            word[..text.len().min(8)].copy_from_slice(&text.as_bytes()[..text.len().min(8)]);
+            let hits = underscores(u64::from_le_bytes(word));
+            let expected: u64 = (0..8)
+                .filter(|&i| word[i] == b'_')
+                .map(|i| 0x80 << (8 * i))
+                .sum();
+            assert_eq!(hits, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn scan_and_explain_accept_the_same_names() {
+        // Valid names, mutated a character at a time from an alphabet of the
+        // characters that matter, must get the same verdict from both readers.
+        let seeds = [
+            "A102_ang_int1_ver1",
+            "A303_neu_sit2_ver1.mp4",
+            "A411_mix_ang_hap_30_70_ver1",
+            "A5_mix_sad_disg_50_50_ver12.mov",
+            "A1_fea_int123456_ver1",
+        ];
+        let alphabet = b"_.0123456789Aamixngtverisuhpdfeo7";
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut accepted = 0;
+        for round in 0..200_000 {
+            let mut name = seeds[round % seeds.len()].as_bytes().to_vec();
+            for _ in 0..1 + random(3) {
+                let at = random(name.len() + 1);
+                let byte = alphabet[random(alphabet.len())];
+                match random(3) {
+                    0 if at < name.len() => name[at] = byte,
+                    1 => name.insert(at, byte),
+                    _ if at < name.len() => {
+                        name.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            let name = String::from_utf8(name).unwrap();
+            let (fast, slow) = (scan(&name), explain(&name));
+            assert_eq!(fast.as_ref(), slow.as_ref().ok(), "{name}");
+            accepted += usize::from(fast.is_some());
+        }
+        assert!(
+            accepted > 1_000,
+            "the mutations should keep some names valid"
+        );
     }
 
     #[test]
@@ -205,6 +395,8 @@ mod tests {
             "_ang_int1_ver1",
             "",
             "A1_mix_ang_hap_30_70_ver1_x",
+            "A102_ang_int1_ver1.",
+            "A102_ang_int1_ver1.toolong",
         ] {
             assert!(parse(bad).is_err(), "{bad} should not parse");
         }

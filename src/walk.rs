@@ -6,6 +6,7 @@
 //! Python layer can report every one of them at once. The happy path
 //! allocates nothing per clip.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use pyo3::exceptions::{PyKeyError, PyValueError};
@@ -63,20 +64,77 @@ pub enum LabelSource<'py> {
     Dict(Bound<'py, PyDict>),
 }
 
-/// Interned keys and the `float` type, looked up once per walk.
+/// The two keys of an entry.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Emotion,
+    Salience,
+}
+
+/// Keys and the `float` type, looked up once per walk.
+///
+/// `seen` holds the key objects last recognised as "emotion" and "salience":
+/// `json.loads` and most code reuse one key object for every entry, so an
+/// identity check usually settles it without comparing strings.
 struct Context<'py> {
     emotion: Bound<'py, PyString>,
     salience: Bound<'py, PyString>,
     float_type: Bound<'py, PyAny>,
+    seen: RefCell<[Bound<'py, PyAny>; 2]>,
 }
 
 impl<'py> Context<'py> {
     fn new(py: Python<'py>) -> Self {
+        let emotion = PyString::intern(py, "emotion");
+        let salience = PyString::intern(py, "salience");
+        let seen = RefCell::new([emotion.clone().into_any(), salience.clone().into_any()]);
         Context {
-            emotion: PyString::intern(py, "emotion"),
-            salience: PyString::intern(py, "salience"),
+            emotion,
+            salience,
             float_type: py.get_type::<PyFloat>().into_any(),
+            seen,
         }
+    }
+
+    fn field(&self, key: &Bound<'py, PyAny>) -> Option<Field> {
+        let mut seen = self.seen.borrow_mut();
+        if key.is(&seen[0]) {
+            return Some(Field::Emotion);
+        }
+        if key.is(&seen[1]) {
+            return Some(Field::Salience);
+        }
+        let field = match key.cast::<PyString>().ok()?.to_str().ok()? {
+            "emotion" => Field::Emotion,
+            "salience" => Field::Salience,
+            _ => return None,
+        };
+        seen[field as usize] = key.clone();
+        Some(field)
+    }
+
+    /// `entry["emotion"]` and `entry["salience"]`; Err when the entry is no mapping.
+    #[allow(clippy::type_complexity)]
+    fn fields(
+        &self,
+        entry: &Bound<'py, PyAny>,
+    ) -> Result<(Option<Bound<'py, PyAny>>, Option<Bound<'py, PyAny>>), ()> {
+        if let Ok(dict) = entry.cast_exact::<PyDict>() {
+            // One pass over the items costs less than two hash lookups.
+            let mut found = (None, None);
+            for (key, value) in dict.iter().take(dict.len()) {
+                match self.field(&key) {
+                    Some(Field::Emotion) => found.0 = Some(value),
+                    Some(Field::Salience) => found.1 = Some(value),
+                    None => {}
+                }
+            }
+            return Ok(found);
+        }
+        Ok((
+            lookup(entry, &self.emotion)?,
+            lookup(entry, &self.salience)?,
+        ))
     }
 }
 
@@ -185,7 +243,7 @@ fn to_float(value: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Result<f64, String> 
 }
 
 /// Reads a list (or tuple) of entries.
-fn read_entries(list: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Entries {
+fn read_entries<'py>(list: &Bound<'py, PyAny>, ctx: &Context<'py>) -> Entries {
     let mut entries = Entries {
         clip: Encoded {
             mask: 0,
@@ -198,7 +256,7 @@ fn read_entries(list: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Entries {
     // (code, raw salience) of the first two entries, for the salience bytes.
     let mut firsts = [(None, f64::NAN); 2];
     let mut n = 0;
-    let mut read = |k: usize, entry: Bound<'_, PyAny>, entries: &mut Entries| {
+    let mut read = |k: usize, entry: Bound<'py, PyAny>, entries: &mut Entries| {
         n += 1;
         if let Some(first) = read_entry(k, &entry, ctx, entries) {
             if k < 2 {
@@ -257,13 +315,14 @@ fn read_entries(list: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Entries {
 }
 
 /// Reads one entry; returns its (code, raw salience) unless it has no emotion.
-fn read_entry(
+fn read_entry<'py>(
     k: usize,
-    entry: &Bound<'_, PyAny>,
-    ctx: &Context<'_>,
+    entry: &Bound<'py, PyAny>,
+    ctx: &Context<'py>,
     entries: &mut Entries,
 ) -> Option<(Option<usize>, f64)> {
-    let code = match lookup(entry, &ctx.emotion) {
+    let (emotion, salience) = match ctx.fields(entry) {
+        Ok(fields) => fields,
         Err(()) => {
             let message = format!(
                 "entry {k} is {} {}, not a dict with 'emotion' and 'salience'",
@@ -273,20 +332,19 @@ fn read_entry(
             entries.issues.push((Kind::Fatal, message));
             return None;
         }
-        Ok(None) => {
-            entries
-                .issues
-                .push((Kind::Fatal, format!("entry {k} has no 'emotion' key")));
-            return None;
-        }
-        Ok(Some(value)) => read_code(&value, k, entries),
     };
-    let raw = match lookup(entry, &ctx.salience) {
-        Ok(Some(value)) => read_salience(&value, k, ctx, entries),
-        _ => {
-            entries
-                .issues
-                .push((Kind::Salience, format!("entry {k} has no 'salience' key")));
+    let Some(emotion) = emotion else {
+        entries
+            .issues
+            .push((Kind::Fatal, format!("entry {k} has no 'emotion' key")));
+        return None;
+    };
+    let code = read_code(&emotion, k, entries);
+    let raw = match salience {
+        Some(value) => read_salience(&value, k, ctx, entries),
+        None => {
+            let message = format!("entry {k} has no 'salience' key");
+            entries.issues.push((Kind::Salience, message));
             f64::NAN
         }
     };
@@ -398,9 +456,9 @@ impl LabelTable {
     }
 }
 
-fn label_table(
-    source: &LabelSource<'_>,
-    ctx: &Context<'_>,
+fn label_table<'py>(
+    source: &LabelSource<'py>,
+    ctx: &Context<'py>,
     walked: &mut Walked,
 ) -> PyResult<LabelTable> {
     let mut table = LabelTable {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -73,6 +74,15 @@ class Encoded:
             raise ValueError(f"Encoded has {len(mask)} clips but {len(self.names)} names")
         object.__setattr__(self, "mask", mask)
         object.__setattr__(self, "salience", salience)
+
+    @classmethod
+    def _native(cls, mask: np.ndarray, salience: np.ndarray) -> Encoded:
+        """Wraps arrays the native core made (already checked) without copying."""
+        encoded = object.__new__(cls)
+        object.__setattr__(encoded, "mask", mask)
+        object.__setattr__(encoded, "salience", salience)
+        object.__setattr__(encoded, "names", None)
+        return encoded
 
     def __len__(self) -> int:
         return len(self.mask)
@@ -147,8 +157,15 @@ class Aligned:
 
     pred: Encoded
     label: Encoded
-    names: tuple[str, ...] | None
     metadata: pd.DataFrame | None = None
+    # The clip names, or the prediction dict whose keys they are (in order):
+    # turning 100,000 keys into a tuple is left until someone asks.
+    clips: Any = field(default=None, repr=False)
+
+    @cached_property
+    def names(self) -> tuple[str, ...] | None:
+        """The clip names, row by row, when known."""
+        return None if self.clips is None else tuple(self.clips)
 
     def cells(self) -> np.ndarray:
         """Clip counts per outcome cell, int64 of length 5."""
@@ -211,7 +228,7 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
             label = encode_labels(list(preds.names))
         if len(label) != len(preds):
             raise ValueError(f"{len(preds)} encoded predictions but {len(label)} labels")
-        return Aligned(preds, label, preds.names or label.names)
+        return Aligned(preds, label, clips=preds.names or label.names)
     normalized: LabelInput = load_labels(labels)
     pred_dict = load_predictions(preds)
     pred_arrays, label_arrays, problems, messages = _core.encode_pairs(
@@ -219,11 +236,12 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     )
     raise_if_any(problems, "predictions")
     _warn(messages)
-    names = tuple(pred_dict)
     metadata = None
     if normalized.metadata is not None:
-        metadata = normalized.metadata.reindex(list(names))
-    return Aligned(Encoded(*pred_arrays), Encoded(*label_arrays), names, metadata)
+        metadata = normalized.metadata.reindex(list(pred_dict))
+    return Aligned(
+        Encoded._native(*pred_arrays), Encoded._native(*label_arrays), metadata, clips=pred_dict
+    )
 
 
 def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
