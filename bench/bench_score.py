@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import blemore_fast as bf
 import numpy as np
 import pandas as pd
-
-import blemore_fast as bf
 from blemore_fast import reference
 from common import DATA_DIR, has_data, median_seconds, ratio
 

@@ -20,7 +20,7 @@ use pyo3::prelude::*;
 mod _core {
     #[pymodule_export]
     use super::py_scoring::{
-        classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name,
+        classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name, score_pairs,
     };
 
     #[pymodule_init]

@@ -62,6 +62,34 @@ pub fn encode_pairs<'py>(
     ))
 }
 
+/// Scores a prediction dict directly: the walk of `encode_pairs` and the count
+/// of `count_cells` in one call, without making arrays. Returns
+/// `(cells, problems, warnings)`; the cells are meaningless when there are
+/// problems.
+#[pyfunction]
+#[pyo3(signature = (preds, labels, strict))]
+#[allow(clippy::type_complexity)]
+pub fn score_pairs<'py>(
+    preds: &Bound<'py, PyDict>,
+    labels: Option<Bound<'py, PyAny>>,
+    strict: bool,
+) -> PyResult<([u64; 5], Vec<Problem>, Vec<String>)> {
+    let walked = walk::walk(preds, &label_source(labels), strict)?;
+    let pred = Clips {
+        mask: &walked.pred.mask,
+        salience: &walked.pred.salience,
+    };
+    let label = Clips {
+        mask: &walked.label.mask,
+        salience: &walked.label.salience,
+    };
+    Ok((
+        score::count(&pred, &label)?.0,
+        walked.problems,
+        walked.warnings,
+    ))
+}
+
 /// Encodes labels alone, in their own order.
 ///
 /// `labels` is a label dict or a list of clip names. Returns

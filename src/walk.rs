@@ -13,7 +13,7 @@ use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use crate::emotions::{code_index, suggest, EMOTIONS, UNKNOWN_BIT};
+use crate::emotions::{code_index, code_of_bytes, suggest, EMOTIONS, UNKNOWN_BIT};
 use crate::filename::{self, EXPECTED_SHAPES};
 use crate::score::NO_SALIENCE;
 
@@ -292,26 +292,97 @@ fn read_entries<'py>(list: &Bound<'py, PyAny>, ctx: &Context<'py>) -> Entries {
     } else if n == 2 {
         let [(a, sa), (b, sb)] = firsts;
         if let (Some(a), Some(b)) = (a, b) {
-            if a != b {
-                let byte = |x: f64| {
-                    let r = x.round_ties_even(); // Python's round(): ties to even
-                    if (0.0..=100.0).contains(&r) {
-                        r as u8
-                    } else {
-                        NO_SALIENCE
-                    }
-                };
-                entries.clip.salience = if a < b {
-                    [byte(sa), byte(sb)]
-                } else {
-                    [byte(sb), byte(sa)]
-                };
-            }
+            entries.clip.salience = salience_bytes([a, b], [sa, sb]);
         }
-        entries.fractional =
-            (0.0..=1.0).contains(&sa) && (0.0..=1.0).contains(&sb) && (sa + sb - 1.0).abs() < 0.02;
+        entries.fractional = looks_fractional(sa, sb);
     }
     entries
+}
+
+/// The salience bytes of a two-entry list: `round(float(s))` (ties to even,
+/// as Python's round) in code order, or `NO_SALIENCE` for a repeated code or
+/// a value that is not a percentage and so can never match a label.
+fn salience_bytes([a, b]: [usize; 2], [sa, sb]: [f64; 2]) -> [u8; 2] {
+    let byte = |x: f64| {
+        let r = x.round_ties_even();
+        if (0.0..=100.0).contains(&r) {
+            r as u8
+        } else {
+            NO_SALIENCE
+        }
+    };
+    match a.cmp(&b) {
+        std::cmp::Ordering::Less => [byte(sa), byte(sb)],
+        std::cmp::Ordering::Greater => [byte(sb), byte(sa)],
+        std::cmp::Ordering::Equal => [NO_SALIENCE; 2],
+    }
+}
+
+/// Saliences such as 0.7/0.3: legal, but they never match a 70/30 label.
+fn looks_fractional(sa: f64, sb: f64) -> bool {
+    (0.0..=1.0).contains(&sa) && (0.0..=1.0).contains(&sb) && (sa + sb - 1.0).abs() < 0.02
+}
+
+/// The common case, read without any bookkeeping: a list of one or two
+/// plain dicts `{"emotion": <known code>, "salience": <float or int 0-100>}`
+/// with different codes. Anything else returns None and goes through
+/// `read_entries`, which finds and words every problem; for the lists this
+/// accepts, both give the same encoding.
+fn scan_entries<'py>(list: &Bound<'py, PyAny>, ctx: &Context<'py>) -> Option<Encoded> {
+    let list = list.cast_exact::<PyList>().ok()?;
+    let n = list.len();
+    if !(1..=2).contains(&n) {
+        return None;
+    }
+    let (mut codes, mut raws, mut mask) = ([0usize; 2], [0f64; 2], 0u8);
+    for (k, entry) in list.iter().enumerate().take(2) {
+        let dict = entry.cast_exact::<PyDict>().ok()?;
+        if dict.len() != 2 {
+            return None;
+        }
+        let (mut emotion, mut salience) = (None, None);
+        for (key, value) in dict.iter().take(2) {
+            match ctx.field(&key)? {
+                Field::Emotion => emotion = Some(value),
+                Field::Salience => salience = Some(value),
+            }
+        }
+        let code = code_of_bytes(
+            emotion?
+                .cast_exact::<PyString>()
+                .ok()?
+                .to_str()
+                .ok()?
+                .as_bytes(),
+        )?;
+        let salience = salience?;
+        let raw = match salience.cast_exact::<PyFloat>() {
+            Ok(f) => f.value(),
+            Err(_) => salience
+                .cast_exact::<PyInt>()
+                .ok()?
+                .extract::<u8>()
+                .ok()?
+                .into(),
+        };
+        if !(0.0..=100.0).contains(&raw) || mask & (1 << code) != 0 {
+            return None;
+        }
+        mask |= 1 << code;
+        (codes[k], raws[k]) = (code, raw);
+    }
+    let mut salience = [NO_SALIENCE; 2];
+    if n == 2 {
+        if looks_fractional(raws[0], raws[1]) {
+            return None; // read_entries flags it for a warning
+        }
+        salience = salience_bytes(codes, raws);
+    }
+    Some(Encoded {
+        mask,
+        salience,
+        n_entries: n,
+    })
 }
 
 /// Reads one entry; returns its (code, raw salience) unless it has no emotion.
@@ -542,7 +613,14 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
                 None => Err("prediction for a clip that has no label".to_string()),
             },
         };
-        let entries = read_entries(&value, &ctx);
+        let entries = match scan_entries(&value, &ctx) {
+            Some(clip) => Entries {
+                clip,
+                issues: Vec::new(),
+                fractional: false,
+            },
+            None => read_entries(&value, &ctx),
+        };
         let before = walked.problems.len();
         if let Err(message) = &label {
             walked

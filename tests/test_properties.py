@@ -129,7 +129,9 @@ def labelled(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             labels[name] = [
                 {
                     "emotion": a,
-                    "salience": draw(st.one_of(st.sampled_from([30, 50, 70, "30", "70"]), ties(0, 99))),
+                    "salience": draw(
+                        st.one_of(st.sampled_from([30, 50, 70, "30", "70"]), ties(0, 99))
+                    ),
                 },
                 {
                     "emotion": b,

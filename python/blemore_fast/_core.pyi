@@ -14,6 +14,7 @@ __all__ = [
     "encode_labels",
     "encode_pairs",
     "parse_clip_name",
+    "score_pairs",
 ]
 __version__: str
 EMOTIONS: list[str]
@@ -27,6 +28,9 @@ _Problem = tuple[str | None, str]
 def encode_pairs(
     preds: dict[Any, Any], labels: object | None, strict: bool
 ) -> tuple[_Encoded, _Encoded, list[_Problem], list[str]]: ...
+def score_pairs(
+    preds: dict[Any, Any], labels: object | None, strict: bool
+) -> tuple[list[int], list[_Problem], list[str]]: ...
 def encode_labels(labels: object) -> tuple[list[str], _Encoded, list[_Problem], list[str]]: ...
 def count_cells(
     pred_mask: _U8, pred_salience: _U8_2D, label_mask: _U8, label_salience: _U8_2D
