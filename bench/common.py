@@ -59,6 +59,14 @@ def ratio(name: str, ours: float, baseline: float, baseline_name: str, target: f
     return speedup
 
 
+def info(name: str, ours: float, baseline: float, baseline_name: str) -> None:
+    """Prints a ratio for context, with no goal attached."""
+    print(
+        f"  {name:<52} ours {fmt_seconds(ours):>10}  {baseline_name} {fmt_seconds(baseline):>10}"
+        f"  -> {baseline / ours:8.1f}x  (context)"
+    )
+
+
 def limit(name: str, ours: float, budget: float) -> None:
     """Prints an absolute timing against a budget in seconds."""
     met = ours <= budget
