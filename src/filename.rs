@@ -9,13 +9,15 @@ pub const EXPECTED_SHAPES: &str = "expected <actor>_<emotion>_int<k>_ver<v> (A10
 <actor>_mix_<emotion1>_<emotion2>_<salience1>_<salience2>_ver<v> (A411_mix_ang_hap_30_70_ver1), \
 optionally with a file extension";
 
-/// One parsed clip name. Single emotions have one entry in `emotions` and a
-/// salience of 100; blends have two, the first salience belonging to the first emotion.
+/// One parsed clip name. A single emotion has one code and a salience of 100;
+/// a blend has two, the first salience belonging to the first emotion.
+/// (Fixed-size fields: parsing allocates nothing, as it runs once per clip.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClipName<'a> {
     pub actor: &'a str,
-    pub emotions: Vec<usize>,
-    pub saliences: Vec<u32>,
+    codes: [usize; 2],
+    percents: [u32; 2],
+    blend: bool,
     pub intensity: Option<u32>,
     pub situation: Option<u32>,
     pub version: u32,
@@ -23,22 +25,49 @@ pub struct ClipName<'a> {
 
 impl ClipName<'_> {
     pub fn is_blend(&self) -> bool {
-        self.emotions.len() == 2
+        self.blend
     }
+
+    /// The emotion codes, in the order of the name.
+    pub fn emotions(&self) -> &[usize] {
+        &self.codes[..1 + usize::from(self.blend)]
+    }
+
+    /// The saliences in percent, paired with `emotions()`.
+    pub fn saliences(&self) -> &[u32] {
+        &self.percents[..1 + usize::from(self.blend)]
+    }
+}
+
+/// Splits on '_' into at most `N` parts without allocating; None if more.
+fn split_parts<const N: usize>(stem: &str) -> Option<([&str; N], usize)> {
+    let mut parts = [""; N];
+    let mut count = 0;
+    for part in stem.split('_') {
+        *parts.get_mut(count)? = part;
+        count += 1;
+    }
+    Some((parts, count))
 }
 
 /// Parses a clip name; the error says what is wrong, without the name itself.
 pub fn parse(name: &str) -> Result<ClipName<'_>, String> {
     let stem = strip_extension(name);
-    let parts: Vec<&str> = stem.split('_').collect();
+    let (parts, count) = split_parts::<7>(stem).ok_or_else(|| {
+        format!(
+            "{} parts separated by '_', at most 7 expected",
+            stem.split('_').count()
+        )
+    })?;
+    let parts = &parts[..count];
     let actor = parts[0];
     if actor.is_empty() || !actor.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(format!("the actor id '{actor}' is not alphanumeric"));
     }
     if parts.get(1) == Some(&"mix") {
-        parse_blend(actor, &parts)
+        parse_blend(actor, parts)
     } else {
-        parse_single(actor, &parts)
+        parse_single(actor, parts)
     }
 }
 
@@ -68,8 +97,9 @@ fn parse_single<'a>(actor: &'a str, parts: &[&str]) -> Result<ClipName<'a>, Stri
     };
     Ok(ClipName {
         actor,
-        emotions: vec![emotion],
-        saliences: vec![100],
+        codes: [emotion, emotion],
+        percents: [100, 100],
+        blend: false,
         intensity,
         situation,
         version: numbered(parts[3], "ver")?,
@@ -100,8 +130,9 @@ fn parse_blend<'a>(actor: &'a str, parts: &[&str]) -> Result<ClipName<'a>, Strin
     }
     Ok(ClipName {
         actor,
-        emotions: vec![first, second],
-        saliences: saliences.to_vec(),
+        codes: [first, second],
+        percents: saliences,
+        blend: true,
         intensity: None,
         situation: None,
         version: numbered(parts[6], "ver")?,
@@ -141,7 +172,7 @@ mod tests {
     #[test]
     fn parses_the_three_shapes() {
         let single = parse("A102_ang_int1_ver1").unwrap();
-        assert_eq!((single.actor, single.emotions.clone()), ("A102", vec![0]));
+        assert_eq!((single.actor, single.emotions()), ("A102", &[0][..]));
         assert_eq!(
             (single.intensity, single.situation, single.version),
             (Some(1), None, 1)
@@ -149,13 +180,13 @@ mod tests {
 
         let neutral = parse("A303_neu_sit2_ver1.mp4").unwrap();
         assert_eq!(
-            (neutral.emotions.clone(), neutral.situation),
-            (vec![NEUTRAL], Some(2))
+            (neutral.emotions(), neutral.situation),
+            (&[NEUTRAL][..], Some(2))
         );
 
         let blend = parse("A411_mix_ang_hap_30_70_ver1.mov").unwrap();
-        assert_eq!(blend.emotions, vec![0, 3]);
-        assert_eq!(blend.saliences, vec![30, 70]);
+        assert_eq!(blend.emotions(), &[0, 3]);
+        assert_eq!(blend.saliences(), &[30, 70]);
         assert!(blend.is_blend());
     }
 
@@ -173,6 +204,7 @@ mod tests {
             "A411_mix_ang_hap_3x_70_ver1",
             "_ang_int1_ver1",
             "",
+            "A1_mix_ang_hap_30_70_ver1_x",
         ] {
             assert!(parse(bad).is_err(), "{bad} should not parse");
         }

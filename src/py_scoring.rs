@@ -5,29 +5,26 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::emotions::EMOTIONS;
 use crate::filename;
-use crate::score::{self, Labels, Predictions};
+use crate::score::{self, Clips};
 use crate::walk::{self, Columns, LabelSource, Problem};
 
 /// Above this many clips the count runs with the GIL released.
 const DETACH_MIN: usize = 50_000;
 
-type EncodedArrays<'py> = (
-    Bound<'py, PyArray1<u8>>,
-    Bound<'py, PyArray1<u8>>,
-    Bound<'py, PyArray2<f64>>,
-);
+/// `(mask, salience)`: uint8 arrays of shape (N,) and (N, 2).
+type EncodedArrays<'py> = (Bound<'py, PyArray1<u8>>, Bound<'py, PyArray2<u8>>);
 
 fn to_arrays(py: Python<'_>, columns: Columns) -> PyResult<EncodedArrays<'_>> {
     let n = columns.mask.len();
     Ok((
         columns.mask.into_pyarray(py),
-        columns.n_entries.into_pyarray(py),
         columns.salience.into_pyarray(py).reshape([n, 2])?,
     ))
 }
 
-fn label_source<'py>(labels: Option<Bound<'py, PyAny>>) -> LabelSource<'py> {
+fn label_source(labels: Option<Bound<'_, PyAny>>) -> LabelSource<'_> {
     match labels {
         None => LabelSource::ClipNames,
         Some(labels) => match labels.cast_into::<PyDict>() {
@@ -41,7 +38,7 @@ fn label_source<'py>(labels: Option<Bound<'py, PyAny>>) -> LabelSource<'py> {
 ///
 /// `labels` is None (read labels from the clip names), a label dict, or a
 /// list of clip names. Returns `(pred, label, problems, warnings)`, where
-/// `pred` and `label` are `(mask, n_entries, salience)` array triples.
+/// `pred` and `label` are `(mask, salience)` uint8 array pairs.
 #[pyfunction]
 #[pyo3(signature = (preds, labels, strict))]
 #[allow(clippy::type_complexity)]
@@ -68,7 +65,7 @@ pub fn encode_pairs<'py>(
 /// Encodes labels alone, in their own order.
 ///
 /// `labels` is a label dict or a list of clip names. Returns
-/// `(names, (mask, n_entries, salience), problems, warnings)`.
+/// `(names, (mask, salience), problems, warnings)`.
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 pub fn encode_labels<'py>(
@@ -84,50 +81,30 @@ pub fn encode_labels<'py>(
     ))
 }
 
-fn views<'a>(
-    pred_mask: &'a PyReadonlyArray1<'_, u8>,
-    pred_n_entries: &'a PyReadonlyArray1<'_, u8>,
-    pred_salience: &'a PyReadonlyArray2<'_, f64>,
-    label_mask: &'a PyReadonlyArray1<'_, u8>,
-    label_salience: &'a PyReadonlyArray2<'_, f64>,
-) -> PyResult<(Predictions<'a>, Labels<'a>)> {
-    let slice = |r: Result<&'a [u8], _>, name: &str| {
-        r.map_err(|_| PyValueError::new_err(format!("{name} must be a C-contiguous array")))
-    };
-    let slice_f = |r: Result<&'a [f64], _>, name: &str| {
-        r.map_err(|_| PyValueError::new_err(format!("{name} must be a C-contiguous array")))
-    };
-    Ok((
-        Predictions {
-            mask: slice(pred_mask.as_slice(), "pred_mask")?,
-            n_entries: slice(pred_n_entries.as_slice(), "pred_n_entries")?,
-            salience: slice_f(pred_salience.as_slice(), "pred_salience")?,
-        },
-        Labels {
-            mask: slice(label_mask.as_slice(), "label_mask")?,
-            salience: slice_f(label_salience.as_slice(), "label_salience")?,
-        },
-    ))
+fn clips<'a>(
+    mask: &'a PyReadonlyArray1<'_, u8>,
+    salience: &'a PyReadonlyArray2<'_, u8>,
+    side: &str,
+) -> PyResult<Clips<'a>> {
+    let contiguous = || PyValueError::new_err(format!("{side} arrays must be C-contiguous"));
+    Ok(Clips {
+        mask: mask.as_slice().map_err(|_| contiguous())?,
+        salience: salience.as_slice().map_err(|_| contiguous())?,
+    })
 }
 
-/// Counts the five outcome cells over encoded arrays, zero-copy; the GIL is
-/// released for large inputs. Returns an int64 array of length 5.
+/// Counts the five outcome cells over encoded uint8 arrays, zero-copy; the
+/// GIL is released for large inputs. Returns an int64 array of length 5.
 #[pyfunction]
 pub fn count_cells<'py>(
     py: Python<'py>,
     pred_mask: PyReadonlyArray1<'py, u8>,
-    pred_n_entries: PyReadonlyArray1<'py, u8>,
-    pred_salience: PyReadonlyArray2<'py, f64>,
+    pred_salience: PyReadonlyArray2<'py, u8>,
     label_mask: PyReadonlyArray1<'py, u8>,
-    label_salience: PyReadonlyArray2<'py, f64>,
+    label_salience: PyReadonlyArray2<'py, u8>,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let (pred, label) = views(
-        &pred_mask,
-        &pred_n_entries,
-        &pred_salience,
-        &label_mask,
-        &label_salience,
-    )?;
+    let pred = clips(&pred_mask, &pred_salience, "prediction")?;
+    let label = clips(&label_mask, &label_salience, "label")?;
     let cells = if pred.len() >= DETACH_MIN {
         py.detach(|| score::count(&pred, &label))?
     } else {
@@ -141,18 +118,12 @@ pub fn count_cells<'py>(
 pub fn classify_cells<'py>(
     py: Python<'py>,
     pred_mask: PyReadonlyArray1<'py, u8>,
-    pred_n_entries: PyReadonlyArray1<'py, u8>,
-    pred_salience: PyReadonlyArray2<'py, f64>,
+    pred_salience: PyReadonlyArray2<'py, u8>,
     label_mask: PyReadonlyArray1<'py, u8>,
-    label_salience: PyReadonlyArray2<'py, f64>,
+    label_salience: PyReadonlyArray2<'py, u8>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
-    let (pred, label) = views(
-        &pred_mask,
-        &pred_n_entries,
-        &pred_salience,
-        &label_mask,
-        &label_salience,
-    )?;
+    let pred = clips(&pred_mask, &pred_salience, "prediction")?;
+    let label = clips(&label_mask, &label_salience, "label")?;
     let cells = py.detach(|| score::classify(&pred, &label))?;
     Ok(cells.into_pyarray(py))
 }
@@ -173,20 +144,15 @@ pub fn parse_clip_name(
     u32,
 )> {
     let parsed = filename::parse(name).map_err(|why| {
+        let shapes = filename::EXPECTED_SHAPES;
         PyValueError::new_err(format!(
-            "'{name}' is not a BlEmoRe clip name: {why}; {}",
-            filename::EXPECTED_SHAPES
+            "'{name}' is not a BlEmoRe clip name: {why}; {shapes}"
         ))
     })?;
-    let emotions = parsed
-        .emotions
-        .iter()
-        .map(|&e| crate::emotions::EMOTIONS[e])
-        .collect();
     Ok((
         parsed.actor.to_string(),
-        emotions,
-        parsed.saliences.clone(),
+        parsed.emotions().iter().map(|&e| EMOTIONS[e]).collect(),
+        parsed.saliences().to_vec(),
         parsed.intensity,
         parsed.situation,
         parsed.version,

@@ -3,37 +3,37 @@
 //!
 //! The walk is in Rust because a Python loop over 100,000 dicts costs more than
 //! the whole score. Each problem is collected rather than raised, so that the
-//! Python layer can report every one of them at once.
+//! Python layer can report every one of them at once. The happy path
+//! allocates nothing per clip.
 
 use std::collections::HashMap;
 
-use pyo3::exceptions::PyKeyError;
+use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::emotions::{code_index, suggest, EMOTIONS, UNKNOWN_BIT};
 use crate::filename::{self, EXPECTED_SHAPES};
+use crate::score::NO_SALIENCE;
 
-/// One clip's encoding; see `score::Predictions` for the meaning of the fields.
+/// One clip's encoding (see `score::Clips`), and how many entries its list had.
 #[derive(Debug, Clone, Copy)]
 pub struct Encoded {
     pub mask: u8,
-    pub n_entries: u8,
-    pub salience: [f64; 2],
+    pub salience: [u8; 2],
+    pub n_entries: usize,
 }
 
 /// Encoded clips, column by column, ready to become numpy arrays.
 #[derive(Default)]
 pub struct Columns {
     pub mask: Vec<u8>,
-    pub n_entries: Vec<u8>,
-    pub salience: Vec<f64>,
+    pub salience: Vec<u8>,
 }
 
 impl Columns {
     fn push(&mut self, clip: Encoded) {
         self.mask.push(clip.mask);
-        self.n_entries.push(clip.n_entries);
         self.salience.extend_from_slice(&clip.salience);
     }
 }
@@ -88,8 +88,8 @@ enum Kind {
     Format,
     /// Makes a salience unusable: the published code raises if it rounds it.
     Salience,
-    /// A salience outside the format (negative) that still rounds.
-    SalienceFormat,
+    /// A salience outside 0-100 that still rounds.
+    SalienceRange,
 }
 
 /// One prediction or label list, read.
@@ -99,28 +99,22 @@ struct Entries {
     fractional: bool,
 }
 
-/// A single-emotion label: its salience is never compared.
-const NO_SALIENCE: [f64; 2] = [f64::NAN, f64::NAN];
-
 fn encode_name(name: &str) -> Result<Encoded, String> {
     let parsed = filename::parse(name).map_err(|why| {
         format!("cannot read a label from this clip name: {why}; {EXPECTED_SHAPES}")
     })?;
-    let mut salience = NO_SALIENCE;
-    if parsed.is_blend() {
+    let codes = parsed.emotions();
+    let mask = codes.iter().fold(0u8, |m, &e| m | (1 << e));
+    let mut salience = [NO_SALIENCE; 2];
+    if let ([a, b], [sa, sb]) = (codes, parsed.saliences()) {
         // Saliences are stored in code order, whatever the order in the name.
-        let (a, b) = (parsed.emotions[0], parsed.emotions[1]);
-        let (sa, sb) = (
-            f64::from(parsed.saliences[0]),
-            f64::from(parsed.saliences[1]),
-        );
+        let (sa, sb) = (*sa as u8, *sb as u8);
         salience = if a < b { [sa, sb] } else { [sb, sa] };
     }
-    let mask = parsed.emotions.iter().fold(0u8, |m, &e| m | (1 << e));
     Ok(Encoded {
         mask,
-        n_entries: parsed.emotions.len() as u8,
         salience,
+        n_entries: codes.len(),
     })
 }
 
@@ -190,95 +184,113 @@ fn to_float(value: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Result<f64, String> 
     }
 }
 
+/// Reads a list (or tuple) of entries.
 fn read_entries(list: &Bound<'_, PyAny>, ctx: &Context<'_>) -> Entries {
     let mut entries = Entries {
         clip: Encoded {
             mask: 0,
+            salience: [NO_SALIENCE; 2],
             n_entries: 0,
-            salience: NO_SALIENCE,
         },
         issues: Vec::new(),
         fractional: false,
     };
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = list.cast::<PyList>() {
-        l.iter().collect()
-    } else if let Ok(t) = list.cast::<PyTuple>() {
-        t.iter().collect()
-    } else {
-        entries.issues.push((
-            Kind::Fatal,
-            format!(
-                "expected a list of {{\"emotion\", \"salience\"}} entries, got {} {}",
-                type_name(list),
-                short_repr(list)
-            ),
-        ));
-        return entries;
-    };
-    entries.clip.n_entries = items.len().min(u8::MAX as usize) as u8;
-    // (code, raw salience) of the first two entries, for the salience slots.
-    let mut firsts: [(Option<usize>, f64); 2] = [(None, f64::NAN); 2];
-    for (k, entry) in items.iter().enumerate() {
-        let code = match lookup(entry, &ctx.emotion) {
-            Err(()) => {
-                entries.issues.push((
-                    Kind::Fatal,
-                    format!(
-                        "entry {k} is {} {}, not a dict with 'emotion' and 'salience'",
-                        type_name(entry),
-                        short_repr(entry)
-                    ),
-                ));
-                continue;
+    // (code, raw salience) of the first two entries, for the salience bytes.
+    let mut firsts = [(None, f64::NAN); 2];
+    let mut n = 0;
+    let mut read = |k: usize, entry: Bound<'_, PyAny>, entries: &mut Entries| {
+        n += 1;
+        if let Some(first) = read_entry(k, &entry, ctx, entries) {
+            if k < 2 {
+                firsts[k] = first;
             }
-            Ok(None) => {
-                entries
-                    .issues
-                    .push((Kind::Fatal, format!("entry {k} has no 'emotion' key")));
-                continue;
-            }
-            Ok(Some(value)) => read_code(&value, k, &mut entries),
-        };
-        let raw = match lookup(entry, &ctx.salience) {
-            Ok(Some(value)) => read_salience(&value, k, ctx, &mut entries),
-            _ => {
-                entries
-                    .issues
-                    .push((Kind::Salience, format!("entry {k} has no 'salience' key")));
-                f64::NAN
-            }
-        };
-        if k < 2 {
-            firsts[k] = (code, raw);
         }
+    };
+    if let Ok(items) = list.cast::<PyList>() {
+        for (k, entry) in items.iter().enumerate() {
+            read(k, entry, &mut entries);
+        }
+    } else if let Ok(items) = list.cast::<PyTuple>() {
+        for (k, entry) in items.iter().enumerate() {
+            read(k, entry, &mut entries);
+        }
+    } else {
+        let message = format!(
+            "expected a list of {{\"emotion\", \"salience\"}} entries, got {} {}",
+            type_name(list),
+            short_repr(list)
+        );
+        entries.issues.push((Kind::Fatal, message));
+        return entries;
     }
-    let n = items.len();
+    entries.clip.n_entries = n;
     if n == 0 {
         entries
             .issues
             .push((Kind::Format, "the prediction list is empty".into()));
     } else if n > 2 {
-        entries.issues.push((
-            Kind::Format,
-            format!("{n} entries; a clip has one emotion or a blend of two"),
-        ));
-    }
-    if n == 2 {
-        if let [(Some(a), sa), (Some(b), sb)] = firsts {
+        let message = format!("{n} entries; a clip has one emotion or a blend of two");
+        entries.issues.push((Kind::Format, message));
+    } else if n == 2 {
+        let [(a, sa), (b, sb)] = firsts;
+        if let (Some(a), Some(b)) = (a, b) {
             if a != b {
-                let rounded = |x: f64| x.round_ties_even();
+                let byte = |x: f64| {
+                    let r = x.round_ties_even(); // Python's round(): ties to even
+                    if (0.0..=100.0).contains(&r) {
+                        r as u8
+                    } else {
+                        NO_SALIENCE
+                    }
+                };
                 entries.clip.salience = if a < b {
-                    [rounded(sa), rounded(sb)]
+                    [byte(sa), byte(sb)]
                 } else {
-                    [rounded(sb), rounded(sa)]
+                    [byte(sb), byte(sa)]
                 };
             }
         }
-        let (sa, sb) = (firsts[0].1, firsts[1].1);
         entries.fractional =
             (0.0..=1.0).contains(&sa) && (0.0..=1.0).contains(&sb) && (sa + sb - 1.0).abs() < 0.02;
     }
     entries
+}
+
+/// Reads one entry; returns its (code, raw salience) unless it has no emotion.
+fn read_entry(
+    k: usize,
+    entry: &Bound<'_, PyAny>,
+    ctx: &Context<'_>,
+    entries: &mut Entries,
+) -> Option<(Option<usize>, f64)> {
+    let code = match lookup(entry, &ctx.emotion) {
+        Err(()) => {
+            let message = format!(
+                "entry {k} is {} {}, not a dict with 'emotion' and 'salience'",
+                type_name(entry),
+                short_repr(entry)
+            );
+            entries.issues.push((Kind::Fatal, message));
+            return None;
+        }
+        Ok(None) => {
+            entries
+                .issues
+                .push((Kind::Fatal, format!("entry {k} has no 'emotion' key")));
+            return None;
+        }
+        Ok(Some(value)) => read_code(&value, k, entries),
+    };
+    let raw = match lookup(entry, &ctx.salience) {
+        Ok(Some(value)) => read_salience(&value, k, ctx, entries),
+        _ => {
+            entries
+                .issues
+                .push((Kind::Salience, format!("entry {k} has no 'salience' key")));
+            f64::NAN
+        }
+    };
+    Some((code, raw))
 }
 
 fn read_code(value: &Bound<'_, PyAny>, k: usize, entries: &mut Entries) -> Option<usize> {
@@ -287,10 +299,8 @@ fn read_code(value: &Bound<'_, PyAny>, k: usize, entries: &mut Entries) -> Optio
         Some((_, Some(code))) => {
             let bit = 1u8 << code;
             if entries.clip.mask & bit != 0 {
-                entries.issues.push((
-                    Kind::Format,
-                    format!("emotion '{}' appears twice", EMOTIONS[code]),
-                ));
+                let message = format!("emotion '{}' appears twice", EMOTIONS[code]);
+                entries.issues.push((Kind::Format, message));
             }
             entries.clip.mask |= bit;
             return Some(code);
@@ -319,41 +329,37 @@ fn read_salience(
     ctx: &Context<'_>,
     entries: &mut Entries,
 ) -> f64 {
-    match to_float(value, ctx) {
+    let x = match to_float(value, ctx) {
+        Ok(x) => x,
         Err(message) => {
             entries
                 .issues
                 .push((Kind::Salience, format!("entry {k}: {message}")));
-            f64::NAN
+            return f64::NAN;
         }
-        Ok(x) if x.is_nan() => {
-            entries
-                .issues
-                .push((Kind::Salience, format!("entry {k}: salience is NaN")));
-            x
-        }
-        Ok(x) if x.is_infinite() => {
-            entries
-                .issues
-                .push((Kind::Salience, format!("entry {k}: salience is infinite")));
-            x
-        }
-        Ok(x) => {
-            if x < 0.0 {
-                entries.issues.push((
-                    Kind::SalienceFormat,
-                    format!("entry {k}: salience {x} is negative"),
-                ));
-            }
-            x
-        }
+    };
+    if x.is_nan() {
+        entries
+            .issues
+            .push((Kind::Salience, format!("entry {k}: salience is NaN")));
+    } else if x.is_infinite() {
+        entries
+            .issues
+            .push((Kind::Salience, format!("entry {k}: salience is infinite")));
+    } else if x < 0.0 {
+        let message = format!("entry {k}: salience {x} is negative");
+        entries.issues.push((Kind::SalienceRange, message));
+    } else if x > 100.0 {
+        let message = format!("entry {k}: salience {x} is above 100; saliences are percentages");
+        entries.issues.push((Kind::SalienceRange, message));
     }
+    x
 }
 
-fn clip_name(key: &Bound<'_, PyAny>) -> Result<String, String> {
+fn clip_name<'a>(key: &'a Bound<'_, PyAny>) -> Result<&'a str, String> {
     key.cast::<PyString>()
         .ok()
-        .and_then(|s| s.to_str().ok().map(str::to_owned))
+        .and_then(|s| s.to_str().ok())
         .ok_or_else(|| {
             format!(
                 "clip names must be strings, got {} {}",
@@ -364,12 +370,13 @@ fn clip_name(key: &Bound<'_, PyAny>) -> Result<String, String> {
 }
 
 /// Label problems are errors in every mode: without a valid label, no score.
+/// A single emotion's salience is never read, so it is not checked.
 fn label_issues(entries: &Entries) -> impl Iterator<Item = &String> {
     let blend = entries.clip.n_entries == 2;
     entries
         .issues
         .iter()
-        .filter(move |(kind, _)| blend || !matches!(kind, Kind::Salience | Kind::SalienceFormat))
+        .filter(move |(kind, _)| blend || !matches!(kind, Kind::Salience | Kind::SalienceRange))
         .map(|(_, message)| message)
 }
 
@@ -377,6 +384,18 @@ struct LabelTable {
     index: HashMap<String, usize>,
     names: Vec<String>,
     labels: Vec<Encoded>,
+}
+
+impl LabelTable {
+    fn add(&mut self, name: String, label: Encoded, problems: &mut Vec<Problem>) {
+        if self.index.contains_key(&name) {
+            problems.push((Some(name), "label: the clip is listed twice".into()));
+            return;
+        }
+        self.index.insert(name.clone(), self.labels.len());
+        self.names.push(name);
+        self.labels.push(label);
+    }
 }
 
 fn label_table(
@@ -390,24 +409,13 @@ fn label_table(
         labels: Vec::new(),
     };
     let mut fractional = 0usize;
-    let mut add = |name: String, label: Encoded, walked: &mut Walked| {
-        if table.index.contains_key(&name) {
-            walked
-                .problems
-                .push((Some(name), "label: the clip is listed twice".into()));
-            return;
-        }
-        table.index.insert(name.clone(), table.labels.len());
-        table.names.push(name);
-        table.labels.push(label);
-    };
     match source {
         LabelSource::ClipNames => {}
         LabelSource::NameList(names) => {
             for item in names.try_iter()? {
                 let item = item?;
-                match clip_name(&item).and_then(|name| encode_name(&name).map(|l| (name, l))) {
-                    Ok((name, label)) => add(name, label, walked),
+                match clip_name(&item).and_then(|name| encode_name(name).map(|l| (name, l))) {
+                    Ok((name, label)) => table.add(name.to_owned(), label, &mut walked.problems),
                     Err(message) => walked.problems.push((Some(item.to_string()), message)),
                 }
             }
@@ -415,7 +423,7 @@ fn label_table(
         LabelSource::Dict(dict) => {
             for (key, value) in dict.iter() {
                 let name = match clip_name(&key) {
-                    Ok(name) => name,
+                    Ok(name) => name.to_owned(),
                     Err(message) => {
                         walked.problems.push((None, format!("label: {message}")));
                         continue;
@@ -430,7 +438,7 @@ fn label_table(
                 }
                 fractional += usize::from(entries.fractional);
                 if walked.problems.len() == before {
-                    add(name, entries.clip, walked);
+                    table.add(name, entries.clip, &mut walked.problems);
                 }
             }
         }
@@ -451,12 +459,13 @@ fn label_table(
 /// it cannot read, a clip without a label, a salience it would have to round
 /// but cannot.
 pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -> PyResult<Walked> {
-    let py = preds.py();
-    let ctx = Context::new(py);
+    let ctx = Context::new(preds.py());
     let mut walked = Walked::default();
     let table = label_table(labels, &ctx, &mut walked)?;
     let mut used = vec![false; table.labels.len()];
     let mut fractional: Vec<String> = Vec::new();
+    walked.pred.mask.reserve(preds.len());
+    walked.label.mask.reserve(preds.len());
     for (key, value) in preds.iter() {
         let name = match clip_name(&key) {
             Ok(name) => name,
@@ -466,8 +475,8 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
             }
         };
         let label = match labels {
-            LabelSource::ClipNames => encode_name(&name),
-            _ => match table.index.get(&name) {
+            LabelSource::ClipNames => encode_name(name),
+            _ => match table.index.get(name) {
                 Some(&row) => {
                     used[row] = true;
                     Ok(table.labels[row])
@@ -478,7 +487,9 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
         let entries = read_entries(&value, &ctx);
         let before = walked.problems.len();
         if let Err(message) = &label {
-            walked.problems.push((Some(name.clone()), message.clone()));
+            walked
+                .problems
+                .push((Some(name.to_owned()), message.clone()));
         }
         // The published scorer rounds a prediction's saliences only for a
         // two-entry prediction of a blend clip; without a label, report all.
@@ -487,15 +498,17 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
         for (kind, message) in &entries.issues {
             let counts = match kind {
                 Kind::Fatal => true,
-                Kind::Format | Kind::SalienceFormat => strict,
+                Kind::Format | Kind::SalienceRange => strict,
                 Kind::Salience => strict || rounded,
             };
             if counts {
-                walked.problems.push((Some(name.clone()), message.clone()));
+                walked
+                    .problems
+                    .push((Some(name.to_owned()), message.clone()));
             }
         }
         if entries.fractional && (label_blend || strict) {
-            fractional.push(name.clone());
+            fractional.push(name.to_owned());
         }
         if let (Ok(label), true) = (label, walked.problems.len() == before) {
             walked.pred.push(entries.clip);
@@ -515,12 +528,11 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
                 .problems
                 .push((Some((*name).clone()), "label has no prediction".into()));
         }
-    } else if !unused.is_empty() {
+    } else if let Some(first) = unused.first() {
         walked.warnings.push(format!(
-            "{} labelled clip(s) have no prediction (first: {}); with strict=False they are left \
-             out of the denominator, as in the published scorer",
-            unused.len(),
-            unused[0]
+            "{} labelled clip(s) have no prediction (first: {first}); with strict=False they are \
+             left out of the denominator, as in the published scorer",
+            unused.len()
         ));
     }
     if let Some(first) = fractional.first() {
@@ -540,11 +552,7 @@ pub fn walk_labels(labels: &LabelSource<'_>) -> PyResult<Walked> {
     let py = match labels {
         LabelSource::NameList(x) => x.py(),
         LabelSource::Dict(x) => x.py(),
-        LabelSource::ClipNames => {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "labels are required here",
-            ))
-        }
+        LabelSource::ClipNames => return Err(PyValueError::new_err("labels are required here")),
     };
     let mut walked = Walked::default();
     let table = label_table(labels, &Context::new(py), &mut walked)?;

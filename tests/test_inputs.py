@@ -88,8 +88,7 @@ def test_encode_labels_keeps_order_and_names() -> None:
     labels = bf.encode_labels(list(reversed(NAMES)))
     assert labels.names == tuple(reversed(NAMES))
     assert labels.mask.tolist() == [0b10010, 0b1001, 0b100000, 0b1]
-    assert labels.salience[1].tolist() == [30.0, 70.0]
-    assert np.isnan(labels.salience[3]).all()
+    assert labels.salience.tolist() == [[50, 50], [30, 70], [255, 255], [255, 255]]
 
 
 def test_names_with_extensions_are_labels_too() -> None:

@@ -42,8 +42,8 @@ def clip_names(draw: st.DrawFn) -> str:
     return stem + draw(st.sampled_from(["", "", ".mp4", ".mov", ".wav"]))
 
 
-def ties(low: int = -1) -> st.SearchStrategy[float]:
-    return st.integers(low, 101).map(lambda k: k + 0.5)
+def ties(low: int = -1, high: int = 101) -> st.SearchStrategy[float]:
+    return st.integers(low, high).map(lambda k: k + 0.5)
 
 
 saliences = st.one_of(
@@ -116,7 +116,7 @@ def labelled(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """Predictions with an explicit label dict: any names, labels of any valid shape.
 
     Labels are the truth, so they are validated strictly in every mode; the
-    labels drawn here are valid (a blend's saliences are non-negative numbers).
+    labels drawn here are valid (a blend's saliences are percentages 0-100).
     """
     names = draw(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=30, unique=True))
     labels: dict[str, Any] = {}
@@ -129,11 +129,11 @@ def labelled(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             labels[name] = [
                 {
                     "emotion": a,
-                    "salience": draw(st.one_of(st.sampled_from([30, 50, 70, "30", "70"]), ties(0))),
+                    "salience": draw(st.one_of(st.sampled_from([30, 50, 70, "30", "70"]), ties(0, 99))),
                 },
                 {
                     "emotion": b,
-                    "salience": draw(st.one_of(st.sampled_from([30, 50, 70, "50"]), ties(0))),
+                    "salience": draw(st.one_of(st.sampled_from([30, 50, 70, "50"]), ties(0, 99))),
                 },
             ]
         preds[name] = draw(entries())

@@ -117,9 +117,9 @@ def test_labels_without_prediction_are_left_out_when_lenient() -> None:
 def test_encoded_predictions_are_scored_by_position() -> None:
     pred = bf.Encoded(
         mask=np.array([1, 0b1001], dtype=np.uint8),
-        n_entries=np.array([1, 2], dtype=np.uint8),
         salience=np.array([[math.nan, math.nan], [30.0, 70.0]]),
     )
+    assert pred.salience.tolist() == [[255, 255], [30, 70]]
     result = bf.score(pred, [SINGLE, BLEND])
     assert (result.presence, result.salience) == (1.0, 1.0)
     labels = bf.encode_labels([SINGLE, EVEN])
@@ -130,4 +130,6 @@ def test_encoded_predictions_are_scored_by_position() -> None:
 
 def test_encoded_rejects_misshapen_arrays() -> None:
     with pytest.raises(ValueError, match=r"salience \(N, 2\)"):
-        bf.Encoded(np.zeros(3), np.zeros(3), np.zeros((3, 3)))
+        bf.Encoded(np.zeros(3), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="whole percentages"):
+        bf.Encoded(np.zeros(1), np.array([[30.5, 69.5]]))

@@ -20,8 +20,8 @@ EMOTIONS: list[str]
 UNKNOWN_BIT: int
 
 _U8 = npt.NDArray[np.uint8]
-_F64 = npt.NDArray[np.float64]
-_Encoded = tuple[_U8, _U8, _F64]
+_U8_2D = npt.NDArray[np.uint8]
+_Encoded = tuple[_U8, _U8_2D]
 _Problem = tuple[str | None, str]
 
 def encode_pairs(
@@ -29,10 +29,10 @@ def encode_pairs(
 ) -> tuple[_Encoded, _Encoded, list[_Problem], list[str]]: ...
 def encode_labels(labels: object) -> tuple[list[str], _Encoded, list[_Problem], list[str]]: ...
 def count_cells(
-    pred_mask: _U8, pred_n_entries: _U8, pred_salience: _F64, label_mask: _U8, label_salience: _F64
+    pred_mask: _U8, pred_salience: _U8_2D, label_mask: _U8, label_salience: _U8_2D
 ) -> npt.NDArray[np.int64]: ...
 def classify_cells(
-    pred_mask: _U8, pred_n_entries: _U8, pred_salience: _F64, label_mask: _U8, label_salience: _F64
+    pred_mask: _U8, pred_salience: _U8_2D, label_mask: _U8, label_salience: _U8_2D
 ) -> _U8: ...
 def parse_clip_name(
     name: str,

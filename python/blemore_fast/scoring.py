@@ -23,40 +23,55 @@ EMOTIONS: tuple[str, ...] = tuple(_core.EMOTIONS)
 CELLS = ("single_right", "single_wrong", "blend_wrong", "blend_presence_only", "blend_right")
 
 
+#: The salience byte of a clip with no comparable salience (see :class:`Encoded`).
+NO_SALIENCE = 255
+
+
+def _salience_bytes(salience: Any) -> np.ndarray:
+    """uint8 saliences; float input may use NaN for "no salience"."""
+    array = np.asarray(salience)
+    if array.dtype == np.uint8:
+        return np.ascontiguousarray(array)
+    if array.dtype.kind == "f":
+        array = np.where(np.isnan(array), NO_SALIENCE, array)
+    if array.dtype.kind not in "iuf" or not np.all(
+        ((array >= 0) & (array <= 100) & (array == np.round(array))) | (array == NO_SALIENCE)
+    ):
+        raise ValueError("Encoded saliences must be whole percentages 0-100, or 255 (none)")
+    return np.ascontiguousarray(array, dtype=np.uint8)
+
+
 @dataclass(frozen=True, eq=False)
 class Encoded:
     """Clips in the compact form the native core counts over.
 
-    - ``mask`` (uint8): bit ``i`` set for ``EMOTIONS[i]``; bit 6 marks an
-      unknown code, which never matches a label.
-    - ``n_entries`` (uint8): how many entries the clip's list had.
-    - ``salience`` (float64, ``(N, 2)``): for a list of two different known
-      codes, ``round(float(salience))`` of the lower code then the higher
-      code (in ``EMOTIONS`` order); NaN otherwise.
+    - ``mask`` (uint8, ``(N,)``): bit ``i`` set for ``EMOTIONS[i]``; bit 6
+      marks an unknown code, which never matches a label.
+    - ``salience`` (uint8, ``(N, 2)``): for a list of exactly two different
+      known codes, ``round(float(salience))`` of the lower code then the
+      higher code (in ``EMOTIONS`` order) when it is a percentage 0-100;
+      otherwise ``NO_SALIENCE`` (255), which never matches a label.
     - ``names``: the clip names, when known.
 
-    The encoding is lossless for both metrics. ``decode`` returns it, and
-    ``score`` and ``Accumulator`` accept it directly.
+    Labels' blend saliences are always percentages 0-100, so the encoding is
+    lossless for both metrics. ``decode`` returns it, and ``score`` and
+    ``Accumulator`` accept it directly: 4 bytes a clip, no Python loop.
     """
 
     mask: np.ndarray
-    n_entries: np.ndarray
     salience: np.ndarray
     names: tuple[str, ...] | None = field(default=None)
 
     def __post_init__(self) -> None:
         mask = np.ascontiguousarray(self.mask, dtype=np.uint8)
-        n_entries = np.ascontiguousarray(self.n_entries, dtype=np.uint8)
-        salience = np.ascontiguousarray(self.salience, dtype=np.float64)
-        if mask.ndim != 1 or n_entries.shape != mask.shape or salience.shape != (len(mask), 2):
+        salience = _salience_bytes(self.salience)
+        if mask.ndim != 1 or salience.shape != (len(mask), 2):
             raise ValueError(
-                "Encoded needs mask (N,), n_entries (N,) and salience (N, 2); got "
-                f"{mask.shape}, {n_entries.shape}, {salience.shape}"
+                f"Encoded needs mask (N,) and salience (N, 2); got {mask.shape} and {salience.shape}"
             )
         if self.names is not None and len(self.names) != len(mask):
             raise ValueError(f"Encoded has {len(mask)} clips but {len(self.names)} names")
         object.__setattr__(self, "mask", mask)
-        object.__setattr__(self, "n_entries", n_entries)
         object.__setattr__(self, "salience", salience)
 
     def __len__(self) -> int:
@@ -147,7 +162,7 @@ class Aligned:
 def _arrays(pred: Encoded, label: Encoded) -> tuple[np.ndarray, ...]:
     if len(pred) != len(label):
         raise ValueError(f"{len(pred)} predictions but {len(label)} labels")
-    return pred.mask, pred.n_entries, pred.salience, label.mask, label.salience
+    return pred.mask, pred.salience, label.mask, label.salience
 
 
 def count_cells(pred: Encoded, label: Encoded) -> np.ndarray:
