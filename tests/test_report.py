@@ -183,9 +183,7 @@ def test_breakdown_of_encoded_and_aligned_inputs(
     aligned = bf.align(preds, clips)
     direct = bf.breakdown(preds, clips, by=("pair", "actor"))
     assert bf.breakdown(aligned, by=("pair", "actor")).equals(direct)
-    encoded = bf.Encoded(
-        aligned.pred.mask, aligned.pred.n_entries, aligned.pred.salience, names=aligned.names
-    )
+    encoded = bf.Encoded(aligned.pred.mask, aligned.pred.salience, names=aligned.names)
     assert bf.breakdown(encoded, by=("pair", "actor")).equals(direct)
     with pytest.raises(ValueError, match="labels must be None"):
         bf.breakdown(aligned, clips)
@@ -227,6 +225,11 @@ def test_confusion_other_column_by_hand() -> None:
             {"emotion": "ang", "salience": 30},
             {"emotion": "hap", "salience": 60},
             {"emotion": "sad", "salience": 10},
+        ],
+        "pair in three entries": [
+            {"emotion": "ang", "salience": 30},
+            {"emotion": "hap", "salience": 70},
+            {"emotion": "ang", "salience": 30},
         ],
         "unknown code": [{"emotion": "joy", "salience": 100}],
         "ratio 60/40": [{"emotion": "ang", "salience": 60}, {"emotion": "hap", "salience": 40}],

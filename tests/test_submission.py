@@ -56,8 +56,7 @@ def test_numpy_saliences_and_encoded_predictions(tmp_path: Path) -> None:
     names = ["A1_ang_int1_ver1", "A1_mix_ang_hap_30_70_ver1"]
     encoded = bf.Encoded(
         np.array([1, 9], dtype=np.uint8),
-        np.array([1, 2], dtype=np.uint8),
-        np.array([[np.nan, np.nan], [30.0, 70.0]]),
+        np.array([[255, 255], [30, 70]], dtype=np.uint8),
         names=tuple(names),
     )
     bf.write_submission(encoded, path)
@@ -66,6 +65,11 @@ def test_numpy_saliences_and_encoded_predictions(tmp_path: Path) -> None:
         names[0]: [{"emotion": "ang", "salience": 100.0}],
         names[1]: [{"emotion": "ang", "salience": 30.0}, {"emotion": "hap", "salience": 70.0}],
     }
+    unwritable = bf.Encoded(
+        np.array([9], dtype=np.uint8), np.array([[255, 255]], dtype=np.uint8), names=("c",)
+    )
+    with pytest.raises(bf.ValidationError, match="c: cannot be written"):
+        bf.write_submission(unwritable, path)
     assert reference.score(written) == {
         "presence": 1.0,
         "salience": 1.0,

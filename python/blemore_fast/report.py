@@ -25,11 +25,20 @@ import numpy as np
 import pandas as pd
 
 from .filenames import parse_filename
-from .scoring import EMOTIONS, Aligned, Encoded, Score, align, count_cells, encode_labels
+from .scoring import (
+    EMOTIONS,
+    NO_SALIENCE,
+    Aligned,
+    Encoded,
+    Score,
+    align,
+    count_cells,
+    encode_labels,
+)
 
 #: The salience ratios of the dataset, first emotion / second emotion.
 RATIOS: tuple[str, ...] = ("30/70", "50/50", "70/30")
-_RATIO_VALUES = ((30.0, 70.0), (50.0, 50.0), (70.0, 30.0))
+_RATIO_VALUES = ((30, 70), (50, 50), (70, 30))
 #: The ten blend pairs of the dataset (neutral is never blended), in ``EMOTIONS`` order.
 BLEND_PAIRS: tuple[tuple[str, str], ...] = tuple(
     combinations([e for e in EMOTIONS if e != "neu"], 2)
@@ -76,8 +85,9 @@ def class_index(encoded: Encoded) -> np.ndarray:
 
     A single class is a set of exactly one known code, whatever the salience
     (as presence sees it). A blend class needs exactly two entries naming a
-    dataset pair with saliences that round to 30/70, 50/50 or 70/30. Anything
-    else (three entries, unknown codes, other ratios, neutral in a pair) is
+    dataset pair with saliences that round to 30/70, 50/50 or 70/30 (the
+    encoding keeps saliences only for such two-entry lists). Anything else
+    (three entries, unknown codes, other ratios, neutral in a pair) is
     ``other``.
 
     >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
@@ -90,7 +100,7 @@ def class_index(encoded: Encoded) -> np.ndarray:
     ratio = np.full(len(encoded), -1, dtype=np.int64)
     for r, (a, b) in enumerate(_RATIO_VALUES):
         ratio[(low == a) & (high == b)] = r
-    blend = (pair >= 0) & (ratio >= 0) & (encoded.n_entries == 2)
+    blend = (pair >= 0) & (ratio >= 0)
     return np.where(
         single >= 0, single, np.where(blend, _N_SINGLE + 3 * pair + ratio, _OTHER_INDEX)
     )
@@ -118,8 +128,8 @@ def _pair_name(mask: int) -> str:
     return "+".join(e for i, e in enumerate(EMOTIONS) if mask >> i & 1)
 
 
-def _ratio_name(low: float, high: float) -> str:
-    return f"{low:g}/{high:g}"
+def _ratio_name(low: int, high: int) -> str:
+    return f"{low}/{high}"
 
 
 @dataclass(frozen=True)
@@ -163,15 +173,13 @@ def _by_label(aligned: Aligned, group: str) -> _Group:
         lookup = np.zeros(64, dtype=np.int64)
         lookup[masks] = np.arange(len(masks))
         return _Group(rows, lookup[known[rows]], [_pair_name(int(m)) for m in masks])
-    # group == "ratio": each (first, second) salience pair, as one complex
-    # number so that pandas can hash it without sorting every clip.
-    keys = np.ascontiguousarray(label.salience[rows]).view(np.complex128).ravel()
-    codes, uniques = pd.factorize(keys)
-    rank = np.lexsort((uniques.imag, uniques.real))
-    remap = np.empty(len(rank), dtype=np.int64)
-    remap[rank] = np.arange(len(rank))
-    names = [_ratio_name(float(u.real), float(u.imag)) for u in uniques[rank]]
-    return _Group(rows, remap[codes], names)
+    # group == "ratio": the (first, second) salience bytes as one number, counted
+    keys = label.salience[rows].astype(np.int64) @ np.array([256, 1])
+    present = np.flatnonzero(np.bincount(keys, minlength=1 << 16))
+    lookup = np.zeros(1 << 16, dtype=np.int64)
+    lookup[present] = np.arange(len(present))
+    names = [_ratio_name(int(k) >> 8, int(k) & 0xFF) for k in present]
+    return _Group(rows, lookup[keys], names)
 
 
 def _pair_sort_key(mask: int) -> tuple[int, ...]:
@@ -453,11 +461,10 @@ def _pick(train: np.ndarray, test: np.ndarray, names: Sequence[str]) -> tuple[in
     return order[0], tuple(names[int(i)] for i in tied)
 
 
-def _constant(n: int, mask: int, n_entries: int, salience: tuple[float, float]) -> Encoded:
+def _constant(n: int, mask: int, salience: tuple[int, int]) -> Encoded:
     return Encoded(
         np.full(n, mask, dtype=np.uint8),
-        np.full(n, n_entries, dtype=np.uint8),
-        np.tile(np.asarray(salience, dtype=np.float64), (n, 1)),
+        np.tile(np.asarray(salience, dtype=np.uint8), (n, 1)),
     )
 
 
@@ -516,11 +523,11 @@ def baselines(train_labels: Any, test_labels: Any) -> Baselines:
     ratio, ratio_ties = _pick(blends_train[pair], blends_test[pair], RATIOS)
 
     n = len(test)
-    single_pred = _constant(n, 1 << single, 1, (np.nan, np.nan))
+    single_pred = _constant(n, 1 << single, (NO_SALIENCE, NO_SALIENCE))
     a, b = BLEND_PAIRS[pair]
     pair_mask = (1 << EMOTIONS.index(a)) | (1 << EMOTIONS.index(b))
     by_ratio = {
-        r: Score.from_cells(count_cells(_constant(n, pair_mask, 2, v), test))
+        r: Score.from_cells(count_cells(_constant(n, pair_mask, v), test))
         for r, v in zip(RATIOS, _RATIO_VALUES, strict=True)
     }
     return Baselines(

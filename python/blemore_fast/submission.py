@@ -22,7 +22,7 @@ import numpy as np
 from . import _core
 from .errors import Problem, ValidationError, raise_if_any
 from .io import PredictionDict, load_predictions, read_json
-from .scoring import EMOTIONS, Encoded, align
+from .scoring import EMOTIONS, NO_SALIENCE, Encoded, align
 
 
 def _encoded_to_dict(encoded: Encoded) -> PredictionDict:
@@ -36,18 +36,13 @@ def _encoded_to_dict(encoded: Encoded) -> PredictionDict:
     for i, name in enumerate(encoded.names):
         codes = [EMOTIONS[k] for k in np.flatnonzero(bits[i])]
         unknown = bool(encoded.mask[i] & _core.UNKNOWN_BIT)
-        if not unknown and n_codes[i] == 1 and encoded.n_entries[i] == 1:
+        low, high = (int(x) for x in encoded.salience[i])
+        if not unknown and n_codes[i] == 1:
             result[name] = [{"emotion": codes[0], "salience": 100.0}]
-        elif (
-            not unknown
-            and n_codes[i] == 2
-            and encoded.n_entries[i] == 2
-            and np.isfinite(encoded.salience[i]).all()
-        ):
-            low, high = (float(x) for x in encoded.salience[i])
+        elif not unknown and n_codes[i] == 2 and NO_SALIENCE not in (low, high):
             result[name] = [
-                {"emotion": codes[0], "salience": low},
-                {"emotion": codes[1], "salience": high},
+                {"emotion": codes[0], "salience": float(low)},
+                {"emotion": codes[1], "salience": float(high)},
             ]
         else:
             problems.append(Problem(name, "cannot be written: not one emotion or a blend of two"))

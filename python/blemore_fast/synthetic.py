@@ -179,7 +179,7 @@ def soft_targets(labels: Any) -> np.ndarray:
     # A blend's two saliences are stored lower code first.
     rows = np.flatnonzero(blend)
     codes = np.nonzero(bits[blend])[1].reshape(-1, 2)
-    targets[rows[:, None], codes] = encoded.salience[blend] / 100.0
+    targets[rows[:, None], codes] = encoded.salience[blend].astype(np.float64) / 100.0
     return targets
 
 
