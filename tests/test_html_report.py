@@ -196,6 +196,18 @@ def test_report_without_plots_and_with_plain_names(tmp_path: Path) -> None:
     assert "<td>actor</td>" not in page and "<td>emotion</td>" in page
     with pytest.raises(ValueError, match="breakdown by 'actor'"):
         bf.html_report(preds, labels, by=("actor",), plots=False)
+    # an actor column in the label table keeps the actor breakdown
+    table = pd.DataFrame(
+        {
+            "filename": ["test_0001.mov"],
+            "emotion_1": ["ang"],
+            "emotion_2": [None],
+            "emotion_1_salience": [None],
+            "emotion_2_salience": [None],
+            "video_id": ["A7"],
+        }
+    )
+    assert "<td>A7</td>" in bf.html_report(preds, table, plots=False)
 
 
 def test_report_accepts_bootstrap_like_results() -> None:

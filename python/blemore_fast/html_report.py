@@ -166,7 +166,7 @@ def html_report(
     - ``by``: the breakdown groups (see :func:`blemore_fast.breakdown`). The
       default, :data:`REPORT_GROUPS`, leaves out the groups read from clip
       names when the names are not in the dataset's scheme (``actor`` stays
-      when the labels' table has an ``actor`` column).
+      when the labels' table has an ``actor`` or ``video_id`` column).
     - ``baselines``: a :func:`blemore_fast.baselines` result, shown as
       reference points.
     - ``intervals``: ``{"clip-level": result, "actor-level": result}``, each a
@@ -189,7 +189,8 @@ def html_report(
     draw = _plots_available(plots)
     groups = list(REPORT_GROUPS if by is None else by)
     if by is None and (aligned.names is None or not _names_parse(aligned)):
-        has_actor = aligned.metadata is not None and "actor" in aligned.metadata
+        meta = aligned.metadata
+        has_actor = meta is not None and ("actor" in meta or "video_id" in meta)
         groups = [
             g
             for g in groups
