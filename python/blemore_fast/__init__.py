@@ -8,12 +8,17 @@ Score(presence=1.0000 [1/1], salience=0.0000 [0/0], mean=0.5000)
 from ._core import __version__
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
+from .html_report import html_report
+from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
+from .submission import check_submission, read_submission, write_submission
 
 __all__ = [
     "CELLS",
     "EMOTIONS",
+    "LABEL_CLASSES",
     "Aligned",
+    "Baselines",
     "ClipName",
     "Encoded",
     "Problem",
@@ -21,8 +26,15 @@ __all__ = [
     "ValidationError",
     "__version__",
     "align",
+    "baselines",
+    "breakdown",
+    "check_submission",
+    "confusion",
     "encode_labels",
+    "html_report",
     "labels_from_filenames",
     "parse_filename",
+    "read_submission",
     "score",
+    "write_submission",
 ]

@@ -1,0 +1,223 @@
+"""Reading, checking and writing challenge submission files.
+
+A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]}}``
+as JSON (the challenge's ``submission_template.json``). :func:`write_submission`
+validates before writing and writes atomically; :func:`read_submission`
+returns the prediction dict; :func:`check_submission` lists every problem,
+for the command line's ``validate``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from .errors import Problem, ValidationError, raise_if_any
+from .io import PredictionDict, load_predictions, read_json
+from .scoring import EMOTIONS, NO_SALIENCE, Encoded, align
+
+
+def _encoded_to_dict(encoded: Encoded) -> PredictionDict:
+    """The prediction dict of named encoded predictions (as ``decode`` returns them)."""
+    if encoded.names is None:
+        raise ValueError("encoded predictions need names to be written as a submission")
+    bits = (encoded.mask[:, None] >> np.arange(len(EMOTIONS), dtype=np.uint8)) & 1
+    n_codes = bits.sum(axis=1)
+    problems = []
+    result: PredictionDict = {}
+    for i, name in enumerate(encoded.names):
+        codes = [EMOTIONS[k] for k in np.flatnonzero(bits[i])]
+        unknown = bool(encoded.mask[i] & _core.UNKNOWN_BIT)
+        low, high = (int(x) for x in encoded.salience[i])
+        if not unknown and n_codes[i] == 1:
+            result[name] = [{"emotion": codes[0], "salience": 100.0}]
+        elif not unknown and n_codes[i] == 2 and NO_SALIENCE not in (low, high):
+            result[name] = [
+                {"emotion": codes[0], "salience": float(low)},
+                {"emotion": codes[1], "salience": float(high)},
+            ]
+        else:
+            problems.append(Problem(name, "cannot be written: not one emotion or a blend of two"))
+    raise_if_any(problems, "predictions")
+    return result
+
+
+def _prediction_dict(preds: Any) -> PredictionDict:
+    if isinstance(preds, Encoded):
+        return _encoded_to_dict(preds)
+    return load_predictions(preds)
+
+
+def _format_problems(preds: PredictionDict) -> list[Problem]:
+    # The native walk checks predictions against labels. Giving every clip a
+    # placeholder label turns it into a check of the predictions alone,
+    # in strict mode: structure, codes, saliences, NaN, entry counts.
+    placeholder = {name: [{"emotion": EMOTIONS[0], "salience": 1.0}] for name in preds}
+    _, _, problems, _ = _core.encode_pairs(preds, placeholder, True)
+    return [Problem(*p) for p in problems]
+
+
+def check_submission(
+    preds: Any, labels: Any = None, *, names: Iterable[str] | None = None
+) -> list[Problem]:
+    """Every problem of a submission; an empty list means it is ready to upload.
+
+    ``preds`` is a submission file path, a submission object, a prediction
+    dict or named :class:`~blemore_fast.Encoded` predictions. The structure,
+    the emotion codes and the saliences are checked strictly. With
+    ``labels`` (anything :func:`blemore_fast.score` accepts), every labelled
+    clip must have a prediction and every prediction a label; with ``names``
+    (the expected clip names, such as a manifest file's lines) the same
+    coverage is checked against the names alone.
+
+    A file that cannot be read at all (missing, empty, not UTF-8, invalid
+    JSON, wrong top-level key) gives that one problem.
+
+    >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
+    [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)")]
+    """
+    if labels is not None and names is not None:
+        raise ValueError("give labels or names, not both")
+    if isinstance(names, str):
+        raise TypeError("names must be an iterable of clip names, not a single str")
+    try:
+        pred_dict = _prediction_dict(preds)
+    except ValidationError as error:
+        return list(error.problems)
+    except TypeError as error:
+        if isinstance(preds, (str, os.PathLike)):
+            # The file parsed but holds no prediction object (a JSON list, a number...).
+            return [Problem(None, f"{preds}: {error}")]
+        raise
+    if not isinstance(pred_dict, dict) or not pred_dict:
+        return [Problem(None, "the submission has no predictions")]
+    if labels is not None:
+        try:
+            align(pred_dict, labels, strict=True)
+        except ValidationError as error:
+            return list(error.problems)
+        return []
+    problems = _format_problems(pred_dict)
+    if names is not None:
+        expected = [str(n) for n in names]
+        wanted = set(expected)
+        problems += [
+            Problem(n, "clip is not in the expected names") for n in pred_dict if n not in wanted
+        ]
+        problems += [
+            Problem(n, "expected clip has no prediction") for n in expected if n not in pred_dict
+        ]
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    # numpy scalars are not JSON serialisable; saliences may arrive as np.float32.
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def write_submission(
+    preds: Any,
+    path: str | os.PathLike[str],
+    *,
+    labels: Any = None,
+    names: Iterable[str] | None = None,
+    indent: int | None = 4,
+) -> Path:
+    """Validates predictions and writes them as a submission file, atomically.
+
+    ``preds`` is a prediction dict, a submission object, a prediction JSON
+    path, a long DataFrame or named :class:`~blemore_fast.Encoded`
+    predictions. They are checked as :func:`check_submission` does (with
+    ``labels`` or ``names`` for coverage); on any problem a
+    :class:`~blemore_fast.ValidationError` lists them all and nothing is
+    written. The file is written to a temporary file in the same directory,
+    then moved into place with ``os.replace``: readers see the old file or the
+    new one, never half of one, and a failure leaves nothing behind.
+
+    Returns the path written.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "submission.json"
+    >>> write_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100.0}]}, out).name
+    'submission.json'
+    >>> read_submission(out)
+    {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
+    if not target.parent.is_dir():
+        raise ValueError(
+            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
+        )
+    pred_dict = _prediction_dict(preds)
+    raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
+    document = {
+        "predictions": {
+            name: [{"emotion": e["emotion"], "salience": _plain(e["salience"])} for e in entries]
+            for name, entries in pred_dict.items()
+        }
+    }
+    text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
+    atomic_write_text(target, text + "\n")
+    return target
+
+
+def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
+    """Writes text to a file atomically: a temporary file in the same directory,
+    then ``os.replace``. On any error the temporary file is removed and the
+    target is left as it was."""
+    target = Path(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp creates the file 0600; a submission is an ordinary file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
+    """The prediction dict of a submission file.
+
+    Accepts the submission object (``{"predictions": {...}}``) or a bare
+    prediction dict. Errors name the file and say what is wrong: missing,
+    empty, not UTF-8, invalid JSON (with line and column), the wrong
+    top-level shape. With ``validate=True`` (the default), every problem of
+    the predictions themselves is reported too, as
+    :func:`check_submission` finds them.
+    """
+    data = read_json(path)
+    if not isinstance(data, Mapping):
+        raise ValidationError(
+            [
+                Problem(
+                    None,
+                    f"{path} holds a JSON {type(data).__name__}; a submission is "
+                    '{"predictions": {clip: [entries]}}',
+                )
+            ],
+            "submission",
+        )
+    preds = load_predictions(data)
+    if validate:
+        raise_if_any(check_submission(preds), "submission")
+    return preds
