@@ -6,7 +6,7 @@ use numpy::{
     IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2,
     PyUntypedArrayMethods,
 };
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::decode::{self, Columns, Prob, Ties, N_CLASSES};
@@ -19,10 +19,32 @@ use crate::walk::Encoded;
 const DETACH_MIN: usize = 50_000;
 
 /// A C-contiguous `(N, 6)` probability matrix in either float dtype.
-#[derive(FromPyObject)]
 pub enum Probs<'py> {
     F32(PyReadonlyArray2<'py, f32>),
     F64(PyReadonlyArray2<'py, f64>),
+}
+
+impl<'py> Probs<'py> {
+    // Cast by hand rather than derive FromPyObject: a derived enum formats an
+    // error message (dtype names included) for every variant that does not
+    // match, which costs more than decoding a whole validation set.
+    fn borrow(probs: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let busy = |_| PyValueError::new_err("probs is being written to elsewhere");
+        if let Ok(array) = probs.cast::<PyArray2<f32>>() {
+            return Ok(Probs::F32(array.try_readonly().map_err(busy)?));
+        }
+        if let Ok(array) = probs.cast::<PyArray2<f64>>() {
+            return Ok(Probs::F64(array.try_readonly().map_err(busy)?));
+        }
+        let dtype = probs
+            .getattr("dtype")
+            .map(|d| format!(" of dtype {d}"))
+            .unwrap_or_default();
+        Err(PyTypeError::new_err(format!(
+            "probs must be a 2-D float32 or float64 numpy array; got {}{dtype}",
+            probs.get_type().name()?
+        )))
+    }
 }
 
 fn slice<'a, T: numpy::Element>(
@@ -77,11 +99,14 @@ fn maybe_detach<T: Send>(py: Python<'_>, size: usize, work: impl FnOnce() -> T +
 /// largest value is positive and shared with a column left out. Returns their
 /// indices (int64, ascending). Raises ValueError on NaN, inf or negative values.
 #[pyfunction]
-pub fn tied_rows<'py>(py: Python<'py>, probs: Probs<'py>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+pub fn tied_rows<'py>(
+    py: Python<'py>,
+    probs: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
     fn run<T: Prob>(py: Python<'_>, probs: &[T]) -> Result<Vec<i64>, Error> {
         maybe_detach(py, probs.len() / N_CLASSES, || decode::tied_rows(probs))
     }
-    let rows = match &probs {
+    let rows = match &Probs::borrow(probs)? {
         Probs::F32(p) => run(py, slice(p, "probs", Some(N_CLASSES))?)?,
         Probs::F64(p) => run(py, slice(p, "probs", Some(N_CLASSES))?)?,
     };
@@ -102,7 +127,7 @@ type EncodedArrays<'py> = (
 #[allow(clippy::too_many_arguments)]
 pub fn decode_probs<'py>(
     py: Python<'py>,
-    probs: Probs<'py>,
+    probs: &Bound<'py, PyAny>,
     alpha: f64,
     beta: f64,
     codes: Vec<usize>,
@@ -125,7 +150,7 @@ pub fn decode_probs<'py>(
     }
     let columns = Columns::new(&codes)?;
     let ties = ties(&tie_rows, &tie_picks)?;
-    let decoded = match &probs {
+    let decoded = match &Probs::borrow(probs)? {
         Probs::F32(p) => run(
             py,
             slice(p, "probs", Some(N_CLASSES))?,
@@ -171,7 +196,7 @@ type GridArrays<'py> = (
 #[allow(clippy::too_many_arguments)]
 pub fn grid_search<'py>(
     py: Python<'py>,
-    probs: Probs<'py>,
+    probs: &Bound<'py, PyAny>,
     alphas: PyReadonlyArray1<'py, f64>,
     betas: PyReadonlyArray1<'py, f64>,
     presence_weight: f64,
@@ -189,7 +214,7 @@ pub fn grid_search<'py>(
     };
     let (alphas, betas) = (slice1(&alphas, "alphas")?, slice1(&betas, "betas")?);
     let size = labels.mask.len().max(alphas.len() * betas.len());
-    let grid: Grid = match &probs {
+    let grid: Grid = match &Probs::borrow(probs)? {
         Probs::F32(p) => {
             let p = slice(p, "probs", Some(N_CLASSES))?;
             maybe_detach(py, size, || {

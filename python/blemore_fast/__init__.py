@@ -9,19 +9,24 @@ from ._core import __version__
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
+from .training import Accumulator, GridResult, decode, grid_search
 
 __all__ = [
     "CELLS",
     "EMOTIONS",
+    "Accumulator",
     "Aligned",
     "ClipName",
     "Encoded",
+    "GridResult",
     "Problem",
     "Score",
     "ValidationError",
     "__version__",
     "align",
+    "decode",
     "encode_labels",
+    "grid_search",
     "labels_from_filenames",
     "parse_filename",
     "score",
