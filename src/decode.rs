@@ -342,7 +342,8 @@ impl Profile {
     /// (an all-zero row with `alpha <= 0`, where the published code crashes).
     pub fn at(&self, alpha: f64, beta: f64) -> Option<Decoded> {
         if self.all_zero {
-            return (self.single_below(alpha)).then_some(self.single);
+            // `row[top] < alpha` with `row[top] == 0`; else nothing is kept.
+            return (0.0 < alpha).then_some(self.single);
         }
         Some(if alpha <= self.pair_below {
             if beta >= self.equal_from {
@@ -353,11 +354,6 @@ impl Profile {
         } else {
             self.single
         })
-    }
-
-    /// For an all-zero row: `row[top] < alpha`, i.e. `0 < alpha`.
-    fn single_below(&self, alpha: f64) -> bool {
-        0.0 < alpha
     }
 }
 
