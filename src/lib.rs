@@ -4,15 +4,20 @@
 //! - `emotions`, `filename`: the emotion codes and labels read from clip names;
 //! - `walk`: reading and validating prediction dicts straight from Python objects;
 //! - `score`: the outcome cells and the two challenge metrics over encoded arrays;
+//! - `decode`: class probabilities to predictions, by the published rules;
+//! - `grid`: the threshold grid search in one pass over the clips;
 //! - `py_*`: thin Python wrappers.
 
+pub mod decode;
 pub mod emotions;
 pub mod error;
 pub mod filename;
+pub mod grid;
 pub mod score;
 pub mod walk;
 
 mod py_scoring;
+mod py_training;
 
 use pyo3::prelude::*;
 
@@ -22,6 +27,8 @@ mod _core {
     use super::py_scoring::{
         classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name, score_pairs,
     };
+    #[pymodule_export]
+    use super::py_training::{decode_probs, grid_search, tied_rows};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

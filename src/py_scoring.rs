@@ -14,9 +14,9 @@ use crate::walk::{self, Columns, LabelSource, Problem};
 const DETACH_MIN: usize = 50_000;
 
 /// `(mask, salience)`: uint8 arrays of shape (N,) and (N, 2).
-type EncodedArrays<'py> = (Bound<'py, PyArray1<u8>>, Bound<'py, PyArray2<u8>>);
+pub type EncodedArrays<'py> = (Bound<'py, PyArray1<u8>>, Bound<'py, PyArray2<u8>>);
 
-fn to_arrays(py: Python<'_>, columns: Columns) -> PyResult<EncodedArrays<'_>> {
+pub fn to_arrays(py: Python<'_>, columns: Columns) -> PyResult<EncodedArrays<'_>> {
     let n = columns.mask.len();
     Ok((
         columns.mask.into_pyarray(py),

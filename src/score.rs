@@ -52,7 +52,7 @@ impl Clips<'_> {
         self.mask.is_empty()
     }
 
-    fn check(&self, what: &'static str, n: usize) -> Result<()> {
+    pub fn check(&self, what: &'static str, n: usize) -> Result<()> {
         check_len(what, n, self.mask.len())?;
         check_len("salience", 2 * n, self.salience.len())
     }

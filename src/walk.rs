@@ -33,7 +33,7 @@ pub struct Columns {
 }
 
 impl Columns {
-    fn push(&mut self, clip: Encoded) {
+    pub fn push(&mut self, clip: Encoded) {
         self.mask.push(clip.mask);
         self.salience.extend_from_slice(&clip.salience);
     }

@@ -12,15 +12,18 @@ from .html_report import html_report
 from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
 from .submission import check_submission, read_submission, write_submission
+from .training import Accumulator, GridResult, decode, grid_search
 
 __all__ = [
     "CELLS",
     "EMOTIONS",
     "LABEL_CLASSES",
+    "Accumulator",
     "Aligned",
     "Baselines",
     "ClipName",
     "Encoded",
+    "GridResult",
     "Problem",
     "Score",
     "ValidationError",
@@ -30,7 +33,9 @@ __all__ = [
     "breakdown",
     "check_submission",
     "confusion",
+    "decode",
     "encode_labels",
+    "grid_search",
     "html_report",
     "labels_from_filenames",
     "parse_filename",

@@ -1,5 +1,6 @@
 """Type stubs for the native core (src/). Kept honest by `mypy.stubtest` in `make lint`."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -11,10 +12,13 @@ __all__ = [
     "__version__",
     "classify_cells",
     "count_cells",
+    "decode_probs",
     "encode_labels",
     "encode_pairs",
+    "grid_search",
     "parse_clip_name",
     "score_pairs",
+    "tied_rows",
 ]
 __version__: str
 EMOTIONS: list[str]
@@ -41,3 +45,26 @@ def classify_cells(
 def parse_clip_name(
     name: str,
 ) -> tuple[str, list[str], list[int], int | None, int | None, int]: ...
+
+_Probs = npt.NDArray[np.float32] | npt.NDArray[np.float64]
+
+def tied_rows(probs: _Probs) -> npt.NDArray[np.int64]: ...
+def decode_probs(
+    probs: _Probs,
+    alpha: float,
+    beta: float,
+    codes: Sequence[int],
+    tie_rows: npt.NDArray[np.int64],
+    tie_picks: _U8_2D,
+) -> _Encoded: ...
+def grid_search(
+    probs: _Probs,
+    alphas: npt.NDArray[np.float64],
+    betas: npt.NDArray[np.float64],
+    presence_weight: float,
+    codes: Sequence[int],
+    tie_rows: npt.NDArray[np.int64],
+    tie_picks: _U8_2D,
+    label_mask: _U8,
+    label_salience: _U8_2D,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int, float, float]: ...
