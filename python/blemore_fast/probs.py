@@ -1,0 +1,325 @@
+"""Model-output tables: a ``filename`` column and one column per emotion.
+
+This is the layout of the dataset's ``hicmae/*.csv`` files and of most
+training scripts' exports (``PROBS.csv`` on the command line)::
+
+    filename,ang,disg,fea,hap,sad,neu
+    A101_ang_int1_ver1,2.05,-2.57,0.48,-0.62,-2.87,1.55
+
+The columns may come in any order and other columns are ignored. Values are
+probabilities, or logits with ``logits=True`` (a row-wise softmax turns them
+into probabilities). :func:`read_probs` checks everything a decoder would
+trip over and lists every problem; :func:`concat_probs` joins the tables of
+several files (the five validation folds); :func:`read_names_map` and
+:meth:`ProbTable.rename` map the table's clip names to a submission's names.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "probs.csv"
+>>> _ = path.write_text("filename,ang,disg,fea,hap,sad,neu\\nA101_ang_int1_ver1,0.7,0,0,0.3,0,0\\n")
+>>> table = read_probs(path)
+>>> table.names, table.probs.shape
+(('A101_ang_int1_ver1',), (1, 6))
+>>> table.decode(alpha=0.2, beta=0.1)
+{'A101_ang_int1_ver1': [{'emotion': 'ang', 'salience': 70.0}, {'emotion': 'hap', 'salience': 30.0}]}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem, ValidationError, raise_if_any
+from .io import LONG_COLUMNS
+from .scoring import EMOTIONS
+
+__all__ = [
+    "ProbTable",
+    "concat_probs",
+    "read_names_map",
+    "read_probs",
+    "read_table",
+    "sniff_csv",
+    "softmax",
+]
+
+PROB_COLUMNS: tuple[str, ...] = ("filename", *EMOTIONS)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of an ``(N, K)`` array, in float64, stable for large logits.
+
+    >>> softmax(np.array([[0.0, 0.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True, eq=False)
+class ProbTable:
+    """Clip names and their ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+
+    ``sources`` names the file(s) the rows came from, for messages.
+    """
+
+    names: tuple[str, ...]
+    probs: np.ndarray
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.probs.shape != (len(self.names), len(EMOTIONS)):
+            raise ValueError(
+                f"ProbTable needs probs of shape ({len(self.names)}, {len(EMOTIONS)}); "
+                f"got {self.probs.shape}"
+            )
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __repr__(self) -> str:
+        return f"ProbTable(n={len(self)}, sources={list(self.sources)})"
+
+    def decode(self, *, alpha: float, beta: float) -> dict[str, list[dict[str, Any]]]:
+        """The prediction dict at thresholds ``alpha`` / ``beta`` (see
+        :func:`blemore_fast.decode`)."""
+        from .training import decode
+
+        result = decode(self.probs, alpha=alpha, beta=beta, names=self.names)
+        assert isinstance(result, dict)
+        return result
+
+    def rename(self, mapping: Mapping[str, str]) -> ProbTable:
+        """The same rows under new names: ``mapping[name]`` for every row.
+
+        Raises :class:`~blemore_fast.ValidationError` listing every row the
+        mapping does not cover and every new name given to two rows.
+        """
+        problems = [Problem(n, "not in the names map") for n in self.names if n not in mapping]
+        raise_if_any(problems, "names map")
+        renamed = [mapping[n] for n in self.names]
+        seen: dict[str, str] = {}
+        for old, new in zip(self.names, renamed, strict=True):
+            if new in seen:
+                problems.append(Problem(old, f"maps to {new!r}, as {seen[new]!r} does"))
+            seen.setdefault(new, old)
+        raise_if_any(problems, "names map")
+        return ProbTable(tuple(renamed), self.probs, self.sources)
+
+
+def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.DataFrame:
+    """``pd.read_csv(path, **kwargs)`` with every failure (missing, empty, not
+    UTF-8, malformed) turned into a one-problem ValidationError about ``what``."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            [Problem(None, f"cannot read {path}: {error.strerror}")], what
+        ) from None
+    if not data.strip():
+        raise ValidationError([Problem(None, f"{path} is empty; expected a CSV table")], what)
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            [
+                Problem(
+                    None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})"
+                )
+            ],
+            what,
+        ) from None
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValidationError(
+            [Problem(None, f"cannot read {path} as CSV: {message}")], what
+        ) from None
+
+
+def sniff_csv(path: str | os.PathLike[str]) -> Literal["probs", "long"]:
+    """Which kind of CSV ``path`` is, from its header: ``"long"`` predictions
+    (``filename, emotion, salience``, one row per entry) or ``"probs"`` (a
+    ``filename`` column and one column per emotion).
+
+    Raises :class:`~blemore_fast.ValidationError` when it is neither.
+    """
+    path = Path(path)
+    header = read_table(path, "CSV", nrows=0)
+    columns = [str(c).strip() for c in header.columns]
+    if all(c in columns for c in LONG_COLUMNS):
+        return "long"
+    if all(c in columns for c in PROB_COLUMNS):
+        return "probs"
+    raise ValidationError(
+        [
+            Problem(
+                None,
+                f"{path} has columns {', '.join(columns)}; expected a probability table "
+                f"({', '.join(PROB_COLUMNS)}) or long predictions ({', '.join(LONG_COLUMNS)})",
+            )
+        ],
+        "CSV",
+    )
+
+
+def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTable:
+    """Reads a model-output CSV: ``filename`` and the six emotion columns.
+
+    With ``logits=True`` each row goes through a softmax. Without it the
+    values must be probabilities: a negative value or one above 1 is
+    reported, with a hint to pass ``logits=True``.
+
+    Every problem is listed in one :class:`~blemore_fast.ValidationError`:
+    a missing, empty or non-UTF-8 file, missing columns, blank or duplicate
+    clip names, and cells that are empty, not numbers, or not finite (by
+    line number in the file, the header being line 1).
+    """
+    path = Path(path)
+    what = f"probability table {path}"
+    frame = read_table(path, what, dtype=str, keep_default_na=False)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in PROB_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(
+                    None,
+                    f"missing column(s) {', '.join(missing)}; found {', '.join(frame.columns)}",
+                )
+            ],
+            what,
+        )
+    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if duplicated:
+        raise ValidationError(
+            [Problem(None, f"column(s) {', '.join(duplicated)} appear more than once")], what
+        )
+    if frame.empty:
+        raise ValidationError([Problem(None, f"{path} has a header but no rows")], what)
+    names = [n.strip() for n in frame["filename"].tolist()]
+    problems: list[Problem] = []
+    for row in np.flatnonzero([not n for n in names]):
+        problems.append(Problem(None, f"line {row + 2}: filename is empty"))
+    counts = pd.Series(names).value_counts()
+    for name in counts.index[(counts > 1).to_numpy()]:
+        if name:
+            lines = [str(i + 2) for i, n in enumerate(names) if n == name]
+            problems.append(
+                Problem(name, f"appears {counts[name]} times (lines {', '.join(lines)})")
+            )
+    raw = frame[list(EMOTIONS)]
+    try:
+        # NumPy parses each string as Python's float() does: correctly rounded,
+        # so the values are exactly those a Python pipeline would see.
+        array = np.asarray(raw.to_numpy(dtype=object), dtype=np.float64)
+    except ValueError:
+        values = raw.apply(lambda column: pd.to_numeric(column.str.strip(), errors="coerce"))
+        array = values.to_numpy(dtype=np.float64)
+    for row, col in zip(*np.nonzero(~np.isfinite(array)), strict=True):
+        cell = raw.iat[row, col]
+        why = "is empty" if not cell.strip() else f"is {cell.strip()!r}, not a finite number"
+        problems.append(Problem(names[row] or None, f"line {row + 2}: {EMOTIONS[col]} {why}"))
+    if not logits and not problems:
+        # One problem for the file, not one a row: outputs that are not
+        # probabilities are nearly always logits, on every row.
+        outside = np.flatnonzero(((array < 0) | (array > 1)).any(axis=1))
+        if outside.size:
+            first = outside[0]
+            problems.append(
+                Problem(
+                    None,
+                    f"{outside.size:,} of {len(array):,} rows hold values outside 0-1 (first: "
+                    f"line {first + 2}, {names[first]}: {array[first].tolist()}); these are not "
+                    "probabilities; if they are logits, read them with logits=True (--logits)",
+                )
+            )
+    raise_if_any(problems, what)
+    probs = softmax(array) if logits else np.ascontiguousarray(array)
+    return ProbTable(tuple(names), probs, (str(path),))
+
+
+def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
+    """The rows of several tables in order; a clip in two tables is an error.
+
+    >>> a = ProbTable(("c1",), np.eye(6)[:1], ("a.csv",))
+    >>> concat_probs([a, ProbTable(("c2",), np.eye(6)[1:2], ("b.csv",))]).names
+    ('c1', 'c2')
+    """
+    tables = list(tables)
+    if not tables:
+        raise ValueError("concat_probs needs at least one table")
+    where: dict[str, int] = {}
+    clashes: dict[tuple[int, int], list[str]] = {}
+    for k, table in enumerate(tables):
+        for name in table.names:
+            if name in where:
+                clashes.setdefault((where[name], k), []).append(name)
+            else:
+                where[name] = k
+    problems = []
+    for (i, k), names in clashes.items():
+        first, second = (", ".join(tables[j].sources) or f"table {j}" for j in (i, k))
+        problems.append(
+            Problem(
+                None,
+                f"{len(names):,} clip(s) appear in both {first} and {second} "
+                f"(first: {', '.join(names[:3])})",
+            )
+        )
+    raise_if_any(problems, "probability tables")
+    return ProbTable(
+        tuple(n for t in tables for n in t.names),
+        np.concatenate([t.probs for t in tables]),
+        tuple(s for t in tables for s in t.sources),
+    )
+
+
+def read_names_map(path: str | os.PathLike[str]) -> dict[str, str]:
+    """A names map: a CSV with a header and two columns, the clip name used in
+    the probability table, then the name the submission must use.
+
+    Every blank cell and every name mapped twice is reported.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
+    >>> _ = path.write_text("filename,submission\\nA101_ang_int1_ver1,test_0001.mov\\n")
+    >>> read_names_map(path)
+    {'A101_ang_int1_ver1': 'test_0001.mov'}
+    """
+    path = Path(path)
+    what = f"names map {path}"
+    frame = read_table(path, what, dtype=str, keep_default_na=False)
+    if frame.shape[1] != 2:
+        raise ValidationError(
+            [
+                Problem(
+                    None,
+                    f"expected two columns (name in the probability table, name in the "
+                    f"submission); found {frame.shape[1]}: {', '.join(map(str, frame.columns))}",
+                )
+            ],
+            what,
+        )
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    for row, (old, new) in enumerate(frame.itertuples(index=False, name=None)):
+        old, new = str(old).strip(), str(new).strip()
+        if not old or not new:
+            problems.append(Problem(old or None, f"line {row + 2}: a name is empty"))
+        elif old in mapping and mapping[old] != new:
+            problems.append(
+                Problem(old, f"line {row + 2}: mapped to {new!r} and to {mapping[old]!r}")
+            )
+        else:
+            mapping[old] = new
+    raise_if_any(problems, what)
+    return mapping
