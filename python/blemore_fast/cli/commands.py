@@ -1,0 +1,225 @@
+"""The subcommands score, validate, grid, decode, compare and demo.
+
+Each takes the parsed options and the stream to print to, and returns the
+exit code; errors propagate to :func:`blemore_fast.cli.run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+import pandas as pd
+
+from ..io import load_predictions
+from ..probs import read_names_map
+from ..scoring import Score, align
+from ..submission import check_submission, write_submission
+from ..terminal import Progress, number, p_value, table
+from ..training import grid_search
+from .inputs import (
+    PROG,
+    UsageError,
+    read_labels,
+    read_manifest,
+    read_predictions,
+    read_probabilities,
+)
+from .output import (
+    EXIT_INVALID,
+    EXIT_OK,
+    METRICS,
+    add_interval_columns,
+    bootstrap_options,
+    describe_bootstrap,
+    emit_json,
+    plural,
+    score_frame,
+)
+
+
+def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
+    if args.bootstrap is None and (args.cluster or args.method or args.seed is not None):
+        raise UsageError("--cluster, --method and --seed need --bootstrap B")
+    aligned = align(read_predictions(args.preds, args), read_labels(args), strict=not args.lenient)
+    score = Score.from_cells(aligned.cells())
+    result = None
+    if args.bootstrap is not None:
+        from ..stats import bootstrap
+
+        with Progress(None, "bootstrap", delay=1.0):
+            result = bootstrap(aligned, cluster=args.cluster, **bootstrap_options(args))
+    if args.json:
+        document: dict[str, Any] = {"file": args.preds, **score.as_dict()}
+        if result is not None:
+            document["bootstrap"] = result.as_dict()
+        emit_json(document, out)
+        return EXIT_OK
+    frame = score_frame(score)
+    if result is not None:
+        add_interval_columns(frame, result)
+    print(f"{args.preds}: {plural(score.n, 'clip')}, {score.n_blend:,} of them blends", file=out)
+    print(table(frame, right=["correct"]), file=out)
+    if result is not None:
+        print(describe_bootstrap(result), file=out)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    names = read_manifest(args.manifest) if args.manifest else None
+    problems = check_submission(args.preds, read_labels(args), names=names)
+    count = None if problems else len(load_predictions(args.preds))
+    if args.json:
+        emit_json(
+            {
+                "file": args.preds,
+                "ok": not problems,
+                "n_predictions": count,
+                "problems": [{"clip": p.clip, "message": p.message} for p in problems],
+            },
+            out,
+        )
+    elif problems:
+        print(f"{args.preds}: {plural(len(problems), 'problem')}", file=out)
+        for problem in problems:
+            print(f"  - {problem}", file=out)
+        if len(problems) > 20:
+            print(f"{args.preds}: {plural(len(problems), 'problem')} (listed above)", file=out)
+    else:
+        if args.labels:
+            against = ", one for every labelled clip"
+        elif names is not None:
+            against = ", one for every name in the manifest"
+        else:
+            against = ""
+        print(f"{args.preds}: OK, {plural(count or 0, 'prediction')}{against}", file=out)
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
+    probs = read_probabilities(args.probs, logits=args.logits)
+    labels = read_labels(args)
+    with Progress(None, "grid search", delay=1.0):
+        result = grid_search(
+            probs.probs,
+            list(probs.names) if labels is None else labels,
+            names=probs.names,
+            alphas=args.alphas,
+            betas=args.betas,
+            presence_weight=args.presence_weight,
+        )
+    if args.plot:
+        from ..plot import grid_heatmaps
+
+        grid_heatmaps(
+            result.presence_grid,
+            result.salience_grid,
+            result.alphas,
+            result.betas,
+            best=(result.alpha, result.beta),
+            path=args.plot,
+        )
+    if args.json:
+        emit_json({"files": args.probs, "n": len(probs), **result.as_dict()}, out)
+        return EXIT_OK
+    weight = result.presence_weight
+    print(
+        f"{len(result.alphas)} x {len(result.betas)} thresholds on {plural(len(probs), 'clip')} "
+        f"({plural(len(args.probs), 'file')})",
+        file=out,
+    )
+    best = {
+        "": "best",
+        "alpha": result.alpha,
+        "beta": result.beta,
+        "presence": result.presence,
+        "salience": result.salience,
+        "mean": (result.presence + result.salience) / 2,
+    }
+    print(table(pd.DataFrame([best])), file=out)
+    print(
+        f"best maximises {weight:g} x presence + {1 - weight:g} x salience; alone, the best "
+        f"presence is {result.presence_only:.4f} and the best salience {result.salience_only:.4f}",
+        file=out,
+    )
+    logits = " --logits" if args.logits else ""
+    # Full precision, so that decoding reproduces the grid's numbers exactly.
+    print(
+        f"to write a submission: {PROG} decode TEST.csv{logits} --alpha {result.alpha!r} "
+        f"--beta {result.beta!r} -o submission.json",
+        file=out,
+    )
+    if args.plot:
+        print(f"heat maps: {args.plot}", file=out)
+    return EXIT_OK
+
+
+def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
+    probs = read_probabilities(args.probs, logits=args.logits)
+    if args.names_map:
+        probs = probs.rename(read_names_map(args.names_map))
+    preds = probs.decode(alpha=args.alpha, beta=args.beta)
+    write_submission(preds, args.output)
+    blends = sum(len(entries) == 2 for entries in preds.values())
+    print(
+        f"wrote {plural(len(preds), 'prediction')} ({blends:,} blends) to {args.output} "
+        f"(alpha {args.alpha!r}, beta {args.beta!r})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    from ..stats import compare
+
+    labels = read_labels(args)
+    a, b = read_predictions(args.a, args), read_predictions(args.b, args)
+    with Progress(None, "paired bootstrap", delay=1.0):
+        result = compare(
+            a, b, labels, cluster=args.cluster, strict=not args.lenient, **bootstrap_options(args)
+        )
+    if args.json:
+        emit_json({"a": args.a, "b": args.b, **result.as_dict()}, out)
+        return EXIT_OK
+    frame = pd.DataFrame(
+        {
+            "metric": list(METRICS),
+            "A": [getattr(result.score_a, m) for m in METRICS],
+            "B": [getattr(result.score_b, m) for m in METRICS],
+            "A - B": [getattr(result, m).estimate for m in METRICS],
+        }
+    )
+    add_interval_columns(frame, result)
+    frame["p"] = [getattr(result, m).p_value for m in METRICS]
+    signed = number(sign=True)
+    print(f"A: {args.a}\nB: {args.b}\n{plural(result.n, 'clip')}", file=out)
+    print(
+        table(frame, formats={"A - B": signed, "low": signed, "high": signed, "p": p_value}),
+        file=out,
+    )
+    print(
+        f"right for one only: presence A {result.a_only_presence:,}, B {result.b_only_presence:,};"
+        f" salience A {result.a_only_salience:,}, B {result.b_only_salience:,}",
+        file=out,
+    )
+    print(f"paired {describe_bootstrap(result)}; p is two-sided, against no difference", file=out)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from ..demo import run_demo
+
+    with Progress(None, "demo") as bar:
+        result = run_demo(
+            args.data,
+            report=None if args.no_report else args.out,
+            seed=args.seed,
+            n_resamples=args.bootstrap,
+            models=args.models,
+            step=lambda label: bar.set_label(f"demo: {label}"),
+        )
+    if args.json:
+        emit_json(result.as_dict(), out)
+    else:
+        print(result.summary(), file=out)
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""Reading the command's inputs: prediction files, probability CSVs, labels, manifests.
+
+Each function turns paths and options into what the library takes, or raises
+:class:`~blemore_fast.ValidationError` (exit 1: the input is wrong) or
+:class:`UsageError` (exit 2: the options are).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ..io import PredictionDict, load_predictions, read_json
+from ..probs import ProbTable, concat_probs, read_probs, read_table, sniff_csv
+from ..terminal import Progress
+
+PROG = "blemore-fast"
+
+
+class UsageError(Exception):
+    """A wrong combination of options, found after parsing: exit code 2."""
+
+
+def is_csv(path: str) -> bool:
+    return Path(path).suffix.lower() == ".csv"
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Option combinations that are wrong whatever the files hold, checked
+    before any file is read (so a usage error is never hidden behind a
+    missing file)."""
+    labels, partition = getattr(args, "labels", None), getattr(args, "partition", None)
+    if partition is not None and labels is None:
+        raise UsageError("--partition selects rows of a --labels table; give --labels")
+    if partition is not None and not is_csv(labels):
+        raise UsageError("--partition needs --labels to be a CSV table")
+    thresholds = getattr(args, "alpha", None) is not None or getattr(args, "beta", None) is not None
+    if thresholds or getattr(args, "logits", False):
+        for name in ("preds", "a", "b"):
+            path = getattr(args, name, None)
+            if path is not None and not is_csv(path):
+                raise UsageError(
+                    f"--alpha, --beta and --logits apply to probability CSV files; {path} is not one"
+                )
+
+
+def read_probabilities(paths: Sequence[str], *, logits: bool) -> ProbTable:
+    """The probability tables of ``paths``, joined; a bar on a terminal for many files."""
+    tables = []
+    with Progress(len(paths), "reading") as bar:
+        for path in paths:
+            tables.append(read_probs(path, logits=logits))
+            bar.advance()
+    return concat_probs(tables)
+
+
+def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict:
+    """The prediction dict of a JSON file, a long CSV (``filename, emotion,
+    salience``) or a probability CSV decoded at ``--alpha``/``--beta``."""
+    alpha, beta, logits = args.alpha, args.beta, args.logits
+    if not is_csv(path):
+        if alpha is not None or beta is not None or logits:
+            raise UsageError(
+                f"--alpha, --beta and --logits apply to probability CSV files; {path} is not one"
+            )
+        return load_predictions(path)
+    if sniff_csv(path) == "long":
+        return load_predictions(read_table(path, "prediction table", dtype={"filename": str}))
+    if alpha is None or beta is None:
+        raise UsageError(
+            f"{path} holds probabilities: give --alpha and --beta to decode them "
+            f"(`{PROG} grid` finds good values)"
+        )
+    return read_probabilities([path], logits=logits).decode(alpha=alpha, beta=beta)
+
+
+def read_label_table(path: str | None) -> pd.DataFrame | None:
+    """The labels table with all its rows, or None when the labels are not a CSV."""
+    if path is None or not is_csv(path):
+        return None
+    return read_table(path, "labels", dtype={"filename": str})
+
+
+def read_labels(args: argparse.Namespace) -> Any:
+    """``--labels`` as the library takes it (a path or a table), ``--partition`` applied."""
+    if args.labels is None:
+        if args.partition is not None:
+            raise UsageError("--partition selects rows of a --labels table; give --labels")
+        return None
+    table = read_label_table(args.labels)
+    if table is None:
+        if args.partition is not None:
+            raise UsageError("--partition needs --labels to be a CSV table")
+        return args.labels
+    return select_partition(table, args.partition, args.labels)
+
+
+def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> pd.DataFrame:
+    """The rows of ``table`` in ``partition`` (all rows for None)."""
+    if partition is None:
+        return table
+    if "partition" not in table.columns:
+        raise ValidationError(
+            [Problem(None, f"{path} has no 'partition' column to select {partition!r} from")],
+            "labels",
+        )
+    keep = (table["partition"].astype(str) == partition).to_numpy()
+    if not keep.any():
+        known = ", ".join(sorted(table["partition"].dropna().astype(str).unique()))
+        raise ValidationError(
+            [Problem(None, f"{path} has no rows with partition {partition!r} (it has {known})")],
+            "labels",
+        )
+    return table[keep]
+
+
+def read_manifest(path: str) -> list[str]:
+    """Expected clip names: a text file (one a line), a CSV with a ``filename``
+    column, or JSON (a submission or template, a prediction dict, or a list)."""
+    if is_csv(path):
+        frame = read_table(path, "manifest", dtype={"filename": str})
+        if "filename" not in frame.columns:
+            raise ValidationError([Problem(None, f"{path} has no 'filename' column")], "manifest")
+        return [str(n).strip() for n in frame["filename"]]
+    if Path(path).suffix.lower() == ".json":
+        data = read_json(path)
+        if isinstance(data, dict):
+            data = data.get("predictions", data)
+        if not isinstance(data, (dict, list)):
+            raise ValidationError(
+                [Problem(None, f"{path} holds neither clip names nor a submission")], "manifest"
+            )
+        return [str(n) for n in data]
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ValidationError(
+            [Problem(None, f"cannot read {path}: {error.strerror}")], "manifest"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            [Problem(None, f"{path} is not UTF-8 text (byte {error.start})")], "manifest"
+        ) from None
+    return [line.strip() for line in text.splitlines() if line.strip()]

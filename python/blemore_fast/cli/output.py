@@ -1,0 +1,71 @@
+"""What the subcommands print: score tables, interval columns, JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+import pandas as pd
+
+from ..scoring import Score
+from ..terminal import jsonable
+
+METRICS = ("presence", "salience", "mean")
+#: Exit codes: success, invalid input (every problem listed), usage error.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def emit_json(value: Any, out: TextIO) -> None:
+    """One JSON document (NaN written as null, so strict parsers read it)."""
+    json.dump(jsonable(value), out, indent=2, allow_nan=False)
+    out.write("\n")
+
+
+def score_frame(score: Score) -> pd.DataFrame:
+    """One row per metric: the score and the counts behind it."""
+    return pd.DataFrame(
+        {
+            "metric": list(METRICS),
+            "score": [score.presence, score.salience, score.mean],
+            "correct": [
+                f"{score.presence_correct}/{score.n}",
+                f"{score.salience_correct}/{score.n_blend}",
+                "",
+            ],
+        }
+    )
+
+
+def add_interval_columns(
+    frame: pd.DataFrame, result: Any, prefix: str = "", *, se: bool = True
+) -> None:
+    """Adds a bootstrap result's ``low``, ``high`` (and ``se``) per metric row."""
+    metrics = frame["metric"].tolist()
+    frame[f"{prefix}low"] = [getattr(result, m).low for m in metrics]
+    frame[f"{prefix}high"] = [getattr(result, m).high for m in metrics]
+    if se:
+        frame[f"{prefix}se"] = [getattr(result, m).se for m in metrics]
+
+
+def describe_bootstrap(result: Any) -> str:
+    """One line saying how intervals were computed, with the seed that repeats them."""
+    units = "clips" if result.cluster is None else f"{result.cluster}s"
+    return (
+        f"{result.confidence:.0%} {result.method} intervals: {result.n_resamples:,} resamples of "
+        f"{result.n_units:,} {units} (--seed {result.seed} repeats them)"
+    )
+
+
+def bootstrap_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The bootstrap's keyword arguments from the options."""
+    return {
+        "n_resamples": args.bootstrap,
+        "confidence": args.confidence,
+        "method": args.method or "percentile",
+        "seed": args.seed,
+    }

@@ -1,0 +1,360 @@
+"""The command's options: one subparser per subcommand, each with an example."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import Any
+
+import numpy as np
+
+from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cmd_validate
+from .inputs import PROG
+from .report import cmd_report
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    return 0 if text.strip() == "0" else _positive_int(text)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"must be in [0, 2**64), got {value}")
+    return value
+
+
+def _real(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = _real(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be strictly between 0 and 1, got {text}")
+    return value
+
+
+def _weight(text: str) -> float:
+    value = _real(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def parse_axis(text: str) -> np.ndarray:
+    """A threshold axis: ``start:stop:n`` (``numpy.linspace``), a comma list or one number.
+
+    >>> parse_axis("0.05:0.95:3").tolist()
+    [0.05, 0.5, 0.95]
+    >>> parse_axis("0.1,0.3").tolist()
+    [0.1, 0.3]
+    """
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise argparse.ArgumentTypeError(f"expected start:stop:n, got {text!r}")
+        start, stop = _real(parts[0]), _real(parts[1])
+        n = _positive_int(parts[2])
+        return np.linspace(start, stop, n)
+    values = [_real(part) for part in text.split(",") if part.strip()]
+    if not values:
+        raise argparse.ArgumentTypeError(f"expected start:stop:n or a comma list, got {text!r}")
+    return np.asarray(values, dtype=np.float64)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32)
+
+
+def _subparser(
+    subparsers: Any, name: str, summary: str, description: str, example: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog="example:\n" + "\n".join(f"  {line}" for line in example.strip().splitlines()),
+        formatter_class=_Formatter,
+    )
+    parser.set_defaults(parser=parser)
+    return parser
+
+
+def _add_labels(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--labels",
+        metavar="LABELS",
+        help="a metadata CSV (filename, emotion_1, ... or only filename, as clips.csv), a "
+        "label JSON, or omitted to read the labels from the clip names",
+    )
+    parser.add_argument(
+        "--partition",
+        metavar="NAME",
+        help="keep only the --labels table's rows of this partition (such as test)",
+    )
+
+
+def _add_decoding(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    what = "" if required else " (for a probability CSV)"
+    parser.add_argument("--alpha", type=_real, required=required, help=f"presence threshold{what}")
+    parser.add_argument(
+        "--beta", type=_real, required=required, help=f"largest difference called 50/50{what}"
+    )
+    parser.add_argument(
+        "--logits", action="store_true", help="the CSV holds logits: apply a softmax first"
+    )
+
+
+def _add_bootstrap(parser: argparse.ArgumentParser, default: int | None) -> None:
+    if default is None:
+        parser.add_argument(
+            "--bootstrap",
+            type=_positive_int,
+            metavar="B",
+            help="add bootstrap intervals from B resamples",
+        )
+    else:
+        parser.add_argument(
+            "--bootstrap",
+            type=_count,
+            metavar="B",
+            default=default,
+            help=f"bootstrap resamples (default {default:,})",
+        )
+    parser.add_argument(
+        "--cluster",
+        choices=["actor"],
+        help="resample actors instead of clips (clips of one actor are not independent)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=["percentile", "basic", "bca"],
+        help="interval method (default percentile)",
+    )
+    parser.add_argument(
+        "--confidence", type=_fraction, default=0.95, help="confidence level (default 0.95)"
+    )
+    parser.add_argument(
+        "--seed", type=_seed, help="random seed; the output says which seed was used"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command's argument parser."""
+    from .._core import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Score, check and analyse BlEmoRe challenge predictions.",
+        epilog="Run `blemore-fast SUBCOMMAND --help` for details and an example.\n"
+        "Exit codes: 0 success, 1 invalid input (every problem listed), 2 usage error.",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+
+    p = _subparser(
+        subparsers,
+        "score",
+        "presence, salience, their mean and the counts",
+        "Score predictions with the challenge's two metrics.\n\n"
+        "PREDS is a submission or prediction-dict JSON file, a long CSV (filename, emotion,\n"
+        "salience) or a probability CSV (filename and one column per emotion, decoded at\n"
+        "--alpha/--beta).",
+        "blemore-fast score submission.json --labels clips.csv --partition test\n"
+        "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
+        "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
+    )
+    p.add_argument("preds", metavar="PREDS")
+    _add_labels(p)
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="score as the published functions do: unknown codes count as wrong, labels "
+        "without a prediction are left out (with a warning)",
+    )
+    _add_decoding(p)
+    _add_bootstrap(p, None)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_score)
+
+    p = _subparser(
+        subparsers,
+        "validate",
+        "check a submission file before upload",
+        'Check a submission: its structure ({"predictions": ...}), emotion codes, saliences,\n'
+        "and its coverage of the labelled clips or of a list of expected names.\n"
+        "Prints every problem; exits 0 on a clean file and 1 on problems.",
+        "blemore-fast validate submission.json --manifest submission_template.json\n"
+        "blemore-fast validate submission.json --labels clips.csv --partition test",
+    )
+    p.add_argument("preds", metavar="PREDS")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
+    group.add_argument(
+        "--manifest",
+        metavar="NAMES",
+        help="expected clip names: a text file (one a line), a CSV with a filename column, "
+        "or a JSON submission template",
+    )
+    p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_validate)
+
+    p = _subparser(
+        subparsers,
+        "grid",
+        "find the best decoding thresholds",
+        "Score every (alpha, beta) of a threshold grid on model outputs and report the best\n"
+        "cell. PROBS.csv has a filename column and one column per emotion (probabilities, or\n"
+        "logits with --logits); several files (such as the five validation folds) are joined.",
+        "blemore-fast grid hicmae/fold*_epoch100_ce.csv --logits --labels clips.csv "
+        "--plot grid.png\n"
+        "blemore-fast grid probs.csv --alphas 0.05:0.95:20 --betas 0.05,0.1,0.2",
+    )
+    p.add_argument("probs", metavar="PROBS.csv", nargs="+")
+    _add_labels(p)
+    p.add_argument(
+        "--logits", action="store_true", help="the CSVs hold logits: apply a softmax first"
+    )
+    p.add_argument(
+        "--alphas",
+        type=parse_axis,
+        metavar="SPEC",
+        help="presence thresholds: start:stop:n or a comma list (default 0.05:0.95:20)",
+    )
+    p.add_argument("--betas", type=parse_axis, metavar="SPEC", help="50/50 band, as --alphas")
+    p.add_argument(
+        "--presence-weight",
+        type=_weight,
+        default=0.5,
+        metavar="W",
+        help="the best cell maximises W x presence + (1 - W) x salience (default 0.5)",
+    )
+    p.add_argument("--plot", metavar="PNG", help="draw the presence and salience heat maps")
+    p.add_argument("--json", action="store_true", help="print JSON (with the whole grids)")
+    p.set_defaults(run=cmd_grid)
+
+    p = _subparser(
+        subparsers,
+        "decode",
+        "turn model outputs into a submission file",
+        "Decode probabilities with the published post-processing at --alpha/--beta and write\n"
+        "a submission file. The write is atomic: on any error nothing is written.",
+        "blemore-fast decode test_epoch100_ce.csv --logits --alpha 0.1447 --beta 0.2395 "
+        "-o submission.json\n"
+        "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
+        "-o submission.json",
+    )
+    p.add_argument("probs", metavar="PROBS.csv", nargs="+")
+    _add_decoding(p, required=True)
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the submission file to write"
+    )
+    p.add_argument(
+        "--names-map",
+        metavar="CSV",
+        help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
+    )
+    p.set_defaults(run=cmd_decode)
+
+    p = _subparser(
+        subparsers,
+        "report",
+        "scores with intervals, breakdown, confusion, plots and an HTML page",
+        "Where do the predictions fail? Prints the overall scores with bootstrap intervals,\n"
+        "the scores by category (kind, emotion, blend pair, ratio, intensity, situation,\n"
+        "actor) and the most frequent confusions; can write an HTML page and the plots.",
+        "blemore-fast report submission.json --labels clips.csv --partition test "
+        "--cluster actor --html report.html\n"
+        "blemore-fast report submission.json --plot-dir plots/ --bootstrap 0",
+    )
+    p.add_argument("preds", metavar="PREDS")
+    _add_labels(p)
+    p.add_argument("--lenient", action="store_true", help="as for score")
+    _add_decoding(p)
+    _add_bootstrap(p, 10_000)
+    p.add_argument(
+        "--by",
+        metavar="GROUPS",
+        help="comma-separated breakdown groups (default kind,emotion,pair,ratio,intensity,"
+        "situation,actor); also all or a column of the labels table, such as fold",
+    )
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_report)
+
+    p = _subparser(
+        subparsers,
+        "compare",
+        "paired comparison of two prediction files, with p-values",
+        "Compare systems A and B on the same clips with a paired bootstrap: the difference\n"
+        "A - B of each metric, its interval and a two-sided p-value.",
+        "blemore-fast compare a.json b.json --labels clips.csv --partition test --cluster actor",
+    )
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    _add_labels(p)
+    p.add_argument("--lenient", action="store_true", help="as for score")
+    _add_decoding(p)
+    _add_bootstrap(p, 10_000)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_compare)
+
+    p = _subparser(
+        subparsers,
+        "demo",
+        "the whole job on synthetic data (or real files with --data)",
+        "Thresholds by grid search on the validation folds, test scores, clip- and\n"
+        "actor-level intervals, a paired comparison of two models, the breakdown, and an\n"
+        "HTML report. Needs no data; --data DIR runs the same on DIR/clips.csv and\n"
+        "DIR/hicmae/*.csv.",
+        "blemore-fast demo\nblemore-fast demo --data ../shared/data/blemore --out real-report.html",
+    )
+    p.add_argument("--data", metavar="DIR", help="clips.csv and hicmae/*.csv instead of synthetic")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        default="demo-report.html",
+        help="the HTML report (default demo-report.html)",
+    )
+    p.add_argument("--no-report", action="store_true", help="do not write the HTML report")
+    p.add_argument(
+        "--models",
+        nargs=2,
+        metavar=("A", "B"),
+        help="the two models to compare (default: good and weaker; with --data, the two best "
+        "runs on the validation folds)",
+    )
+    p.add_argument("--bootstrap", type=_positive_int, default=10_000, metavar="B", help="resamples")
+    p.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="seed of the synthetic data and the bootstrap (default 0)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_demo)
+    return parser
