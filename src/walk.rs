@@ -17,6 +17,9 @@ use crate::emotions::{code_index, code_of_bytes, suggest, EMOTIONS, UNKNOWN_BIT}
 use crate::filename::{self, EXPECTED_SHAPES};
 use crate::score::NO_SALIENCE;
 
+/// From this many clips on, names are parsed on a second thread.
+const PARALLEL_NAMES: usize = 8192;
+
 /// One clip's encoding (see `score::Clips`), and how many entries its list had.
 #[derive(Debug, Clone, Copy)]
 pub struct Encoded {
@@ -593,18 +596,53 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
     let table = label_table(labels, &ctx, &mut walked)?;
     let mut used = vec![false; table.labels.len()];
     let mut fractional: Vec<String> = Vec::new();
-    walked.pred.mask.reserve(preds.len());
-    walked.label.mask.reserve(preds.len());
-    for (key, value) in preds.iter() {
-        let name = match clip_name(&key) {
-            Ok(name) => name,
+    // The keys stay referenced here, so their text stays valid to read.
+    let items: Vec<_> = preds.iter().collect();
+    let names: Vec<Result<&str, String>> = items.iter().map(|(key, _)| clip_name(key)).collect();
+    let from_names = matches!(labels, LabelSource::ClipNames);
+    let parse_all = || -> Vec<Option<Result<Encoded, String>>> {
+        names
+            .iter()
+            .map(|name| name.as_ref().ok().map(|name| encode_name(name)))
+            .collect()
+    };
+    let (parsed, entries) = std::thread::scope(|scope| {
+        // Parsing names needs no Python, so for a large input a second thread
+        // parses them while this one reads the entries. This thread holds the
+        // GIL throughout, so no Python code can change or free the strings.
+        let worker = (from_names && items.len() >= PARALLEL_NAMES).then(|| scope.spawn(parse_all));
+        let entries: Vec<Entries> = items
+            .iter()
+            .map(|(_, value)| match scan_entries(value, &ctx) {
+                Some(clip) => Entries {
+                    clip,
+                    issues: Vec::new(),
+                    fractional: false,
+                },
+                None => read_entries(value, &ctx),
+            })
+            .collect();
+        let parsed = match worker {
+            Some(worker) => worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None if from_names => parse_all(),
+            None => Vec::new(),
+        };
+        (parsed, entries)
+    });
+    walked.pred.mask.reserve(items.len());
+    walked.label.mask.reserve(items.len());
+    for (i, (name, entries)) in names.iter().zip(entries).enumerate() {
+        let name = match name {
+            Ok(name) => *name,
             Err(message) => {
-                walked.problems.push((None, message));
+                walked.problems.push((None, message.clone()));
                 continue;
             }
         };
-        let label = match labels {
-            LabelSource::ClipNames => encode_name(name),
+        let label = match parsed.get(i) {
+            Some(Some(label)) => label.clone(),
             _ => match table.index.get(name) {
                 Some(&row) => {
                     used[row] = true;
@@ -612,14 +650,6 @@ pub fn walk(preds: &Bound<'_, PyDict>, labels: &LabelSource<'_>, strict: bool) -
                 }
                 None => Err("prediction for a clip that has no label".to_string()),
             },
-        };
-        let entries = match scan_entries(&value, &ctx) {
-            Some(clip) => Entries {
-                clip,
-                issues: Vec::new(),
-                fractional: false,
-            },
-            None => read_entries(&value, &ctx),
         };
         let before = walked.problems.len();
         if let Err(message) = &label {
