@@ -4,15 +4,20 @@
 //! - `emotions`, `filename`: the emotion codes and labels read from clip names;
 //! - `walk`: reading and validating prediction dicts straight from Python objects;
 //! - `score`: the outcome cells and the two challenge metrics over encoded arrays;
+//! - `bootstrap`, `interval`: resampling over outcome cells and the intervals
+//!   read off the replicates;
 //! - `py_*`: thin Python wrappers.
 
+pub mod bootstrap;
 pub mod emotions;
 pub mod error;
 pub mod filename;
+pub mod interval;
 pub mod score;
 pub mod walk;
 
 mod py_scoring;
+mod py_stats;
 
 use pyo3::prelude::*;
 
@@ -22,6 +27,9 @@ mod _core {
     use super::py_scoring::{
         classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name,
     };
+
+    #[pymodule_export]
+    use super::py_stats::{bootstrap_cells, compare_cells};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

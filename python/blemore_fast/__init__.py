@@ -9,18 +9,24 @@ from ._core import __version__
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
+from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
 
 __all__ = [
     "CELLS",
     "EMOTIONS",
     "Aligned",
+    "BootstrapResult",
     "ClipName",
+    "Comparison",
     "Encoded",
+    "Interval",
     "Problem",
     "Score",
     "ValidationError",
     "__version__",
     "align",
+    "bootstrap",
+    "compare",
     "encode_labels",
     "labels_from_filenames",
     "parse_filename",
