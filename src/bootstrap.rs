@@ -25,10 +25,10 @@
 
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
+use crate::binomial::Binomial;
 use crate::error::{check_len, Error, Result};
 use crate::interval::{self, Method};
 use crate::score::{BLEND_RIGHT, BLEND_WRONG, N_CELLS, SINGLE_RIGHT};
@@ -40,6 +40,9 @@ pub const CHUNK: usize = 1024;
 /// A binomial draw costs about this many single index draws; the multinomial
 /// path is taken when kinds * this < units.
 const BINOMIAL_COST: u64 = 20;
+
+/// Replicates drawn side by side (see `Population::draw`).
+const LANES: usize = 4;
 
 /// Exact p-value arithmetic in i128 holds up to this many clips.
 pub const MAX_CLIPS: usize = 1_000_000_000;
@@ -182,6 +185,9 @@ pub struct Population {
     weights: Vec<u64>,
     size: u64,
     total: Tally,
+    /// Kind k's share of the units not yet assigned to kinds 0..k: the
+    /// binomial of each link of the multinomial chain.
+    chain: Vec<Binomial>,
     /// Every unit spelt out, when drawing indices beats the binomial chain.
     units: Option<Vec<Tally>>,
 }
@@ -205,6 +211,15 @@ impl Population {
         for (kind, &w) in kinds.iter().zip(&weights) {
             total.add(kind, w);
         }
+        let mut rest = size;
+        let chain = weights
+            .iter()
+            .map(|&w| {
+                let link = Binomial::new(w as f64 / rest as f64);
+                rest -= w;
+                link
+            })
+            .collect();
         let units = (kinds.len() as u64 * BINOMIAL_COST >= size).then(|| {
             kinds
                 .iter()
@@ -217,6 +232,7 @@ impl Population {
             weights,
             size,
             total,
+            chain,
             units,
         }
     }
@@ -230,32 +246,29 @@ impl Population {
         self.total
     }
 
-    /// One resample: `size` units drawn with replacement, summed.
-    fn draw(&self, rng: &mut Xoshiro256PlusPlus) -> Tally {
-        let mut sum = Tally::default();
+    /// Resamples, one per lane: `size` units drawn with replacement, summed.
+    fn draw(&self, rng: &mut Xoshiro256PlusPlus, lanes: &mut [Tally]) {
+        lanes.fill(Tally::default());
         if let Some(units) = &self.units {
-            for _ in 0..units.len() {
-                sum.add(&units[rng.random_range(0..units.len())], 1);
+            for sum in lanes.iter_mut() {
+                for _ in 0..units.len() {
+                    sum.add(&units[rng.random_range(0..units.len())], 1);
+                }
             }
-            return sum;
+            return;
         }
-        // Multinomial as a chain of binomials: kind k takes Bin(left, w_k / rest).
-        let (mut left, mut rest) = (self.size, self.size);
-        for (kind, &w) in self.kinds.iter().zip(&self.weights) {
-            if left == 0 {
-                break;
+        // Multinomial as a chain of binomials: kind k takes Bin(left, w_k / rest_k)
+        // of the units left; the last kind's share is 1, so it takes them all.
+        // The lanes' chains are independent: walking them side by side lets
+        // the processor overlap their long-latency steps (sqrt, division).
+        let mut left = [self.size; LANES];
+        for (kind, link) in self.kinds.iter().zip(&self.chain) {
+            for (sum, left) in lanes.iter_mut().zip(left.iter_mut()) {
+                let taken = link.sample(rng, *left);
+                sum.add(kind, taken);
+                *left -= taken;
             }
-            let taken = if w == rest {
-                left
-            } else {
-                // 0 < w < rest, so the probability is valid.
-                Binomial::new(left, w as f64 / rest as f64).map_or(0, |b| b.sample(rng))
-            };
-            sum.add(kind, taken);
-            left -= taken;
-            rest -= w;
         }
-        sum
     }
 
     /// Leave-one-unit-out values of statistic `j`, with their multiplicities.
@@ -338,12 +351,16 @@ pub fn run(population: &Population, options: &Options) -> Result<Summary> {
         .map(|(chunk, out)| {
             let mut rng = chunk_rng(options.seed, chunk as u64);
             let mut hits = [0u64; 3];
-            for row in out.chunks_exact_mut(3) {
-                let tally = population.draw(&mut rng);
-                row.copy_from_slice(&tally.values());
-                if paired {
-                    for (j, d) in tally.fractions().into_iter().enumerate() {
-                        hits[j] += u64::from(is_extreme(d, observed[j]));
+            let mut tallies = [Tally::default(); LANES];
+            for rows in out.chunks_mut(3 * LANES) {
+                let lanes = &mut tallies[..rows.len() / 3];
+                population.draw(&mut rng, lanes);
+                for (row, tally) in rows.chunks_exact_mut(3).zip(lanes.iter()) {
+                    row.copy_from_slice(&tally.values());
+                    if paired {
+                        for (j, d) in tally.fractions().into_iter().enumerate() {
+                            hits[j] += u64::from(is_extreme(d, observed[j]));
+                        }
                     }
                 }
             }

@@ -4,10 +4,11 @@
 //! - `emotions`, `filename`: the emotion codes and labels read from clip names;
 //! - `walk`: reading and validating prediction dicts straight from Python objects;
 //! - `score`: the outcome cells and the two challenge metrics over encoded arrays;
-//! - `bootstrap`, `interval`: resampling over outcome cells and the intervals
-//!   read off the replicates;
+//! - `bootstrap`, `binomial`, `interval`: resampling over outcome cells, the
+//!   binomial draws it is made of, and the intervals read off the replicates;
 //! - `py_*`: thin Python wrappers.
 
+pub mod binomial;
 pub mod bootstrap;
 pub mod emotions;
 pub mod error;
