@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import reference
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import stats as sps
 from stats_support import (
     encoded,
@@ -410,3 +412,32 @@ def test_actor_needs_names_or_metadata():
         bf.bootstrap(pred, labels, cluster="actor")
     with pytest.raises(ValueError, match="needs clip names"):
         bf.bootstrap(pred, labels, cluster={"a": 1})
+
+
+# --- invariants on arbitrary data
+
+cells = st.lists(st.integers(0, 4), min_size=1, max_size=300).map(
+    lambda c: np.array(c, dtype=np.uint8))
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(outcomes=cells, method=st.sampled_from(["percentile", "basic", "bca"]),
+       clusters=st.integers(1, 12), seed=st.integers(0, 2**64 - 1))
+def test_invariants(outcomes, method, clusters, seed):
+    groups = np.arange(len(outcomes)) % clusters
+    with warnings.catch_warnings():
+        # One unit, or BCa undefined: warned about and tested above.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = _replicates(outcomes, cluster=groups, n_resamples=200, method=method, seed=seed)
+    want = published(*indicators(outcomes))
+    assert (r.presence.estimate, r.salience.estimate) == tuple(want[:2])
+    assert r.n_units == min(clusters, len(outcomes))
+    assert np.all((r.distribution >= 0) & (r.distribution <= 1))
+    for name in bf.stats.STATISTICS:
+        i = getattr(r, name)
+        assert not np.isnan([i.estimate, i.low, i.high, i.se]).any()
+        assert i.low <= i.high and i.se >= 0
+        if method != "basic":
+            # Percentile and BCa ends are replicate values (or between two).
+            column = r.distribution[:, bf.stats.STATISTICS.index(name)]
+            assert column.min() <= i.low and i.high <= column.max()

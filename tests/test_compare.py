@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import blemore_fast as bf
 import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import reference
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats as sps
 from stats_support import (
     encoded,
@@ -210,3 +214,29 @@ def test_results_are_readable(pair):
     assert d["presence"]["p_value"] == r.presence.p_value
     assert d["score_b"]["n"] == 600 and d["n_units"] == 12
     assert isinstance(pd.DataFrame(frame), pd.DataFrame)
+
+
+@st.composite
+def pairs(draw):
+    blend = draw(st.lists(st.booleans(), min_size=1, max_size=200))
+    a = [draw(st.integers(2, 4) if b else st.integers(0, 1)) for b in blend]
+    b = [draw(st.integers(2, 4) if x else st.integers(0, 1)) for x in blend]
+    return np.array(a, dtype=np.uint8), np.array(b, dtype=np.uint8)
+
+
+@given(pair=pairs(), clusters=st.integers(1, 10), seed=st.integers(0, 2**64 - 1))
+def test_invariants(pair, clusters, seed):
+    a, b = pair
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # one cluster: tested in test_bootstrap
+        r = _compare(a, b, n_resamples=199, seed=seed, cluster=np.arange(len(a)) % clusters,
+                     return_distribution=True)
+    want = published(*indicators(a)) - published(*indicators(b))
+    for j, name in enumerate(bf.stats.STATISTICS):
+        i = getattr(r, name)
+        assert i.estimate == pytest.approx(want[j], abs=1e-15)
+        assert 1 / 200 <= i.p_value <= 1 and i.low <= i.high
+        assert np.all(np.abs(r.distribution[:, j]) <= 1)
+        if i.estimate == 0:
+            assert i.p_value == 1
+    assert r.a_only_presence - r.b_only_presence == round(want[0] * len(a))
