@@ -232,6 +232,16 @@ def test_seeds_repeat_and_differ():
         fresh.distribution.tobytes()).digest()
 
 
+def test_results_do_not_depend_on_clip_order(actors_data):
+    outcomes, groups = actors_data
+    order = np.random.default_rng(0).permutation(len(outcomes))
+    for cluster in (None, groups):
+        first = _replicates(outcomes, cluster=cluster, n_resamples=3000, seed=2)
+        shuffled = _replicates(outcomes[order], n_resamples=3000, seed=2,
+                               cluster=None if cluster is None else groups[order] + 100)
+        assert np.array_equal(first.distribution, shuffled.distribution)
+
+
 def test_a_replicate_without_blends_has_salience_zero():
     # One blend clip among 20: about (19/20)**20 = 36% of replicates draw no blend.
     outcomes = np.array([4] + [0, 1] * 9 + [0], dtype=np.uint8)

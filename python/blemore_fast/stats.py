@@ -356,7 +356,8 @@ def bootstrap(
       resamples those groups. Clips of one actor are correlated, so
       actor-level intervals are wider and more honest about new actors.
     - ``seed``: None draws a fresh seed, reported as ``result.seed``. The same
-      seed gives bit-identical results whatever the number of threads.
+      seed gives bit-identical results whatever the number of threads, and
+      whatever the order of the clips.
 
     Presence and salience come from the same replicate; salience counts only
     the blend clips drawn, and a replicate that draws no blend clip gives
