@@ -2,7 +2,7 @@
 //! each concern lives in its own file:
 //!
 //! - `emotions`, `filename`: the emotion codes and labels read from clip names;
-//! - `walk`: reading and validating prediction dicts straight from Python objects;
+//! - `walk`, `entries`: reading and validating prediction dicts straight from Python objects;
 //! - `score`: the outcome cells and the two challenge metrics over encoded arrays;
 //! - `decode`: class probabilities to predictions, by the published rules;
 //! - `grid`: the threshold grid search in one pass over the clips;
@@ -14,6 +14,7 @@ pub mod binomial;
 pub mod bootstrap;
 pub mod decode;
 pub mod emotions;
+pub mod entries;
 pub mod error;
 pub mod filename;
 pub mod grid;
