@@ -11,6 +11,7 @@ from .filenames import ClipName, labels_from_filenames, parse_filename
 from .html_report import html_report
 from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
+from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
 from .submission import check_submission, read_submission, write_submission
 from .training import Accumulator, GridResult, decode, grid_search
 
@@ -21,17 +22,22 @@ __all__ = [
     "Accumulator",
     "Aligned",
     "Baselines",
+    "BootstrapResult",
     "ClipName",
+    "Comparison",
     "Encoded",
     "GridResult",
+    "Interval",
     "Problem",
     "Score",
     "ValidationError",
     "__version__",
     "align",
     "baselines",
+    "bootstrap",
     "breakdown",
     "check_submission",
+    "compare",
     "confusion",
     "decode",
     "encode_labels",

@@ -10,7 +10,9 @@ __all__ = [
     "EMOTIONS",
     "UNKNOWN_BIT",
     "__version__",
+    "bootstrap_cells",
     "classify_cells",
+    "compare_cells",
     "count_cells",
     "decode_probs",
     "encode_labels",
@@ -68,3 +70,22 @@ def grid_search(
     label_mask: _U8,
     label_salience: _U8_2D,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int, float, float]: ...
+def bootstrap_cells(
+    outcomes: _U8,
+    groups: npt.NDArray[np.int64] | None,
+    n_resamples: int,
+    confidence: float,
+    method: str,
+    seed: int,
+    return_distribution: bool,
+) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+def compare_cells(
+    outcomes_a: _U8,
+    outcomes_b: _U8,
+    groups: npt.NDArray[np.int64] | None,
+    n_resamples: int,
+    confidence: float,
+    method: str,
+    seed: int,
+    return_distribution: bool,
+) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...

@@ -25,20 +25,12 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .report import Baselines, as_aligned, breakdown, confusion
+from .report import GROUPS, Baselines, as_aligned, breakdown, confusion
 from .scoring import Aligned, Score
 from .submission import atomic_write_text
 
-#: The breakdown groups a report shows by default.
-REPORT_GROUPS: tuple[str, ...] = (
-    "kind",
-    "emotion",
-    "pair",
-    "ratio",
-    "intensity",
-    "situation",
-    "actor",
-)
+#: The breakdown groups a report shows by default: all but the overall row.
+REPORT_GROUPS: tuple[str, ...] = tuple(group for group in GROUPS if group != "all")
 _METRICS = ("presence", "salience", "mean")
 
 _STYLE = """

@@ -1,0 +1,139 @@
+//! Python wrappers for the bootstrap: extract, resample with the GIL
+//! released, convert. Argument checks with friendly messages happen first in
+//! `blemore_fast.stats`; the core checks again, so bad calls never panic.
+
+use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::bootstrap::{self, Options, Population};
+use crate::interval::Method;
+
+/// `(summary, messages, n_units, distribution)`: `summary` is float64 with
+/// rows estimate, low, high, se (and p_value when paired) and columns
+/// presence, salience, mean; `distribution` is `(n_resamples, 3)` or None.
+type Resampled<'py> = (
+    Bound<'py, PyArray2<f64>>,
+    Vec<String>,
+    u64,
+    Option<Bound<'py, PyArray2<f64>>>,
+);
+
+fn slice<'a, T: numpy::Element>(
+    array: &'a PyReadonlyArray1<'_, T>,
+    name: &str,
+) -> PyResult<&'a [T]> {
+    array
+        .as_slice()
+        .map_err(|_| PyValueError::new_err(format!("{name} must be a C-contiguous array")))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resample<'py>(
+    py: Python<'py>,
+    outcomes_a: PyReadonlyArray1<'py, u8>,
+    outcomes_b: Option<PyReadonlyArray1<'py, u8>>,
+    groups: Option<PyReadonlyArray1<'py, i64>>,
+    n_resamples: usize,
+    confidence: f64,
+    method: &str,
+    seed: u64,
+    return_distribution: bool,
+) -> PyResult<Resampled<'py>> {
+    let options = Options {
+        n_resamples,
+        confidence,
+        method: Method::parse(method)?,
+        seed,
+        paired: outcomes_b.is_some(),
+    };
+    bootstrap::check(&options)?;
+    let a = slice(&outcomes_a, "outcomes_a")?;
+    let b = outcomes_b
+        .as_ref()
+        .map(|b| slice(b, "outcomes_b"))
+        .transpose()?;
+    let g = groups.as_ref().map(|g| slice(g, "groups")).transpose()?;
+    let (summary, n_units) = py.detach(|| {
+        let population = Population::new(bootstrap::tallies(a, b, g)?);
+        bootstrap::run(&population, &options).map(|s| (s, population.size()))
+    })?;
+    let mut rows = vec![summary.estimate, summary.low, summary.high, summary.se];
+    rows.extend(summary.p_value);
+    let n_rows = rows.len();
+    let table = rows.concat().into_pyarray(py).reshape([n_rows, 3])?;
+    let distribution = if return_distribution {
+        Some(
+            summary
+                .distribution
+                .into_pyarray(py)
+                .reshape([n_resamples, 3])?,
+        )
+    } else {
+        None
+    };
+    Ok((table, summary.messages, n_units, distribution))
+}
+
+/// Bootstrap intervals of presence, salience and their mean from each clip's
+/// outcome cell (uint8, 0-4). `groups` (int64 cluster ids, one per clip)
+/// resamples clusters instead of clips. `method` is "percentile", "basic" or
+/// "bca". Returns `(summary, messages, n_units, distribution)`: `summary` is a
+/// (4, 3) float64 array, rows estimate, low, high, se; `messages` are warnings
+/// to raise; `n_units` is how many clips or clusters a replicate draws;
+/// `distribution` is the (n_resamples, 3) replicates when asked for.
+#[pyfunction]
+#[pyo3(signature = (outcomes, groups, n_resamples, confidence, method, seed, return_distribution))]
+#[allow(clippy::too_many_arguments)]
+pub fn bootstrap_cells<'py>(
+    py: Python<'py>,
+    outcomes: PyReadonlyArray1<'py, u8>,
+    groups: Option<PyReadonlyArray1<'py, i64>>,
+    n_resamples: usize,
+    confidence: f64,
+    method: &str,
+    seed: u64,
+    return_distribution: bool,
+) -> PyResult<Resampled<'py>> {
+    resample(
+        py,
+        outcomes,
+        None,
+        groups,
+        n_resamples,
+        confidence,
+        method,
+        seed,
+        return_distribution,
+    )
+}
+
+/// The paired bootstrap of A - B from both systems' outcome cells on the same
+/// clips, in the same order. As `bootstrap_cells`, but `summary` is (5, 3)
+/// with a last row of two-sided p-values against "no difference".
+#[pyfunction]
+#[pyo3(signature = (outcomes_a, outcomes_b, groups, n_resamples, confidence, method, seed, return_distribution))]
+#[allow(clippy::too_many_arguments)]
+pub fn compare_cells<'py>(
+    py: Python<'py>,
+    outcomes_a: PyReadonlyArray1<'py, u8>,
+    outcomes_b: PyReadonlyArray1<'py, u8>,
+    groups: Option<PyReadonlyArray1<'py, i64>>,
+    n_resamples: usize,
+    confidence: f64,
+    method: &str,
+    seed: u64,
+    return_distribution: bool,
+) -> PyResult<Resampled<'py>> {
+    resample(
+        py,
+        outcomes_a,
+        Some(outcomes_b),
+        groups,
+        n_resamples,
+        confidence,
+        method,
+        seed,
+        return_distribution,
+    )
+}
