@@ -697,3 +697,94 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(files: Files) -> None:
     env = dict(os.environ, COLUMNS="40")
     run = ok(cli("grid", *files.folds, "--json", cwd=files.root, env=env))
     assert run.err == ""
+
+
+# --- statistics: score --bootstrap, compare, report intervals
+
+
+def test_score_bootstrap_equals_the_api(files: Files) -> None:
+    path = files.submission("good")
+    args = ["--bootstrap", "2000", "--cluster", "actor", "--method", "bca", "--seed", "5"]
+    document = ok(cli("score", path, *args, "--json", cwd=files.root)).json()
+    assert _scores(document) == reference.score(files.preds["good"])
+    expected = bf.bootstrap(path, n_resamples=2000, cluster="actor", method="bca", seed=5)
+    assert document["bootstrap"] == expected.as_dict()
+    assert document["bootstrap"]["n_units"] == 11  # the test actors
+    run = ok(cli("score", path, *args, cwd=files.root))
+    header, presence = run.out.splitlines()[1:3]
+    assert header.split() == ["metric", "score", "correct", "low", "high", "se"]
+    assert presence.split()[3:] == [
+        f"{expected.presence.low:.4f}",
+        f"{expected.presence.high:.4f}",
+        f"{expected.presence.se:.4f}",
+    ]
+    assert "95% bca intervals: 2,000 resamples of 11 actors (--seed 5 repeats them)" in run.out
+
+
+def test_score_bootstrap_reports_the_seed_that_repeats_it(files: Files) -> None:
+    path = files.submission("weaker")
+    first = ok(cli("score", path, "--bootstrap", "500", "--json", cwd=files.root)).json()
+    seed = first["bootstrap"]["seed"]
+    again = ok(
+        cli("score", path, "--bootstrap", "500", "--seed", seed, "--json", cwd=files.root)
+    ).json()
+    assert again == first
+
+
+def test_compare_equals_the_api(files: Files) -> None:
+    a, b = files.submission("good"), files.submission("weaker")
+    document = ok(
+        cli("compare", a, b, "--bootstrap", "3000", "--seed", "2", "--json", cwd=files.root)
+    ).json()
+    expected = bf.compare(a, b, n_resamples=3000, seed=2)
+    assert {k: v for k, v in document.items() if k not in ("a", "b")} == expected.as_dict()
+    assert document["score_a"] == {
+        **reference.score(files.preds["good"]),
+        "mean": expected.score_a.mean,
+    }
+    run = ok(cli("compare", a, b, "--cluster", "actor", "--seed", "2", cwd=files.root))
+    lines = run.out.splitlines()
+    assert lines[:3] == [f"A: {a}", f"B: {b}", f"{len(files.names)} clips"]
+    assert lines[3].split() == ["metric", "A", "B", "A", "-", "B", "low", "high", "se", "p"]
+    actor = bf.compare(a, b, cluster="actor", seed=2)
+    presence = lines[4].split()
+    assert presence[3] == f"{actor.presence.estimate:+.4f}"
+    p = actor.presence.p_value
+    assert presence[-1] == ("<0.0001" if p < 0.0001 else f"{p:.4f}")
+    assert "10,000 resamples of 11 actors" in run.out
+
+
+def test_compare_needs_the_same_clips(files: Files, tmp_path: Path) -> None:
+    fewer = dict(list(files.preds["weaker"].items())[3:])
+    b = _write_json(tmp_path / "fewer.json", {"predictions": fewer})
+    run = failed(cli("compare", files.submission("good"), b, cwd=tmp_path))
+    assert "must cover the same clips" in run.err
+    assert files.names[0] in run.err
+
+
+def test_report_intervals_side_by_side(files: Files, tmp_path: Path) -> None:
+    path = files.submission("good")
+    args = ["--cluster", "actor", "--seed", "9", "--bootstrap", "2000"]
+    document = ok(cli("report", path, *args, "--json", cwd=tmp_path)).json()
+    clip = bf.bootstrap(path, n_resamples=2000, seed=9)
+    actor = bf.bootstrap(path, n_resamples=2000, seed=9, cluster="actor")
+    assert document["intervals"] == {
+        "clip-level": clip.as_dict(),
+        "actor-level": actor.as_dict(),
+    }
+    run = ok(cli("report", path, *args, cwd=tmp_path))
+    header, presence = run.out.splitlines()[1:3]
+    assert header.split() == [
+        "metric", "score", "correct", "clip", "low", "clip", "high", "actor", "low", "actor", "high",
+    ]  # fmt: skip
+    assert presence.split()[3:] == [
+        f"{x:.4f}"
+        for x in (clip.presence.low, clip.presence.high, actor.presence.low, actor.presence.high)
+    ]
+
+
+def test_report_plot_dir_has_the_bootstrap_histogram(files: Files, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    plots = tmp_path / "plots"
+    ok(cli("report", files.submission("weaker"), "--plot-dir", plots, cwd=tmp_path))
+    assert (plots / "bootstrap.png").read_bytes().startswith(b"\x89PNG")

@@ -41,6 +41,7 @@ from .html_report import html_report
 from .probs import ProbTable, concat_probs, read_probs
 from .report import Baselines, baselines, breakdown
 from .scoring import Aligned, Score, align
+from .stats import BootstrapResult, Comparison, bootstrap, compare
 from .terminal import jsonable, number, p_value, table
 from .training import GridResult, grid_search
 
@@ -184,8 +185,8 @@ class DemoResult:
     compared: tuple[str, str]
     n_validation: int
     test: Aligned
-    intervals: Mapping[str, Any]
-    comparisons: Mapping[str, Any]
+    intervals: Mapping[str, BootstrapResult]
+    comparisons: Mapping[str, Comparison]
     breakdown: pd.DataFrame
     baselines: Baselines
     report: Path | None
@@ -402,8 +403,6 @@ def run_demo(
     - ``step``: called with a short label as each step starts (for a
       progress bar).
     """
-    from .stats import bootstrap, compare
-
     start = time.perf_counter()
     announce = step or (lambda label: None)
     announce("loading data")

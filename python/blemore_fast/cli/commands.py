@@ -14,6 +14,7 @@ import pandas as pd
 from ..io import load_predictions
 from ..probs import read_names_map
 from ..scoring import Score, align
+from ..stats import bootstrap, compare
 from ..submission import check_submission, write_submission
 from ..terminal import Progress, number, p_value, table
 from ..training import grid_search
@@ -45,8 +46,6 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     score = Score.from_cells(aligned.cells())
     result = None
     if args.bootstrap is not None:
-        from ..stats import bootstrap
-
         with Progress(None, "bootstrap", delay=1.0):
             result = bootstrap(aligned, cluster=args.cluster, **bootstrap_options(args))
     if args.json:
@@ -170,8 +169,6 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
-    from ..stats import compare
-
     labels = read_labels(args)
     a, b = read_predictions(args.a, args), read_predictions(args.b, args)
     with Progress(None, "paired bootstrap", delay=1.0):

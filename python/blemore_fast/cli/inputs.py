@@ -37,7 +37,7 @@ def check_options(args: argparse.Namespace) -> None:
     labels, partition = getattr(args, "labels", None), getattr(args, "partition", None)
     if partition is not None and labels is None:
         raise UsageError("--partition selects rows of a --labels table; give --labels")
-    if partition is not None and not is_csv(labels):
+    if partition is not None and not is_csv(str(labels)):
         raise UsageError("--partition needs --labels to be a CSV table")
     thresholds = getattr(args, "alpha", None) is not None or getattr(args, "beta", None) is not None
     if thresholds or getattr(args, "logits", False):

@@ -12,6 +12,7 @@ from ..filenames import parse_filename
 from ..html_report import REPORT_GROUPS, html_report
 from ..report import Baselines, baselines, breakdown, confusion
 from ..scoring import Aligned, Score, align
+from ..stats import bootstrap
 from ..terminal import Progress, number, table
 from .inputs import UsageError, read_label_table, read_labels, read_predictions, select_partition
 from .output import (
@@ -116,8 +117,6 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     steps = 2 + (args.bootstrap > 0) + bool(args.plot_dir) + bool(args.html)
     with Progress(steps, "report") as bar:
         if args.bootstrap:
-            from ..stats import bootstrap
-
             bar.set_label("report: bootstrap")
             levels = [("clip-level", None)] + ([("actor-level", "actor")] if args.cluster else [])
             for level, cluster in levels:
