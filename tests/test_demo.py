@@ -54,7 +54,7 @@ def test_demo_finishes_in_time_and_writes_the_report(tmp_path: Path) -> None:
         "3. 95% percentile intervals for good",
         "4. A = good against B = weaker",
         "5. Where good fails on the test split",
-        "6. Report with plots: demo-report.html",
+        "6. HTML report: demo-report.html",
     ):
         assert step in out
     page = (tmp_path / "demo-report.html").read_text(encoding="utf-8")

@@ -298,7 +298,7 @@ class DemoResult:
             "",
         ]
         if self.report is not None:
-            out.append(f"6. Report with plots: {self.report}")
+            out.append(f"6. HTML report: {self.report}")
         else:
             out.append("6. Report: not written")
         out.append(f"Done in {self.seconds:.1f} s.")
@@ -360,7 +360,7 @@ class DemoResult:
 
 
 def _pick_models(
-    data: DemoData, results: Mapping[str, ModelResult], models: Sequence[str] | None
+    results: Mapping[str, ModelResult], models: Sequence[str] | None
 ) -> tuple[str, str]:
     known = list(results)
     if models is not None:
@@ -423,7 +423,7 @@ def run_demo(
         predictions = data.test[name].decode(alpha=grid.alpha, beta=grid.beta)
         aligned = align(predictions, test_clips)
         results[name] = ModelResult(name, grid, Score.from_cells(aligned.cells()), predictions)
-    a, b = _pick_models(data, results, models)
+    a, b = _pick_models(results, models)
     test = align(results[a].predictions, test_clips)
 
     announce("bootstrap intervals")

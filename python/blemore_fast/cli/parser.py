@@ -126,7 +126,13 @@ def _add_decoding(parser: argparse.ArgumentParser, *, required: bool = False) ->
     )
 
 
-def _add_bootstrap(parser: argparse.ArgumentParser, default: int | None) -> None:
+def _add_bootstrap(
+    parser: argparse.ArgumentParser,
+    default: int | None,
+    cluster: str = "resample actors instead of clips (clips of one actor are not independent)",
+    *,
+    zero: bool = False,
+) -> None:
     if default is None:
         parser.add_argument(
             "--bootstrap",
@@ -137,23 +143,23 @@ def _add_bootstrap(parser: argparse.ArgumentParser, default: int | None) -> None
     else:
         parser.add_argument(
             "--bootstrap",
-            type=_count,
+            type=_count if zero else _positive_int,
             metavar="B",
             default=default,
-            help=f"bootstrap resamples (default {default:,})",
+            help=f"bootstrap resamples (default {default:,}{'; 0 for none' if zero else ''})",
         )
-    parser.add_argument(
-        "--cluster",
-        choices=["actor"],
-        help="resample actors instead of clips (clips of one actor are not independent)",
-    )
+    parser.add_argument("--cluster", choices=["actor"], help=cluster)
     parser.add_argument(
         "--method",
         choices=["percentile", "basic", "bca"],
         help="interval method (default percentile)",
     )
     parser.add_argument(
-        "--confidence", type=_fraction, default=0.95, help="confidence level (default 0.95)"
+        "--confidence",
+        type=_fraction,
+        default=0.95,
+        metavar="C",
+        help="confidence level (default 0.95)",
     )
     parser.add_argument(
         "--seed", type=_seed, help="random seed; the output says which seed was used"
@@ -186,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
         "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
     )
-    p.add_argument("preds", metavar="PREDS")
+    p.add_argument("preds", metavar="PREDS", help="the predictions to score")
     _add_labels(p)
     p.add_argument(
         "--lenient",
@@ -209,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         "blemore-fast validate submission.json --manifest submission_template.json\n"
         "blemore-fast validate submission.json --labels clips.csv --partition test",
     )
-    p.add_argument("preds", metavar="PREDS")
+    p.add_argument("preds", metavar="PREDS", help="the submission file to check")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
     group.add_argument(
@@ -233,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--plot grid.png\n"
         "blemore-fast grid probs.csv --alphas 0.05:0.95:20 --betas 0.05,0.1,0.2",
     )
-    p.add_argument("probs", metavar="PROBS.csv", nargs="+")
+    p.add_argument("probs", metavar="PROBS.csv", nargs="+", help="model outputs, one or more files")
     _add_labels(p)
     p.add_argument(
         "--logits", action="store_true", help="the CSVs hold logits: apply a softmax first"
@@ -267,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
         "-o submission.json",
     )
-    p.add_argument("probs", metavar="PROBS.csv", nargs="+")
+    p.add_argument("probs", metavar="PROBS.csv", nargs="+", help="model outputs, one or more files")
     _add_decoding(p, required=True)
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the submission file to write"
@@ -290,16 +296,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--cluster actor --html report.html\n"
         "blemore-fast report submission.json --plot-dir plots/ --bootstrap 0",
     )
-    p.add_argument("preds", metavar="PREDS")
+    p.add_argument("preds", metavar="PREDS", help="the predictions, as for score")
     _add_labels(p)
     p.add_argument("--lenient", action="store_true", help="as for score")
     _add_decoding(p)
-    _add_bootstrap(p, 10_000)
+    _add_bootstrap(p, 10_000, "also actor-level intervals, beside the clip-level ones", zero=True)
     p.add_argument(
         "--by",
         metavar="GROUPS",
-        help="comma-separated breakdown groups (default kind,emotion,pair,ratio,intensity,"
-        "situation,actor); also all or a column of the labels table, such as fold",
+        help="breakdown groups, separated by commas; default: kind, emotion, pair, ratio, "
+        "intensity, situation, actor; also all, or a column of the labels table such as fold",
     )
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
@@ -314,8 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
         "A - B of each metric, its interval and a two-sided p-value.",
         "blemore-fast compare a.json b.json --labels clips.csv --partition test --cluster actor",
     )
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
+    p.add_argument("a", metavar="A", help="predictions of system A, as for score")
+    p.add_argument("b", metavar="B", help="predictions of system B, of the same clips")
     _add_labels(p)
     p.add_argument("--lenient", action="store_true", help="as for score")
     _add_decoding(p)
@@ -348,7 +354,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the two models to compare (default: good and weaker; with --data, the two best "
         "runs on the validation folds)",
     )
-    p.add_argument("--bootstrap", type=_positive_int, default=10_000, metavar="B", help="resamples")
+    p.add_argument(
+        "--bootstrap",
+        type=_positive_int,
+        default=10_000,
+        metavar="B",
+        help="bootstrap resamples (default 10,000)",
+    )
     p.add_argument(
         "--seed",
         type=_seed,
