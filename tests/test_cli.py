@@ -788,3 +788,19 @@ def test_report_plot_dir_has_the_bootstrap_histogram(files: Files, tmp_path: Pat
     plots = tmp_path / "plots"
     ok(cli("report", files.submission("weaker"), "--plot-dir", plots, cwd=tmp_path))
     assert (plots / "bootstrap.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_names_without_labels_get_a_hint(files: Files, tmp_path: Path) -> None:
+    preds = {f"test_{i:04d}.mov": entries for i, entries in enumerate(files.preds["good"].values())}
+    path = _write_json(tmp_path / "anonymous.json", {"predictions": preds})
+    run = failed(cli("score", path, cwd=tmp_path))
+    assert run.err.count("cannot read a label from this clip name") == len(preds)
+    assert "hint: without --labels" in run.err
+    # with labels keyed by the same names it scores
+    labels = {
+        f"test_{i:04d}.mov": reference.label_from_filename(name)
+        for i, name in enumerate(files.preds["good"])
+    }
+    label_path = _write_json(tmp_path / "labels.json", labels)
+    document = ok(cli("score", path, "--labels", label_path, "--json", cwd=tmp_path)).json()
+    assert _scores(document) == reference.score(files.preds["good"])

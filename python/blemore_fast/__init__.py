@@ -6,9 +6,11 @@ Score(presence=1.0000 [1/1], salience=0.0000 [0/0], mean=0.5000)
 """
 
 from ._core import __version__
+from .demo import run_demo
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .html_report import html_report
+from .probs import ProbTable, read_probs
 from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
 from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
@@ -28,6 +30,7 @@ __all__ = [
     "Encoded",
     "GridResult",
     "Interval",
+    "ProbTable",
     "Problem",
     "Score",
     "ValidationError",
@@ -45,7 +48,9 @@ __all__ = [
     "html_report",
     "labels_from_filenames",
     "parse_filename",
+    "read_probs",
     "read_submission",
+    "run_demo",
     "score",
     "write_submission",
 ]

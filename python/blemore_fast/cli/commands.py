@@ -161,7 +161,7 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
     print(
-        f"wrote {plural(len(preds), 'prediction')} ({blends:,} blends) to {args.output} "
+        f"wrote {plural(len(preds), 'prediction')} ({blends:,} of them blends) to {args.output} "
         f"(alpha {args.alpha!r}, beta {args.beta!r})",
         file=out,
     )
