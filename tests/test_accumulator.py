@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import threading
 
@@ -172,8 +171,3 @@ def test_soft_labels_and_permuted_classes():
     # hap 70 / ang 30, in the same column order as the probabilities.
     acc.update(probs, [[0.7, 0.3, 0, 0, 0, 0]], alpha=0.2, beta=0.1, classes=classes)
     assert acc.state().tolist() == [0, 0, 0, 0, 1]
-
-
-def test_module_examples():
-    result = doctest.testmod(blemore_fast.training, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

@@ -380,16 +380,3 @@ def test_baselines_reproduce_the_challenge_figures(data_dir: Path) -> None:
     blend = reference.score({n: result.blend_prediction for n in names})
     assert single["presence"] == result.single.presence
     assert (blend["presence"], blend["salience"]) == (result.blend.presence, result.blend.salience)
-
-
-@pytest.mark.parametrize("module", ["synthetic", "report", "submission", "plot", "html_report"])
-def test_docstring_examples(module: str) -> None:
-    import doctest
-    import importlib
-
-    if module == "plot":
-        pytest.importorskip("matplotlib")
-    result = doctest.testmod(
-        importlib.import_module(f"blemore_fast.{module}"), optionflags=doctest.ELLIPSIS
-    )
-    assert result.attempted > 0 and result.failed == 0

@@ -1,0 +1,31 @@
+"""Every docstring example in the package runs and prints what it shows."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "blemore_fast",
+    "blemore_fast.filenames",
+    "blemore_fast.scoring",
+    "blemore_fast.training",
+    "blemore_fast.stats",
+    "blemore_fast.synthetic",
+    "blemore_fast.report",
+    "blemore_fast.submission",
+    "blemore_fast.plot",
+    "blemore_fast.html_report",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    if name.endswith(".plot"):
+        pytest.importorskip("matplotlib")
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
