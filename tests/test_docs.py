@@ -18,6 +18,10 @@ MODULES = [
     "blemore_fast.submission",
     "blemore_fast.plot",
     "blemore_fast.html_report",
+    "blemore_fast.probs",
+    "blemore_fast.terminal",
+    "blemore_fast.demo",
+    "blemore_fast.cli.parser",
 ]
 
 
