@@ -120,10 +120,10 @@ def test_models_have_the_documented_quality(data: synthetic.SyntheticData) -> No
     names = data.clips["filename"][test].tolist()
     # Thresholds near each model's best (documented in MODELS), decoded and
     # scored by the reference implementation.
-    good = _decoded_score(data.probs["good"][test], names, 0.05, 0.35)
-    weaker = _decoded_score(data.probs["weaker"][test], names, 0.15, 0.35)
-    assert 0.45 < good["presence"] < 0.65 and 0.18 < good["salience"] < 0.35
-    assert 0.28 < weaker["presence"] < 0.45 and 0.05 < weaker["salience"] < 0.16
+    good = _decoded_score(data.probs["good"][test], names, 0.1, 0.15)
+    weaker = _decoded_score(data.probs["weaker"][test], names, 0.15, 0.05)
+    assert 0.42 < good["presence"] < 0.58 and 0.10 < good["salience"] < 0.20
+    assert 0.25 < weaker["presence"] < 0.40 and 0.03 < weaker["salience"] < 0.10
     assert good["presence"] > weaker["presence"] + 0.1
 
 
@@ -139,9 +139,9 @@ def test_models_err_on_shared_clips(data: synthetic.SyntheticData) -> None:
                 for n in names
             ]
         )
-    # Correlated errors: far more clips wrong for both than independence gives.
-    both = np.mean(wrong["good"] & wrong["weaker"])
-    assert both > 1.2 * wrong["good"].mean() * wrong["weaker"].mean()
+    # Correlated errors: the two models tend to fail on the same clips
+    # (independent errors would give a correlation near 0).
+    assert np.corrcoef(wrong["good"], wrong["weaker"])[0, 1] > 0.25
 
 
 def test_select_and_frame(data: synthetic.SyntheticData) -> None:
