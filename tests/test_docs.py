@@ -17,7 +17,7 @@ MODULES = [
     "blemore_fast.report",
     "blemore_fast.submission",
     "blemore_fast.plot",
-    "blemore_fast.html_report",
+    "blemore_fast.report_page",
     "blemore_fast.probs",
     "blemore_fast.terminal",
     "blemore_fast.demo",

@@ -9,9 +9,9 @@ from ._core import __version__
 from .demo import run_demo
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
-from .html_report import html_report
 from .probs import ProbTable, read_probs
 from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
+from .report_page import html_report
 from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
 from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
 from .submission import check_submission, read_submission, write_submission

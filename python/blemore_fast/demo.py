@@ -37,9 +37,9 @@ from typing import Any
 import pandas as pd
 
 from .errors import Problem, ValidationError
-from .html_report import html_report
 from .probs import ProbTable, concat_probs, read_probs
 from .report import Baselines, baselines, breakdown
+from .report_page import html_report
 from .scoring import Aligned, Score, align
 from .stats import BootstrapResult, Comparison, bootstrap, compare
 from .terminal import jsonable, number, p_value, table

@@ -272,6 +272,35 @@ _COLUMNS = (
 )
 
 
+#: The breakdown groups a report shows by default: all but the overall row.
+REPORT_GROUPS: tuple[str, ...] = tuple(group for group in GROUPS if group != "all")
+
+
+def report_groups(aligned: Aligned) -> list[str]:
+    """The default report groups these clips allow.
+
+    All of :data:`REPORT_GROUPS` when every clip name follows the dataset's
+    scheme. Otherwise (names such as ``test_0001.mov``) the groups read from
+    labels, plus ``actor`` when the label table has an ``actor`` or
+    ``video_id`` column.
+    """
+    try:
+        for name in aligned.names or ():
+            parse_filename(name)
+        parsed = aligned.names is not None
+    except ValueError:
+        parsed = False
+    if parsed:
+        return list(REPORT_GROUPS)
+    meta = aligned.metadata
+    has_actor = meta is not None and ("actor" in meta or "video_id" in meta)
+    return [
+        g
+        for g in REPORT_GROUPS
+        if g not in ("intensity", "situation", "actor") or (g == "actor" and has_actor)
+    ]
+
+
 def breakdown(
     preds: Any,
     labels: Any = None,

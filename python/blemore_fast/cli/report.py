@@ -8,9 +8,9 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from ..filenames import parse_filename
-from ..html_report import REPORT_GROUPS, html_report
 from ..report import Baselines, baselines, breakdown, confusion
+from ..report import report_groups as default_groups
+from ..report_page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import bootstrap
 from ..terminal import Progress, number, table
@@ -31,18 +31,7 @@ def report_groups(by: str | None, aligned: Aligned) -> list[str]:
     """The breakdown groups: ``--by``, or every group the clips allow."""
     if by:
         return [g.strip() for g in by.split(",") if g.strip()]
-    groups = list(REPORT_GROUPS)
-    try:
-        for name in aligned.names or ():
-            parse_filename(name)
-    except ValueError:
-        # Names outside the dataset's scheme (test_0001.mov): the groups read
-        # from labels, and actor when the labels' table has that column.
-        meta = aligned.metadata
-        has_actor = meta is not None and ("actor" in meta or "video_id" in meta)
-        groups = [g for g in groups if g not in ("intensity", "situation", "actor")]
-        groups += ["actor"] if has_actor else []
-    return groups
+    return default_groups(aligned)
 
 
 def top_confusions(matrix: pd.DataFrame, k: int = 10) -> pd.DataFrame:

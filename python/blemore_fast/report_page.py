@@ -25,12 +25,10 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .report import GROUPS, Baselines, as_aligned, breakdown, confusion
-from .scoring import Aligned, Score
+from .report import Baselines, as_aligned, breakdown, confusion, report_groups
+from .scoring import Score
 from .submission import atomic_write_text
 
-#: The breakdown groups a report shows by default: all but the overall row.
-REPORT_GROUPS: tuple[str, ...] = tuple(group for group in GROUPS if group != "all")
 _METRICS = ("presence", "salience", "mean")
 
 _STYLE = """
@@ -156,7 +154,7 @@ def html_report(
 
     - ``preds``, ``labels``, ``strict``: as for :func:`blemore_fast.score`.
     - ``by``: the breakdown groups (see :func:`blemore_fast.breakdown`). The
-      default, :data:`REPORT_GROUPS`, leaves out the groups read from clip
+      default, :data:`~blemore_fast.report.REPORT_GROUPS`, leaves out the groups read from clip
       names when the names are not in the dataset's scheme (``actor`` stays
       when the labels' table has an ``actor`` or ``video_id`` column).
     - ``baselines``: a :func:`blemore_fast.baselines` result, shown as
@@ -179,15 +177,7 @@ def html_report(
     aligned = as_aligned(preds, labels, strict=strict)
     score = Score.from_cells(aligned.cells())
     draw = _plots_available(plots)
-    groups = list(REPORT_GROUPS if by is None else by)
-    if by is None and (aligned.names is None or not _names_parse(aligned)):
-        meta = aligned.metadata
-        has_actor = meta is not None and ("actor" in meta or "video_id" in meta)
-        groups = [
-            g
-            for g in groups
-            if g not in ("intensity", "situation", "actor") or (g == "actor" and has_actor)
-        ]
+    groups = report_groups(aligned) if by is None else list(by)
     table = breakdown(aligned, by=groups)
     matrix = confusion(aligned)
 
@@ -236,17 +226,6 @@ def html_report(
     if path is not None:
         atomic_write_text(path, page)
     return page
-
-
-def _names_parse(aligned: Aligned) -> bool:
-    from .filenames import parse_filename
-
-    try:
-        for name in aligned.names or ():
-            parse_filename(name)
-    except ValueError:
-        return False
-    return True
 
 
 def _describe(score: Score) -> str:
