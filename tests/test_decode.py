@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from blemore_fast import reference
 from blemore_fast.training import _as_probs
+from hicmae import load_outputs
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies_training import clip_names, permuted_classes, prob_matrices, thresholds
@@ -278,16 +279,6 @@ def test_rejects_bad_arguments():
 
 
 # --- real data: every HiCMAE output file, float64 and float32
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
-
-
-def load_outputs(path) -> tuple[list[str], np.ndarray]:
-    frame = pd.read_csv(path)
-    return frame["filename"].tolist(), softmax(frame[list(reference.EMOTIONS)].to_numpy(np.float64))
 
 
 def test_real_outputs_decode_exactly(data_dir):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import reference
+from hicmae import softmax
 
 # The dataset's scheme, written independently of the Rust parser.
 SINGLE = re.compile(r"^A\d+_(ang|disg|fea|hap|sad)_int[1-4]_ver\d+$")
@@ -18,11 +19,6 @@ NEUTRAL = re.compile(r"^A\d+_neu_sit[1-4]_ver\d+$")
 BLEND = re.compile(
     r"^A\d+_mix_(ang|disg|fea|hap|sad)_(ang|disg|fea|hap|sad)_(30_70|50_50|70_30)_ver\d+$"
 )
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def test_all_3050_clip_names_parse(data_dir: Path) -> None:
