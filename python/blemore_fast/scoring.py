@@ -266,11 +266,16 @@ def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
     ...                                        {"emotion": "ang", "salience": 30}]})
     Score(presence=1.0000 [2/2], salience=1.0000 [1/1], mean=1.0000)
     """
-    if not isinstance(preds, Encoded):
-        # The common case in one native call: walk, validate and count.
-        source = load_labels(labels).source
-        cells, problems, messages = _core.score_pairs(load_predictions(preds), source, strict)
-        raise_if_any(problems, "predictions")
-        _warn(messages)
-        return Score.from_cells(cells)
-    return Score.from_cells(align(preds, labels, strict=strict).cells())
+    return Score.from_cells(outcome_cells(preds, labels, strict=strict))
+
+
+def outcome_cells(preds: Any, labels: Any = None, *, strict: bool = True) -> np.ndarray:
+    """The five outcome-cell counts (``CELLS`` order) of any input ``score`` takes."""
+    if isinstance(preds, Encoded):
+        return align(preds, labels, strict=strict).cells()
+    # The common case in one native call: walk, validate and count.
+    source = load_labels(labels).source
+    cells, problems, messages = _core.score_pairs(load_predictions(preds), source, strict)
+    raise_if_any(problems, "predictions")
+    _warn(messages)
+    return np.asarray(cells, dtype=np.int64)

@@ -28,7 +28,15 @@ import pandas as pd
 
 from . import _core
 from .errors import Problem, raise_if_any
-from .scoring import EMOTIONS, NO_SALIENCE, Encoded, Score, align, count_cells, encode_labels
+from .scoring import (
+    EMOTIONS,
+    NO_SALIENCE,
+    Encoded,
+    Score,
+    count_cells,
+    encode_labels,
+    outcome_cells,
+)
 
 __all__ = ["Accumulator", "GridResult", "decode", "grid_search"]
 
@@ -496,7 +504,7 @@ class Accumulator:
                     "a soft-label matrix pairs with probability or encoded predictions "
                     "by row; dict predictions need labels keyed by clip name"
                 )
-            cells = align(preds, labels).cells()
+            cells = outcome_cells(preds, labels)
         else:
             if alpha is None or beta is None:
                 raise TypeError("probability predictions need alpha= and beta= to be decoded")
