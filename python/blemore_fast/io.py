@@ -109,7 +109,8 @@ def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:
     return preds if isinstance(preds, dict) else dict(preds)
 
 
-def _missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
+def missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
+    """Raises a ValidationError naming the columns of ``needed`` that ``frame`` lacks."""
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise ValidationError(
@@ -124,7 +125,7 @@ def _missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> N
 
 
 def _long_frame_to_dict(frame: pd.DataFrame) -> PredictionDict:
-    _missing_columns(frame, LONG_COLUMNS, "prediction table")
+    missing_columns(frame, LONG_COLUMNS, "prediction table")
     result: PredictionDict = {}
     for name, emotion, salience in zip(
         frame["filename"].tolist(),
@@ -160,7 +161,7 @@ def _blank(value: object) -> bool:
 
 def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The label dict of a metadata table; every malformed row is reported."""
-    _missing_columns(frame, METADATA_COLUMNS, "label metadata")
+    missing_columns(frame, METADATA_COLUMNS, "label metadata")
     labels: dict[str, list[dict[str, Any]]] = {}
     problems: list[Problem] = []
     columns = [frame[c].tolist() for c in METADATA_COLUMNS]
@@ -188,7 +189,7 @@ def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
 
 def _table_labels(frame: pd.DataFrame) -> LabelInput:
     if "filename" not in frame.columns:
-        _missing_columns(frame, METADATA_COLUMNS, "label metadata")
+        missing_columns(frame, METADATA_COLUMNS, "label metadata")
     names = [str(n) for n in frame["filename"].tolist()]
     metadata = frame.set_index(pd.Index(names, name="filename"))
     if "emotion_1" in frame.columns:

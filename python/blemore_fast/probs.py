@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, ValidationError, raise_if_any
-from .io import LONG_COLUMNS
+from .io import LONG_COLUMNS, missing_columns
 from .scoring import EMOTIONS
 
 __all__ = [
@@ -187,17 +187,7 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
     what = f"probability table {path}"
     frame = read_table(path, what, dtype=str, keep_default_na=False)
     frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in PROB_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValidationError(
-            [
-                Problem(
-                    None,
-                    f"missing column(s) {', '.join(missing)}; found {', '.join(frame.columns)}",
-                )
-            ],
-            what,
-        )
+    missing_columns(frame, PROB_COLUMNS, what)
     duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if duplicated:
         raise ValidationError(
