@@ -146,7 +146,7 @@ def test_hand_written_rules():
     encoded = bf.decode(probs, alpha=0.3, beta=0.05)
     assert encoded.mask.tolist() == [0b1001, 0b1001, 0b1001, 0b10, 0b100000, 0b1]
     np.testing.assert_array_equal(encoded.salience[:3], [[70, 30], [30, 70], [50, 50]])
-    assert (encoded.salience[3:] == bf.scoring.NO_SALIENCE).all()
+    assert (encoded.salience[3:] == bf.encoded.NO_SALIENCE).all()
 
 
 def test_permuted_classes_list_entries_in_column_order():

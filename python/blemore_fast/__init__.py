@@ -7,12 +7,13 @@ Score(presence=1.0000 [1/1], salience=0.0000 [0/0], mean=0.5000)
 
 from ._core import __version__
 from .demo import run_demo
+from .encoded import CELLS, EMOTIONS, Encoded
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .probs import ProbTable, read_probs
 from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
 from .report_page import html_report
-from .scoring import CELLS, EMOTIONS, Aligned, Encoded, Score, align, encode_labels, score
+from .scoring import Aligned, Score, align, encode_labels, score
 from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
 from .submission import check_submission, read_submission, write_submission
 from .training import Accumulator, GridResult, decode, grid_search

@@ -34,9 +34,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .encoded import EMOTIONS
 from .errors import Problem, ValidationError, raise_if_any
 from .io import LONG_COLUMNS, missing_columns
-from .scoring import EMOTIONS
 
 __all__ = [
     "ProbTable",

@@ -24,17 +24,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .filenames import parse_filename
-from .scoring import (
+from .encoded import (
+    CELLS,
+    CODE_BITS,
     EMOTIONS,
-    NO_SALIENCE,
-    Aligned,
     Encoded,
-    Score,
-    align,
-    count_cells,
-    encode_labels,
+    cell_totals,
+    codes_of,
+    from_codes,
+    known_bits,
+    mask_of,
 )
+from .filenames import parse_filename
+from .scoring import Aligned, Score, align, count_cells, encode_labels
 
 #: The salience ratios of the dataset, first emotion / second emotion.
 RATIOS: tuple[str, ...] = ("30/70", "50/50", "70/30")
@@ -69,11 +71,11 @@ def _mask_tables() -> tuple[np.ndarray, np.ndarray]:
     # Lookup tables over every uint8 mask: the single-emotion class of a
     # one-code mask, and the pair index of a dataset pair.
     single = np.full(256, -1, dtype=np.int64)
-    for i in range(_N_SINGLE):
-        single[1 << i] = i
+    for i, code in enumerate(EMOTIONS):
+        single[mask_of([code])] = i
     pair = np.full(256, -1, dtype=np.int64)
-    for k, (a, b) in enumerate(BLEND_PAIRS):
-        pair[(1 << EMOTIONS.index(a)) | (1 << EMOTIONS.index(b))] = k
+    for k, codes in enumerate(BLEND_PAIRS):
+        pair[mask_of(codes)] = k
     return single, pair
 
 
@@ -120,12 +122,11 @@ def as_aligned(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligne
 
 def _codes(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The number of known codes of each mask and, for pairs, a sortable pair id."""
-    bits = (mask[:, None] >> np.arange(_N_SINGLE, dtype=np.uint8)) & 1
-    return bits.sum(axis=1), mask & 0x3F
+    return known_bits(mask).sum(axis=1), mask & CODE_BITS
 
 
 def _pair_name(mask: int) -> str:
-    return "+".join(e for i, e in enumerate(EMOTIONS) if mask >> i & 1)
+    return "+".join(codes_of(mask))
 
 
 def _ratio_name(low: int, high: int) -> str:
@@ -168,9 +169,9 @@ def _by_label(aligned: Aligned, group: str) -> _Group:
     rows = np.flatnonzero(n_codes == 2)
     if group == "pair":
         # Masks are below 64: count them instead of sorting.
-        masks = np.flatnonzero(np.bincount(known[rows], minlength=64))
+        masks = np.flatnonzero(np.bincount(known[rows], minlength=CODE_BITS + 1))
         masks = np.array(sorted(masks.tolist(), key=_pair_sort_key), dtype=np.int64)
-        lookup = np.zeros(64, dtype=np.int64)
+        lookup = np.zeros(CODE_BITS + 1, dtype=np.int64)
         lookup[masks] = np.arange(len(masks))
         return _Group(rows, lookup[known[rows]], [_pair_name(int(m)) for m in masks])
     # group == "ratio": the (first, second) salience bytes as one number, counted
@@ -183,7 +184,7 @@ def _by_label(aligned: Aligned, group: str) -> _Group:
 
 
 def _pair_sort_key(mask: int) -> tuple[int, ...]:
-    return tuple(i for i in range(_N_SINGLE) if mask >> i & 1)
+    return tuple(EMOTIONS.index(code) for code in codes_of(mask))
 
 
 def _parsed(aligned: Aligned, group: str, cache: dict[str, list[Any]]) -> list[Any]:
@@ -361,12 +362,9 @@ def breakdown(
 
 
 def _count_rows(group: str, part: _Group, outcomes: np.ndarray) -> pd.DataFrame:
-    k = len(part.order)
-    cells = np.bincount(part.codes * 5 + outcomes[part.rows], minlength=5 * k).reshape(k, 5)
-    n = cells.sum(axis=1)
-    n_blend = cells[:, 2:].sum(axis=1)
-    presence_correct = cells[:, 0] + cells[:, 3] + cells[:, 4]
-    salience_correct = cells[:, 4]
+    k, c = len(part.order), len(CELLS)
+    cells = np.bincount(part.codes * c + outcomes[part.rows], minlength=c * k).reshape(k, c)
+    n, n_blend, presence_correct, salience_correct = cell_totals(cells)
     with np.errstate(invalid="ignore", divide="ignore"):
         presence = np.where(n > 0, presence_correct / np.maximum(n, 1), np.nan)
         salience = np.where(n_blend > 0, salience_correct / np.maximum(n_blend, 1), np.nan)
@@ -490,13 +488,6 @@ def _pick(train: np.ndarray, test: np.ndarray, names: Sequence[str]) -> tuple[in
     return order[0], tuple(names[int(i)] for i in tied)
 
 
-def _constant(n: int, mask: int, salience: tuple[int, int]) -> Encoded:
-    return Encoded(
-        np.full(n, mask, dtype=np.uint8),
-        np.tile(np.asarray(salience, dtype=np.uint8), (n, 1)),
-    )
-
-
 def baselines(train_labels: Any, test_labels: Any) -> Baselines:
     """The challenge's two trivial baselines: reference points for any report.
 
@@ -551,12 +542,13 @@ def baselines(train_labels: Any, test_labels: Any) -> Baselines:
     pair, pair_ties = _pick(blends_train.sum(axis=1), blends_test.sum(axis=1), pair_names)
     ratio, ratio_ties = _pick(blends_train[pair], blends_test[pair], RATIOS)
 
+    # Every test clip predicted alike: one emotion, or the pair at a ratio.
     n = len(test)
-    single_pred = _constant(n, 1 << single, (NO_SALIENCE, NO_SALIENCE))
+    single_pred = from_codes(np.full(n, single), np.full(n, single), 100)
     a, b = BLEND_PAIRS[pair]
-    pair_mask = (1 << EMOTIONS.index(a)) | (1 << EMOTIONS.index(b))
+    first, second = np.full(n, EMOTIONS.index(a)), np.full(n, EMOTIONS.index(b))
     by_ratio = {
-        r: Score.from_cells(count_cells(_constant(n, pair_mask, v), test))
+        r: Score.from_cells(count_cells(from_codes(first, second, v[0]), test))
         for r, v in zip(RATIOS, _RATIO_VALUES, strict=True)
     }
     return Baselines(

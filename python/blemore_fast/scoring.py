@@ -15,80 +15,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
 from .io import LabelInput, load_labels, load_predictions
-
-EMOTIONS: tuple[str, ...] = tuple(_core.EMOTIONS)
-
-#: The five outcome cells every clip falls into (see :class:`Score`).
-CELLS = ("single_right", "single_wrong", "blend_wrong", "blend_presence_only", "blend_right")
-
-
-#: The salience byte of a clip with no comparable salience (see :class:`Encoded`).
-NO_SALIENCE = 255
-
-
-def _salience_bytes(salience: Any) -> np.ndarray:
-    """uint8 saliences; float input may use NaN for "no salience"."""
-    array = np.asarray(salience)
-    if array.dtype == np.uint8:
-        return np.ascontiguousarray(array)
-    if array.dtype.kind == "f":
-        array = np.where(np.isnan(array), NO_SALIENCE, array)
-    if array.dtype.kind not in "iuf" or not np.all(
-        ((array >= 0) & (array <= 100) & (array == np.round(array))) | (array == NO_SALIENCE)
-    ):
-        raise ValueError("Encoded saliences must be whole percentages 0-100, or 255 (none)")
-    return np.ascontiguousarray(array, dtype=np.uint8)
-
-
-@dataclass(frozen=True, eq=False)
-class Encoded:
-    """Clips in the compact form the native core counts over.
-
-    - ``mask`` (uint8, ``(N,)``): bit ``i`` set for ``EMOTIONS[i]``; bit 6
-      marks an unknown code, which never matches a label.
-    - ``salience`` (uint8, ``(N, 2)``): for a list of exactly two different
-      known codes, ``round(float(salience))`` of the lower code then the
-      higher code (in ``EMOTIONS`` order) when it is a percentage 0-100;
-      otherwise ``NO_SALIENCE`` (255), which never matches a label.
-    - ``names``: the clip names, when known.
-
-    Labels' blend saliences are always percentages 0-100, so the encoding is
-    lossless for both metrics. ``decode`` returns it, and ``score`` and
-    ``Accumulator`` accept it directly: 4 bytes a clip, no Python loop.
-    """
-
-    mask: np.ndarray
-    salience: np.ndarray
-    names: tuple[str, ...] | None = field(default=None)
-
-    def __post_init__(self) -> None:
-        mask = np.ascontiguousarray(self.mask, dtype=np.uint8)
-        salience = _salience_bytes(self.salience)
-        if mask.ndim != 1 or salience.shape != (len(mask), 2):
-            raise ValueError(
-                f"Encoded needs mask (N,) and salience (N, 2); got {mask.shape} and {salience.shape}"
-            )
-        if self.names is not None and len(self.names) != len(mask):
-            raise ValueError(f"Encoded has {len(mask)} clips but {len(self.names)} names")
-        object.__setattr__(self, "mask", mask)
-        object.__setattr__(self, "salience", salience)
-
-    @classmethod
-    def _native(cls, mask: np.ndarray, salience: np.ndarray) -> Encoded:
-        """Wraps arrays the native core made (already checked) without copying."""
-        encoded = object.__new__(cls)
-        object.__setattr__(encoded, "mask", mask)
-        object.__setattr__(encoded, "salience", salience)
-        object.__setattr__(encoded, "names", None)
-        return encoded
-
-    def __len__(self) -> int:
-        return len(self.mask)
-
-    def __repr__(self) -> str:
-        return f"Encoded(n={len(self)}, named={self.names is not None})"
 
 
 @dataclass(frozen=True)
@@ -115,16 +44,14 @@ class Score:
     @classmethod
     def from_cells(cls, cells: np.ndarray | list[int]) -> Score:
         """The score of outcome-cell counts (see ``CELLS``)."""
-        c = [int(x) for x in cells]
-        n, n_blend = sum(c), c[2] + c[3] + c[4]
-        presence_correct = c[0] + c[3] + c[4]
+        n, n_blend, presence_correct, salience_correct = cell_totals(cells)
         return cls(
             presence=presence_correct / n if n else 0.0,
-            salience=c[4] / n_blend if n_blend else 0.0,
+            salience=salience_correct / n_blend if n_blend else 0.0,
             n=n,
             n_blend=n_blend,
             presence_correct=presence_correct,
-            salience_correct=c[4],
+            salience_correct=salience_correct,
         )
 
     def as_dict(self) -> dict[str, float | int]:

@@ -26,13 +26,12 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .encoded import CELLS, PRESENCE_RIGHT_CELLS, SALIENCE_RIGHT_CELL
 from .scoring import Aligned, Score, align
 
 METHODS = ("percentile", "basic", "bca")
 STATISTICS = ("presence", "salience", "mean")
 _ROWS = ("estimate", "low", "high", "se", "p_value")
-_PRESENCE_RIGHT = (0, 3, 4)
-_SALIENCE_RIGHT = 4
 
 
 @dataclass(frozen=True)
@@ -537,14 +536,15 @@ def compare(
     )
     _warn(messages, n_units, cluster_name)
     presence, salience, mean = _intervals(table)
-    right_a, right_b = np.isin(outcomes_a, _PRESENCE_RIGHT), np.isin(outcomes_b, _PRESENCE_RIGHT)
-    salient_a, salient_b = outcomes_a == _SALIENCE_RIGHT, outcomes_b == _SALIENCE_RIGHT
+    right_a = np.isin(outcomes_a, PRESENCE_RIGHT_CELLS)
+    right_b = np.isin(outcomes_b, PRESENCE_RIGHT_CELLS)
+    salient_a, salient_b = outcomes_a == SALIENCE_RIGHT_CELL, outcomes_b == SALIENCE_RIGHT_CELL
     return Comparison(
         presence,
         salience,
         mean,
-        score_a=Score.from_cells(np.bincount(outcomes_a, minlength=5)),
-        score_b=Score.from_cells(np.bincount(outcomes_b, minlength=5)),
+        score_a=Score.from_cells(np.bincount(outcomes_a, minlength=len(CELLS))),
+        score_b=Score.from_cells(np.bincount(outcomes_b, minlength=len(CELLS))),
         a_only_presence=int((right_a & ~right_b).sum()),
         b_only_presence=int((right_b & ~right_a).sum()),
         a_only_salience=int((salient_a & ~salient_b).sum()),

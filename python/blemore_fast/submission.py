@@ -20,39 +20,15 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from .encoded import EMOTIONS, Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
 from .io import PredictionDict, load_predictions, read_json
-from .scoring import EMOTIONS, NO_SALIENCE, Encoded, align
-
-
-def _encoded_to_dict(encoded: Encoded) -> PredictionDict:
-    """The prediction dict of named encoded predictions (as ``decode`` returns them)."""
-    if encoded.names is None:
-        raise ValueError("encoded predictions need names to be written as a submission")
-    bits = (encoded.mask[:, None] >> np.arange(len(EMOTIONS), dtype=np.uint8)) & 1
-    n_codes = bits.sum(axis=1)
-    problems = []
-    result: PredictionDict = {}
-    for i, name in enumerate(encoded.names):
-        codes = [EMOTIONS[k] for k in np.flatnonzero(bits[i])]
-        unknown = bool(encoded.mask[i] & _core.UNKNOWN_BIT)
-        low, high = (int(x) for x in encoded.salience[i])
-        if not unknown and n_codes[i] == 1:
-            result[name] = [{"emotion": codes[0], "salience": 100.0}]
-        elif not unknown and n_codes[i] == 2 and NO_SALIENCE not in (low, high):
-            result[name] = [
-                {"emotion": codes[0], "salience": float(low)},
-                {"emotion": codes[1], "salience": float(high)},
-            ]
-        else:
-            problems.append(Problem(name, "cannot be written: not one emotion or a blend of two"))
-    raise_if_any(problems, "predictions")
-    return result
+from .scoring import align
 
 
 def _prediction_dict(preds: Any) -> PredictionDict:
     if isinstance(preds, Encoded):
-        return _encoded_to_dict(preds)
+        return to_dict(preds)
     return load_predictions(preds)
 
 

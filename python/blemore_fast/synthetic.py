@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .scoring import EMOTIONS, encode_labels
+from .encoded import EMOTIONS, to_shares
+from .scoring import encode_labels
 
 #: The five emotions that are acted at intensities and blended (all but neutral).
 BASIC: tuple[str, ...] = tuple(e for e in EMOTIONS if e != "neu")
@@ -174,15 +175,7 @@ def soft_targets(labels: Any) -> np.ndarray:
     >>> soft_targets(["A101_mix_ang_hap_30_70_ver1"]).tolist()
     [[0.3, 0.0, 0.0, 0.7, 0.0, 0.0]]
     """
-    encoded = encode_labels(labels)
-    bits = (encoded.mask[:, None] >> np.arange(len(EMOTIONS), dtype=np.uint8)) & 1
-    targets = bits.astype(np.float64)
-    blend = bits.sum(axis=1) == 2
-    # A blend's two saliences are stored lower code first.
-    rows = np.flatnonzero(blend)
-    codes = np.nonzero(bits[blend])[1].reshape(-1, 2)
-    targets[rows[:, None], codes] = encoded.salience[blend].astype(np.float64) / 100.0
-    return targets
+    return to_shares(encode_labels(labels))
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -27,16 +27,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .encoded import CELLS, EMOTIONS, Encoded, from_codes, to_dict
 from .errors import Problem, raise_if_any
-from .scoring import (
-    EMOTIONS,
-    NO_SALIENCE,
-    Encoded,
-    Score,
-    count_cells,
-    encode_labels,
-    outcome_cells,
-)
+from .scoring import Score, count_cells, encode_labels, outcome_cells
 
 __all__ = ["Accumulator", "GridResult", "decode", "grid_search"]
 
@@ -217,18 +210,8 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
         problems.append(Problem(None, f"row {r} {row.tolist()}: {why}"))
     raise_if_any(problems, "soft labels")
     code = np.asarray(codes, dtype=np.int64)
-    code_first, code_last = code[first], code[last]
-    mask = np.where(count == 2, (1 << code_first) | (1 << code_last), 1 << code_first)
     share_first = np.where(equal, 50.0, np.where(first_larger, 70.0, 30.0))
-    low_first = code_first < code_last
-    salience = np.column_stack(
-        [
-            np.where(low_first, share_first, 100.0 - share_first),
-            np.where(low_first, 100.0 - share_first, share_first),
-        ]
-    )
-    salience[count != 2] = NO_SALIENCE
-    return Encoded(mask.astype(np.uint8), salience.astype(np.uint8))
+    return from_codes(code[first], code[last], share_first)
 
 
 def _labels(labels: Any, n: int, codes: list[int], names: list[str] | None = None) -> Encoded:
@@ -305,30 +288,7 @@ def decode(
     encoded = _decode(probs, alpha, beta, codes)
     if names is None:
         return encoded
-    return _to_dict(encoded, _names(names, len(encoded)), columns)
-
-
-def _to_dict(
-    encoded: Encoded, names: list[str], columns: tuple[str, ...]
-) -> dict[str, list[dict[str, Any]]]:
-    """The official dict, entries in column order as the published code lists them."""
-    column_of = {code: columns.index(code) for code in EMOTIONS}
-    templates: dict[tuple[int, float], list[tuple[str, float]]] = {}
-    result: dict[str, list[dict[str, Any]]] = {}
-    # The lower code's share of a pair (255, "none", for a single emotion).
-    lows = encoded.salience[:, 0].astype(np.float64).tolist()
-    for name, mask, low in zip(names, encoded.mask.tolist(), lows, strict=True):
-        template = templates.get((mask, low))
-        if template is None:
-            codes = [EMOTIONS[k] for k in range(len(EMOTIONS)) if mask >> k & 1]
-            if len(codes) == 2:
-                shares = {codes[0]: low, codes[1]: 100.0 - low}
-            else:
-                shares = {codes[0]: 100.0}
-            template = [(code, shares[code]) for code in sorted(codes, key=column_of.__getitem__)]
-            templates[(mask, low)] = template
-        result[name] = [{"emotion": code, "salience": share} for code, share in template]
-    return result
+    return to_dict(encoded, _names(names, len(encoded)), order=columns)
 
 
 # --- grid search
@@ -469,7 +429,7 @@ class Accumulator:
     """
 
     def __init__(self) -> None:
-        self._cells = np.zeros(5, dtype=np.int64)
+        self._cells = np.zeros(len(CELLS), dtype=np.int64)
         self._lock = threading.Lock()
 
     def update(
@@ -545,9 +505,10 @@ class Accumulator:
         array = _as_array(state, "state")
         if array.dtype.kind not in "iu":
             raise TypeError(f"state must hold integers; got dtype {array.dtype}")
-        if array.shape != (5,):
+        if array.shape != (len(CELLS),):
             raise ValueError(
-                f"state must have shape (5,), one count per outcome cell; got {array.shape}"
+                f"state must have shape ({len(CELLS)},), one count per outcome cell; "
+                f"got {array.shape}"
             )
         if (array < 0).any():
             raise ValueError(f"state counts must not be negative; got {array.tolist()}")
