@@ -36,14 +36,13 @@ import pandas as pd
 
 from .encoded import EMOTIONS
 from .errors import Problem, ValidationError, raise_if_any
-from .io import LONG_COLUMNS, missing_columns
+from .inputs import LONG_COLUMNS, missing_columns, read_table
 
 __all__ = [
     "ProbTable",
     "concat_probs",
     "read_names_map",
     "read_probs",
-    "read_table",
     "sniff_csv",
     "softmax",
 ]
@@ -111,38 +110,6 @@ class ProbTable:
             seen.setdefault(new, old)
         raise_if_any(problems, "names map")
         return ProbTable(tuple(renamed), self.probs, self.sources)
-
-
-def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.DataFrame:
-    """``pd.read_csv(path, **kwargs)`` with every failure (missing, empty, not
-    UTF-8, malformed) turned into a one-problem ValidationError about ``what``."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(
-            [Problem(None, f"cannot read {path}: {error.strerror}")], what
-        ) from None
-    if not data.strip():
-        raise ValidationError([Problem(None, f"{path} is empty; expected a CSV table")], what)
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            [
-                Problem(
-                    None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})"
-                )
-            ],
-            what,
-        ) from None
-    try:
-        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ValidationError(
-            [Problem(None, f"cannot read {path} as CSV: {message}")], what
-        ) from None
 
 
 def sniff_csv(path: str | os.PathLike[str]) -> Literal["probs", "long"]:

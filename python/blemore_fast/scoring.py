@@ -17,7 +17,7 @@ import pandas as pd
 from . import _core
 from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
-from .io import LabelInput, load_labels, load_predictions
+from .inputs import LabelInput, load_labels, load_predictions
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import numpy as np
 from . import _core
 from .encoded import EMOTIONS, Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
-from .io import PredictionDict, load_predictions, read_json
+from .inputs import PredictionDict, load_predictions, read_json
 from .scoring import align
 
 

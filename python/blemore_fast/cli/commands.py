@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from ..io import load_predictions
+from ..inputs import load_predictions
 from ..probs import read_names_map
 from ..scoring import Score, align
 from ..stats import bootstrap, compare

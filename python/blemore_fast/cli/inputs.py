@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem, ValidationError
-from ..io import PredictionDict, load_predictions, read_json
-from ..probs import ProbTable, concat_probs, read_probs, read_table, sniff_csv
+from ..inputs import PredictionDict, load_predictions, read_json, read_table
+from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
 from ..terminal import Progress
 
 PROG = "blemore-fast"

@@ -6,6 +6,10 @@ Labels: clip names, a label dict, a label JSON path, or a metadata table
 (``filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience``)
 as a DataFrame or CSV path. A table with only ``filename`` (such as the
 dataset's ``clips.csv``) gives labels read from the names.
+
+Files are read by :func:`read_json` and :func:`read_table`, which turn every
+failure (missing, empty, not UTF-8, malformed) into one
+:class:`~blemore_fast.ValidationError` problem naming the file.
 """
 
 from __future__ import annotations
@@ -22,6 +26,19 @@ import pandas as pd
 
 from .errors import Problem, ValidationError, raise_if_any
 
+__all__ = [
+    "LONG_COLUMNS",
+    "METADATA_COLUMNS",
+    "LabelInput",
+    "PredictionDict",
+    "load_labels",
+    "load_predictions",
+    "metadata_to_labels",
+    "missing_columns",
+    "read_json",
+    "read_table",
+]
+
 PredictionDict = dict[str, list[dict[str, Any]]]
 METADATA_COLUMNS = (
     "filename",
@@ -33,19 +50,19 @@ METADATA_COLUMNS = (
 LONG_COLUMNS = ("filename", "emotion", "salience")
 
 
-def read_json(path: str | os.PathLike[str]) -> Any:
-    """Parses a JSON file; errors give the path and the parser's line and column."""
-    path = Path(path)
+def _read_text(path: Path, what: str, expected: str) -> str:
+    """The text of a UTF-8 file (a BOM is dropped); a missing, empty or
+    non-UTF-8 file is a one-problem ValidationError about ``what``."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ValidationError(
-            [Problem(None, f"cannot read {path}: {error.strerror}")], "file"
+            [Problem(None, f"cannot read {path}: {error.strerror}")], what
         ) from None
     if not data.strip():
-        raise ValidationError([Problem(None, f"{path} is empty; expected JSON")], "file")
+        raise ValidationError([Problem(None, f"{path} is empty; expected {expected}")], what)
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             [
@@ -53,8 +70,14 @@ def read_json(path: str | os.PathLike[str]) -> Any:
                     None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})"
                 )
             ],
-            "file",
+            what,
         ) from None
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parses a JSON file; errors give the path and the parser's line and column."""
+    path = Path(path)
+    text = _read_text(path, "file", "JSON")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -66,6 +89,20 @@ def read_json(path: str | os.PathLike[str]) -> Any:
                 )
             ],
             "file",
+        ) from None
+
+
+def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.DataFrame:
+    """``pd.read_csv(path, **kwargs)`` with every failure (missing, empty, not
+    UTF-8, malformed) turned into a one-problem ValidationError about ``what``."""
+    path = Path(path)
+    _read_text(path, what, "a CSV table")
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValidationError(
+            [Problem(None, f"cannot read {path} as CSV: {message}")], what
         ) from None
 
 
