@@ -6,6 +6,7 @@ import blemore_fast as bf
 import numpy as np
 import pandas as pd
 from blemore_fast import reference
+from blemore_fast.probs import softmax
 from common import DATA_DIR, has_data, info, median_seconds, ratio
 
 CODES = list(bf.EMOTIONS)
@@ -15,9 +16,7 @@ PAIRS = [(a, b) for i, a in enumerate(CODES[:5]) for b in CODES[i + 1 : 5]]
 def real_predictions() -> dict[str, list[dict[str, object]]]:
     """The HiCMAE test outputs after the published post-processing (594 clips)."""
     frame = pd.read_csv(DATA_DIR / "hicmae" / "test_epoch100_ce.csv")
-    logits = frame[CODES].to_numpy()
-    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs = softmax(frame[CODES].to_numpy())
     return reference.probs_to_dict(reference.top2(probs), frame["filename"].tolist(), 0.3, 0.1)
 
 

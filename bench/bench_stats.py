@@ -22,6 +22,7 @@ import blemore_fast as bf
 import numpy as np
 import pandas as pd
 from blemore_fast import reference
+from blemore_fast.probs import softmax
 from common import DATA_DIR, has_data, info, limit, median_seconds, ratio
 from scipy import stats as sps
 
@@ -31,9 +32,7 @@ EMOTIONS = list(bf.EMOTIONS)
 
 def _decode(name: str) -> dict[str, Any]:
     frame = pd.read_csv(DATA_DIR / "hicmae" / name)
-    logits = frame[EMOTIONS].to_numpy()
-    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs = softmax(frame[EMOTIONS].to_numpy())
     return reference.probs_to_dict(reference.top2(probs), frame["filename"].tolist(), 0.3, 0.1)
 
 

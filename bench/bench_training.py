@@ -10,12 +10,8 @@ import blemore_fast as bf
 import numpy as np
 import pandas as pd
 from blemore_fast import reference
+from blemore_fast.probs import softmax
 from common import DATA_DIR, has_data, limit, median_seconds, ratio
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def real_data() -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import EMOTIONS, reference, synthetic
+from hicmae import softmax
 
 EXE = Path(sys.executable).with_name("blemore-fast")
 SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo")
@@ -251,7 +252,7 @@ def test_score_logits_csv(files: Files, tmp_path: Path) -> None:
     run = ok(
         cli("score", path, "--logits", "--alpha", ALPHA, "--beta", BETA, "--json", cwd=tmp_path)
     )
-    probs = synthetic.softmax(logits)
+    probs = softmax(logits)
     expected = reference.score(
         reference.probs_to_dict(reference.top2(probs), files.names, ALPHA, BETA)
     )

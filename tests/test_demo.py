@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import EMOTIONS, reference, synthetic
+from hicmae import softmax
 
 EXE = Path(sys.executable).with_name("blemore-fast")
 TIME_LIMIT = 10.0  # seconds, the budget for the whole demo
@@ -169,13 +170,13 @@ def test_demo_on_the_real_files(data_dir: Path, tmp_path: Path) -> None:
     for run in runs:
         folds = [pd.read_csv(p) for p in sorted((data_dir / "hicmae").glob(f"fold*_{run}.csv"))]
         validation = pd.concat(folds, ignore_index=True)
-        probs = synthetic.softmax(validation[list(EMOTIONS)].to_numpy())
+        probs = softmax(validation[list(EMOTIONS)].to_numpy())
         grid = bf.grid_search(probs, train, names=validation["filename"].tolist())
         result = document["models"][run]
         assert (result["alpha"], result["beta"]) == (grid.alpha, grid.beta), run
         test = pd.read_csv(data_dir / "hicmae" / f"test_{run}.csv")
         preds = reference.probs_to_dict(
-            reference.top2(synthetic.softmax(test[list(EMOTIONS)].to_numpy())),
+            reference.top2(softmax(test[list(EMOTIONS)].to_numpy())),
             test["filename"].tolist(),
             grid.alpha,
             grid.beta,

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .encoded import EMOTIONS, to_shares
+from .probs import softmax
 from .scoring import encode_labels
 
 #: The five emotions that are acted at intensities and blended (all but neutral).
@@ -176,13 +177,6 @@ def soft_targets(labels: Any) -> np.ndarray:
     [[0.3, 0.0, 0.0, 0.7, 0.0, 0.0]]
     """
     return to_shares(encode_labels(labels))
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of an ``(N, K)`` array, in float64."""
-    z = np.asarray(logits, dtype=np.float64)
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 def simulate_probs(
