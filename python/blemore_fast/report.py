@@ -36,7 +36,7 @@ from .encoded import (
     mask_of,
 )
 from .filenames import parse_filename
-from .scoring import Aligned, Score, align, count_cells, encode_labels
+from .scoring import Aligned, Score, as_aligned, count_cells, encode_labels
 
 #: The salience ratios of the dataset, first emotion / second emotion.
 RATIOS: tuple[str, ...] = ("30/70", "50/50", "70/30")
@@ -106,15 +106,6 @@ def class_index(encoded: Encoded) -> np.ndarray:
     return np.where(
         single >= 0, single, np.where(blend, _N_SINGLE + 3 * pair + ratio, _OTHER_INDEX)
     )
-
-
-def as_aligned(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
-    """``preds`` if it is already :class:`~blemore_fast.Aligned`, else ``align(preds, labels)``."""
-    if isinstance(preds, Aligned):
-        if labels is not None:
-            raise ValueError("labels must be None when preds is already Aligned")
-        return preds
-    return align(preds, labels, strict=strict)
 
 
 # --- breakdown

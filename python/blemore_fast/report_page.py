@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .report import Baselines, as_aligned, breakdown, confusion, report_groups
-from .scoring import Score
+from .report import Baselines, breakdown, confusion, report_groups
+from .scoring import Score, as_aligned
 from .submission import atomic_write_text
 
 _METRICS = ("presence", "salience", "mean")

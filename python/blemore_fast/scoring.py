@@ -171,6 +171,17 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     )
 
 
+def as_aligned(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
+    """``preds`` if it is already :class:`Aligned` (then ``labels`` must be
+    None), else ``align(preds, labels, strict=strict)``: the first step of
+    everything that takes an ``Aligned`` or any input ``score`` does."""
+    if isinstance(preds, Aligned):
+        if labels is not None:
+            raise ValueError("labels must be None when preds is already Aligned")
+        return preds
+    return align(preds, labels, strict=strict)
+
+
 def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
     """Scores predictions with the challenge's two metrics, bit for bit as published.
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import _core
 from .encoded import CELLS, PRESENCE_RIGHT_CELLS, SALIENCE_RIGHT_CELL
-from .scoring import Aligned, Score, align
+from .scoring import Aligned, Score, as_aligned
 
 METHODS = ("percentile", "basic", "bca")
 STATISTICS = ("presence", "salience", "mean")
@@ -256,14 +256,6 @@ def _seed(value: Any) -> int:
     return int(value)
 
 
-def _align(preds: Any, labels: Any, strict: bool) -> Aligned:
-    if isinstance(preds, Aligned):
-        if labels is not None:
-            raise ValueError("labels must be None when preds is already Aligned")
-        return preds
-    return align(preds, labels, strict=strict)
-
-
 # --- clusters
 
 
@@ -416,7 +408,7 @@ def bootstrap(
     """
     n_resamples, confidence = _n_resamples(n_resamples), _confidence(confidence)
     method, seed = _method(method), _seed(seed)
-    aligned = _align(preds, labels, strict)
+    aligned = as_aligned(preds, labels, strict=strict)
     groups, cluster_name = _groups(cluster, aligned)
     table, messages, n_units, distribution = _core.bootstrap_cells(
         aligned.outcomes(),
@@ -518,7 +510,8 @@ def compare(
     """
     n_resamples, confidence = _n_resamples(n_resamples), _confidence(confidence)
     method, seed = _method(method), _seed(seed)
-    a, b = _align(preds_a, labels, strict), _align(preds_b, labels, strict)
+    a = as_aligned(preds_a, labels, strict=strict)
+    b = as_aligned(preds_b, labels, strict=strict)
     order = _matched(a, b)
     _same_labels(a, b, order)
     outcomes_a = a.outcomes()
