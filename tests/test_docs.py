@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "blemore_fast",
+    "blemore_fast.actors",
     "blemore_fast.encoded",
     "blemore_fast.filenames",
     "blemore_fast.scoring",

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .actors import actor_column, clip_actors
 from .encoded import (
     CELLS,
     CODE_BITS,
@@ -192,13 +193,7 @@ def _parsed(aligned: Aligned, group: str, cache: dict[str, list[Any]]) -> list[A
     if bad:
         raise ValueError(
             f"breakdown by {group!r} reads the clip names, but {len(bad)} of them are not in the "
-            f"dataset's scheme (first: {bad[0]!r}); "
-            + (
-                "pass a metadata table with an 'actor' column as labels, or "
-                if group == "actor"
-                else ""
-            )
-            + f"leave {group!r} out of by="
+            f"dataset's scheme (first: {bad[0]!r}); leave {group!r} out of by="
         )
     cache["parsed"] = parsed
     return parsed
@@ -207,15 +202,13 @@ def _parsed(aligned: Aligned, group: str, cache: dict[str, list[Any]]) -> list[A
 def _by_name(aligned: Aligned, group: str, cache: dict[str, list[Any]]) -> _Group:
     everyone = np.arange(len(aligned.label))
     if group == "actor":
-        meta = aligned.metadata
-        column = next((c for c in ("actor", "video_id") if meta is not None and c in meta), None)
-        if meta is not None and column is not None:
-            values = meta[column]
-            if values.isna().any():
-                missing = values.index[values.isna()][0]
-                raise ValueError(f"the metadata's {column!r} column is empty for clip {missing!r}")
-            return _factorized(everyone, values.astype(str))
-        return _factorized(everyone, [p.actor for p in _parsed(aligned, group, cache)])
+        actors = clip_actors(
+            aligned.names,
+            aligned.metadata,
+            what="breakdown by 'actor'",
+            hint=", or leave 'actor' out of by=",
+        )
+        return _factorized(everyone, actors.astype(str))
     parsed = _parsed(aligned, group, cache)
     attr, prefix = ("intensity", "int") if group == "intensity" else ("situation", "sit")
     values = [getattr(p, attr) for p in parsed]
@@ -284,8 +277,7 @@ def report_groups(aligned: Aligned) -> list[str]:
         parsed = False
     if parsed:
         return list(REPORT_GROUPS)
-    meta = aligned.metadata
-    has_actor = meta is not None and ("actor" in meta or "video_id" in meta)
+    has_actor = actor_column(aligned.metadata) is not None
     return [
         g
         for g in REPORT_GROUPS

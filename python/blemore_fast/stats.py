@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .actors import clip_actors
 from .encoded import CELLS, PRESENCE_RIGHT_CELLS, SALIENCE_RIGHT_CELL
 from .scoring import Aligned, Score, as_aligned
 
@@ -260,24 +261,12 @@ def _seed(value: Any) -> int:
 
 
 def _actors(aligned: Aligned) -> np.ndarray:
-    meta = aligned.metadata
-    if meta is not None:
-        for column in ("actor", "video_id"):
-            if column in meta.columns:
-                values = meta[column]
-                missing = values.index[values.isna().to_numpy()]
-                if len(missing):
-                    raise ValueError(
-                        f"cluster='actor': the metadata's {column!r} column is empty for "
-                        f"{len(missing)} clip(s), e.g. {', '.join(map(str, missing[:5]))}"
-                    )
-                return values.to_numpy()
-    if aligned.names is None:
-        raise ValueError(
-            "cluster='actor' needs clip names or label metadata with an 'actor' "
-            "column; these predictions have neither"
-        )
-    return np.array([name.split("_", 1)[0] for name in aligned.names], dtype=object)
+    return clip_actors(
+        aligned.names,
+        aligned.metadata,
+        what="cluster='actor'",
+        hint=", or cluster= an array or {clip: group} mapping of group ids",
+    )
 
 
 def _by_name(cluster: Mapping[Any, Any] | pd.Series, aligned: Aligned) -> np.ndarray:
@@ -383,8 +372,8 @@ def bootstrap(
       leave-one-out value is equal, the percentile interval is given with a
       ``RuntimeWarning``).
     - ``cluster``: None resamples clips. ``"actor"`` resamples actors: the
-      label metadata's ``actor`` (or ``video_id``) column, else the clip-name
-      prefix before the first ``_``. An array of group ids (one per clip, in
+      label metadata's ``actor`` (or ``video_id``) column, else the actor of
+      each clip name (a name outside the dataset's scheme is an error). An array of group ids (one per clip, in
       the order of the predictions) or a ``{clip: group}`` mapping / Series
       resamples those groups. Clips of one actor are correlated, so
       actor-level intervals are wider and more honest about new actors.

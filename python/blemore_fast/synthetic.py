@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .actors import clip_actors
 from .encoded import EMOTIONS, to_shares
 from .probs import softmax
 from .scoring import encode_labels
@@ -190,7 +191,8 @@ def simulate_probs(
     """Probabilities ``(N, 6)`` of a simulated model for these clips.
 
     ``clips`` is a clip table (with ``filename`` and, optionally, ``actor``)
-    or clip names in the dataset's scheme. ``model`` is a name in
+    or clip names in the dataset's scheme; actors come from the table or the
+    names, by the rule of :mod:`blemore_fast.actors`. ``model`` is a name in
     :data:`MODELS` or a :class:`ModelSpec`.
 
     Models simulated with the same ``shared_seed`` on the same clips share
@@ -207,18 +209,17 @@ def simulate_probs(
         if "filename" not in clips.columns:
             raise ValueError(f"clips needs a 'filename' column; found {list(clips.columns)}")
         names = [str(n) for n in clips["filename"]]
-        actors = clips["actor"].astype(str).to_numpy() if "actor" in clips.columns else None
+        table = clips.set_index(pd.Index(names, name="filename"))
     elif isinstance(clips, str):
         raise TypeError("clips must be a clip table or a list of clip names, got a single str")
     else:
         names = [str(n) for n in clips]
-        actors = None
-    if actors is None:
-        actors = np.array([n.split("_", 1)[0] for n in names])
+        table = None
     if not 0.0 <= shared_weight <= 1.0:
         raise ValueError(f"shared_weight must be in [0, 1], got {shared_weight!r}")
     k = len(EMOTIONS)
     targets = soft_targets(names)
+    actors = clip_actors(names, table, what="simulate_probs").astype(str)
     _, actor_index = np.unique(actors, return_inverse=True)
     n_actors = int(actor_index.max()) + 1 if len(names) else 0
 
