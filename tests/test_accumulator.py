@@ -6,7 +6,6 @@ import itertools
 import threading
 
 import blemore_fast as bf
-import blemore_fast.training
 import numpy as np
 import pytest
 from blemore_fast import reference

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import reference
-from blemore_fast.training import _labels
+from blemore_fast.training import encode_soft_labels
 from hicmae import load_outputs
 from hypothesis import given
 from hypothesis import strategies as st
@@ -172,7 +172,7 @@ def test_soft_label_styles():
         [[70, 0, 0, 30, 0, 0], [50, 0, 0, 50, 0, 0], [0, 0, 100, 0, 0, 0]],
         np.array([[0.7, 0, 0, 0.3, 0, 0], [0.5, 0, 0, 0.5, 0, 0], [0, 0, 1, 0, 0, 0]], np.float32),
     ):
-        got = _labels(soft, 3, [0, 1, 2, 3, 4, 5])
+        got = encode_soft_labels(soft)
         np.testing.assert_array_equal(got.mask, encoded.mask)
         np.testing.assert_array_equal(got.salience, encoded.salience)
 

@@ -1,0 +1,140 @@
+"""``Accumulator``: outcome counts summed over batches, threads or processes."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..encoded import CELLS, EMOTIONS, Encoded
+from ..scoring import Score, count_cells, outcome_cells
+from ._coerce import as_array, class_codes
+from .decode import _decode
+from .labels import _is_soft, _row_labels
+
+__all__ = ["Accumulator"]
+
+
+def _is_prediction_input(preds: Any) -> bool:
+    return isinstance(preds, (Mapping, pd.DataFrame, str, os.PathLike))
+
+
+class Accumulator:
+    """Outcome counts summed over batches, threads or processes.
+
+    The state is five clip counts (see ``CELLS``), so partial accumulators
+    merge exactly: add their :meth:`state` vectors (for example with
+    ``torch.distributed.all_reduce``) and rebuild with :meth:`from_state`.
+    Updates from several threads are safe.
+
+    >>> import numpy as np
+    >>> acc = Accumulator()
+    >>> probs = np.array([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]])
+    >>> acc.update(probs, ["A411_mix_ang_hap_70_30_ver1"], alpha=0.2, beta=0.1)
+    >>> acc.update({"A102_ang_int1_ver1": [{"emotion": "hap", "salience": 100}]})
+    >>> acc.compute()
+    Score(presence=0.5000 [1/2], salience=1.0000 [1/1], mean=0.7500)
+    >>> acc.state().tolist()
+    [0, 1, 0, 0, 1]
+    """
+
+    def __init__(self) -> None:
+        self._cells = np.zeros(len(CELLS), dtype=np.int64)
+        self._lock = threading.Lock()
+
+    def update(
+        self,
+        preds: Any,
+        labels: Any = None,
+        *,
+        alpha: float | None = None,
+        beta: float | None = None,
+        classes: Sequence[str] = EMOTIONS,
+    ) -> None:
+        """Adds one batch.
+
+        ``preds`` is :class:`~blemore_fast.Encoded` (matched to ``labels`` by
+        position, or to its own names), anything :func:`~blemore_fast.score`
+        accepts (a prediction dict, matched by clip name), or an ``(N, 6)``
+        probability matrix decoded at ``alpha`` / ``beta`` (both required;
+        ``labels`` as for :func:`grid_search`).
+        """
+        probabilities = not (isinstance(preds, Encoded) or _is_prediction_input(preds))
+        if not probabilities and (alpha is not None or beta is not None):
+            raise TypeError("alpha and beta apply only to probability predictions")
+        if isinstance(preds, Encoded):
+            if labels is None:
+                if preds.names is None:
+                    raise ValueError("labels are required for encoded predictions without names")
+                labels = list(preds.names)
+            cells = count_cells(preds, _row_labels(labels, len(preds), class_codes(classes)[1]))
+        elif _is_prediction_input(preds):
+            if labels is not None and _is_soft(labels):
+                raise TypeError(
+                    "a soft-label matrix pairs with probability or encoded predictions "
+                    "by row; dict predictions need labels keyed by clip name"
+                )
+            cells = outcome_cells(preds, labels)
+        else:
+            if alpha is None or beta is None:
+                raise TypeError("probability predictions need alpha= and beta= to be decoded")
+            _, codes = class_codes(classes)
+            pred = _decode(preds, alpha, beta, codes)
+            cells = count_cells(pred, _row_labels(labels, len(pred), codes))
+        self._add(np.asarray(cells, dtype=np.int64))
+
+    def _add(self, cells: np.ndarray) -> None:
+        with self._lock:
+            self._cells += cells
+
+    def compute(self) -> Score:
+        """The score of everything added so far."""
+        return Score.from_cells(self.state())
+
+    def reset(self) -> None:
+        """Forgets everything added."""
+        with self._lock:
+            self._cells[:] = 0
+
+    def merge(self, other: Accumulator) -> Accumulator:
+        """Adds another accumulator's counts into this one; returns ``self``."""
+        if not isinstance(other, Accumulator):
+            raise TypeError(f"can only merge another Accumulator; got {type(other).__name__}")
+        self._add(other.state())
+        return self
+
+    def state(self) -> np.ndarray:
+        """A copy of the five outcome counts (int64), in ``CELLS`` order."""
+        with self._lock:
+            return self._cells.copy()
+
+    @classmethod
+    def from_state(cls, state: Any) -> Accumulator:
+        """An accumulator holding ``state``: five non-negative integer counts,
+        such as the sum of several :meth:`state` vectors."""
+        array = as_array(state, "state")
+        if array.dtype.kind not in "iu":
+            raise TypeError(f"state must hold integers; got dtype {array.dtype}")
+        if array.shape != (len(CELLS),):
+            raise ValueError(
+                f"state must have shape ({len(CELLS)},), one count per outcome cell; "
+                f"got {array.shape}"
+            )
+        if (array < 0).any():
+            raise ValueError(f"state counts must not be negative; got {array.tolist()}")
+        if array.dtype.kind == "u" and (array > np.iinfo(np.int64).max).any():
+            raise ValueError(f"state counts are too large for int64; got {array.tolist()}")
+        accumulator = cls()
+        accumulator._cells[:] = array.astype(np.int64)
+        return accumulator
+
+    def __repr__(self) -> str:
+        score = self.compute()
+        return (
+            f"Accumulator(n={score.n}, presence={score.presence:.4f}, "
+            f"salience={score.salience:.4f})"
+        )

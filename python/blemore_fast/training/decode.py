@@ -1,0 +1,80 @@
+"""``decode``: class probabilities to predictions, by the published post-processing.
+
+Top-2 ties follow NumPy's own ``argsort(-row)``, as the published code does:
+rows where a tie decides which columns are kept (rare with real outputs)
+are sorted by NumPy itself, since its tie order depends on the CPU's sorting
+kernel (on AVX-512 machines it is not "lower column first").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import _core
+from ..encoded import EMOTIONS, Encoded, to_dict
+from ._coerce import as_probs, class_codes, clip_names, real
+
+__all__ = ["decode"]
+
+_NO_ROWS = np.empty(0, dtype=np.int64)
+_NO_PICKS = np.empty((0, 2), dtype=np.uint8)
+
+
+def _ties(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Top-2 columns for rows where a tie decides them, from NumPy's argsort,
+    exactly as the published ``np.argsort(-probs, axis=1)[:, :2]``."""
+    rows = _core.tied_rows(probs)
+    if rows.size == 0:
+        return _NO_ROWS, _NO_PICKS
+    picks = np.argsort(-probs[rows], axis=1)[:, :2]
+    return rows, np.ascontiguousarray(picks, dtype=np.uint8)
+
+
+def _decode(probs: Any, alpha: Any, beta: Any, codes: list[int]) -> Encoded:
+    p = as_probs(probs)
+    a, b = real(alpha, "alpha"), real(beta, "beta")
+    return Encoded(*_core.decode_probs(p, a, b, codes, *_ties(p)))
+
+
+def decode(
+    probs: Any,
+    *,
+    alpha: float,
+    beta: float,
+    classes: Sequence[str] = EMOTIONS,
+    names: Sequence[str] | None = None,
+) -> Encoded | dict[str, list[dict[str, Any]]]:
+    """Decodes class probabilities into predictions, exactly as the published post-processing.
+
+    ``probs`` is an ``(N, 6)`` float32 or float64 array (other real dtypes are
+    converted to float64; CPU torch tensors and other ``__array__`` /
+    ``__dlpack__`` objects are read without copying), columns in ``classes``
+    order. Per row: keep the two largest values; if the larger is below
+    ``alpha`` predict it alone; otherwise drop values below ``alpha`` and
+    predict what is left: one emotion at 100, neutral against the other
+    emotion (the larger wins, the emotion on ties), or a pair at 50/50 when
+    the two differ by at most ``beta``, else 70/30 towards the larger.
+
+    Without ``names`` returns :class:`~blemore_fast.Encoded`, which ``score``
+    and :class:`Accumulator` take directly. With ``names`` returns the
+    official prediction dict.
+
+    Raises ValueError for NaN, infinite or negative probabilities, and for an
+    all-zero row when ``alpha <= 0`` (nothing to predict).
+
+    >>> import numpy as np
+    >>> probs = np.array([[0.5, 0.0, 0.0, 0.4, 0.1, 0.0]])
+    >>> preds = decode(probs, alpha=0.3, beta=0.05, names=["A411_mix_ang_hap_70_30_ver1"])
+    >>> preds["A411_mix_ang_hap_70_30_ver1"]
+    [{'emotion': 'ang', 'salience': 70.0}, {'emotion': 'hap', 'salience': 30.0}]
+    >>> decode(probs, alpha=0.3, beta=0.05).mask  # ang and hap: bits 0 and 3
+    array([9], dtype=uint8)
+    """
+    columns, codes = class_codes(classes)
+    encoded = _decode(probs, alpha, beta, codes)
+    if names is None:
+        return encoded
+    return to_dict(encoded, clip_names(names, len(encoded)), order=columns)
