@@ -1,0 +1,226 @@
+"""The results of the statistics: intervals, bootstrap results and paired comparisons.
+
+Each result keeps the settings that produced it (``n_resamples``, ``method``,
+``cluster``, ``confidence``, ``seed``), so a run can be repeated exactly, and
+reads as a small table (``repr``, ``to_frame``, ``as_dict``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..scoring import Score
+
+__all__ = ["STATISTICS", "BootstrapResult", "Comparison", "Interval"]
+
+STATISTICS = ("presence", "salience", "mean")
+
+_ROWS = ("estimate", "low", "high", "se", "p_value")
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate, its bootstrap interval ``[low, high]`` and standard
+    error. For a difference from :func:`compare`, also the two-sided p-value
+    against "no difference"."""
+
+    estimate: float
+    low: float
+    high: float
+    se: float
+    p_value: float | None = None
+
+    def as_dict(self) -> dict[str, float | None]:
+        out: dict[str, float | None] = {
+            "estimate": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "se": self.se,
+        }
+        if self.p_value is not None:
+            out["p_value"] = self.p_value
+        return out
+
+    def __repr__(self) -> str:
+        text = (
+            f"Interval(estimate={self.estimate:.4f}, low={self.low:.4f}, "
+            f"high={self.high:.4f}, se={self.se:.4f}"
+        )
+        return text + (f", p_value={self.p_value:.4g})" if self.p_value is not None else ")")
+
+
+def _units(cluster: str | None, n_units: int) -> str:
+    kind = {None: "clip", "actor": "actor"}.get(cluster, "cluster")
+    return f"{n_units:,} {kind}{'s' if n_units != 1 else ''}"
+
+
+@dataclass(frozen=True, repr=False)
+class BootstrapResult:
+    """Bootstrap intervals of presence, salience and their mean.
+
+    ``cluster`` is None (clips were resampled), ``"actor"`` or ``"groups"``
+    (user-given group ids); ``n_units`` is how many clips or clusters each
+    replicate draws, with replacement. ``seed`` repeats the run exactly.
+    ``distribution`` is the ``(n_resamples, 3)`` array of replicate values
+    (columns presence, salience, mean) when it was asked for.
+    """
+
+    presence: Interval
+    salience: Interval
+    mean: Interval
+    n_resamples: int
+    method: str
+    cluster: str | None
+    confidence: float
+    seed: int
+    n: int
+    n_units: int
+    distribution: np.ndarray | None = field(default=None, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON: one dict per metric and the settings."""
+        out: dict[str, Any] = {name: getattr(self, name).as_dict() for name in STATISTICS}
+        out.update(
+            n_resamples=self.n_resamples,
+            method=self.method,
+            cluster=self.cluster,
+            confidence=self.confidence,
+            seed=self.seed,
+            n=self.n,
+            n_units=self.n_units,
+        )
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per metric: estimate, low, high, se."""
+        return _frame(self, ["estimate", "low", "high", "se"])
+
+    def __repr__(self) -> str:
+        head = (
+            f"BootstrapResult: {self.confidence:.0%} {self.method} intervals, "
+            f"{self.n_resamples:,} resamples of {_units(self.cluster, self.n_units)}, "
+            f"seed={self.seed}"
+        )
+        lines = [head, f"  {'':<9}{'estimate':>9}{'low':>9}{'high':>9}{'se':>9}"]
+        for name in STATISTICS:
+            i = getattr(self, name)
+            lines.append(f"  {name:<9}{i.estimate:>9.4f}{i.low:>9.4f}{i.high:>9.4f}{i.se:>9.4f}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, repr=False)
+class Comparison:
+    """A paired comparison of systems A and B on the same clips.
+
+    ``presence``, ``salience`` and ``mean`` are the differences A - B with
+    their intervals, standard errors and two-sided p-values. ``score_a`` and
+    ``score_b`` are the plain scores. The discordant counts say how many clips
+    each system gets right that the other gets wrong (salience: blend clips
+    only). ``distribution`` holds the ``(n_resamples, 3)`` replicate
+    differences when asked for.
+    """
+
+    presence: Interval
+    salience: Interval
+    mean: Interval
+    score_a: Score
+    score_b: Score
+    a_only_presence: int
+    b_only_presence: int
+    a_only_salience: int
+    b_only_salience: int
+    n_resamples: int
+    method: str
+    cluster: str | None
+    confidence: float
+    seed: int
+    n: int
+    n_units: int
+    distribution: np.ndarray | None = field(default=None, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON: the differences, both scores, counts and settings."""
+        out: dict[str, Any] = {name: getattr(self, name).as_dict() for name in STATISTICS}
+        out.update(
+            score_a=self.score_a.as_dict(),
+            score_b=self.score_b.as_dict(),
+            a_only_presence=self.a_only_presence,
+            b_only_presence=self.b_only_presence,
+            a_only_salience=self.a_only_salience,
+            b_only_salience=self.b_only_salience,
+            n_resamples=self.n_resamples,
+            method=self.method,
+            cluster=self.cluster,
+            confidence=self.confidence,
+            seed=self.seed,
+            n=self.n,
+            n_units=self.n_units,
+        )
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per metric: a, b, and the difference's estimate, low, high, se, p_value."""
+        frame = _frame(self, ["estimate", "low", "high", "se", "p_value"])
+        frame.insert(0, "b", [getattr(self.score_b, name) for name in STATISTICS])
+        frame.insert(0, "a", [getattr(self.score_a, name) for name in STATISTICS])
+        return frame
+
+    def __repr__(self) -> str:
+        head = (
+            f"Comparison (A - B): {self.confidence:.0%} {self.method} intervals, "
+            f"{self.n_resamples:,} paired resamples of {_units(self.cluster, self.n_units)}, "
+            f"seed={self.seed}"
+        )
+        lines = [
+            head,
+            f"  {'':<9}{'A':>8}{'B':>8}{'A - B':>9}{'low':>9}{'high':>9}{'se':>8}{'p':>8}",
+        ]
+        for name in STATISTICS:
+            i = getattr(self, name)
+            lines.append(
+                f"  {name:<9}{getattr(self.score_a, name):>8.4f}{getattr(self.score_b, name):>8.4f}"
+                f"{i.estimate:>+9.4f}{i.low:>+9.4f}{i.high:>+9.4f}{i.se:>8.4f}{i.p_value:>8.4f}"
+            )
+        lines.append(
+            f"  right for one only: presence A {self.a_only_presence}, "
+            f"B {self.b_only_presence}; salience A {self.a_only_salience}, "
+            f"B {self.b_only_salience}"
+        )
+        return "\n".join(lines)
+
+
+def _frame(result: BootstrapResult | Comparison, columns: list[str]) -> pd.DataFrame:
+    rows = [[getattr(getattr(result, name), c) for c in columns] for name in STATISTICS]
+    return pd.DataFrame(rows, index=pd.Index(STATISTICS, name="metric"), columns=columns)
+
+
+def _intervals(table: np.ndarray) -> list[Interval]:
+    rows = dict(zip(_ROWS, table.tolist(), strict=False))
+    p_values = rows.get("p_value", [None] * 3)
+    return [
+        Interval(rows["estimate"][j], rows["low"][j], rows["high"][j], rows["se"][j], p_values[j])
+        for j in range(3)
+    ]
+
+
+def _warn(messages: list[str], n_units: int, cluster: str | None) -> None:
+    for message in messages:
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+    if n_units == 1:
+        warnings.warn(
+            f"there is only one {'clip' if cluster is None else 'cluster'} to resample, so "
+            "every replicate is the same and the intervals have zero width",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def _distribution(array: np.ndarray | None) -> np.ndarray | None:
+    if array is not None:
+        array.flags.writeable = False
+    return array
