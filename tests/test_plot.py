@@ -16,7 +16,7 @@ from blemore_fast import reference, synthetic
 pytest.importorskip("matplotlib")
 Image = pytest.importorskip("PIL.Image")
 
-from blemore_fast import plot  # noqa: E402
+from blemore_fast.report import plot  # noqa: E402
 
 
 @pytest.fixture(scope="module")

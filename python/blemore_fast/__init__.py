@@ -12,7 +12,7 @@ from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .probs import ProbTable, read_probs
 from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
-from .report_page import html_report
+from .report.page import html_report
 from .scoring import Aligned, Score, align, encode_labels, score
 from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
 from .submission import check_submission, read_submission, write_submission

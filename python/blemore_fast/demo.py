@@ -39,7 +39,7 @@ import pandas as pd
 from .errors import Problem, ValidationError
 from .probs import ProbTable, concat_probs, read_probs
 from .report import Baselines, baselines, breakdown
-from .report_page import html_report
+from .report.page import html_report
 from .scoring import Aligned, Score, align
 from .stats import BootstrapResult, Comparison, bootstrap, compare
 from .terminal import jsonable, number, p_value, table

@@ -108,7 +108,7 @@ def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
             presence_weight=args.presence_weight,
         )
     if args.plot:
-        from ..plot import grid_heatmaps
+        from ..report.plot import grid_heatmaps
 
         grid_heatmaps(
             result.presence_grid,

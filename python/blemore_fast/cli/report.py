@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..report import Baselines, baselines, breakdown, confusion
 from ..report import report_groups as default_groups
-from ..report_page import html_report
+from ..report.page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import bootstrap
 from ..terminal import Progress, number, table
@@ -66,7 +66,7 @@ def write_plots(
     intervals: dict[str, Any],
 ) -> list[str]:
     """Writes the tables (CSV) and plots (PNG) into ``directory``; returns the file names."""
-    from .. import plot
+    from ..report import plot
 
     directory.mkdir(parents=True, exist_ok=True)
     table_.to_csv(directory / "breakdown.csv", index=False)

@@ -9,7 +9,8 @@ objects that pyplot does not track: nothing opens a window, nothing leaks
 between calls, and it works on a headless server. Every function returns the
 Figure and, given ``path``, also saves it as PNG.
 
->>> from blemore_fast import confusion, plot
+>>> from blemore_fast import confusion
+>>> from blemore_fast.report import plot
 >>> fig = plot.confusion_heatmap(confusion({"A101_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]}))
 >>> plot.png_bytes(fig)[:4]
 b'\\x89PNG'
@@ -29,6 +30,15 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = [
+    "INSTALL_HINT",
+    "bootstrap_histogram",
+    "category_bars",
+    "confusion_heatmap",
+    "grid_heatmaps",
+    "png_bytes",
+]
+
 INSTALL_HINT = "pip install 'blemore-fast[plot]'"
 
 
@@ -38,7 +48,7 @@ def _figure(width: float, height: float) -> Figure:
         from matplotlib.figure import Figure
     except ImportError as error:
         raise ImportError(
-            f"blemore_fast.plot needs matplotlib, which is not installed: {INSTALL_HINT}"
+            f"blemore_fast.report.plot needs matplotlib, which is not installed: {INSTALL_HINT}"
         ) from error
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
@@ -178,7 +188,7 @@ def _group_colours(groups: pd.Series | None) -> list[Any] | str:
         return "tab:blue"
     from matplotlib import colormaps
 
-    from .report import GROUPS
+    from .breakdown import GROUPS
 
     # A fixed colour per known group, so the presence and salience charts agree.
     palette = colormaps["tab10"]

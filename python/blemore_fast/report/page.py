@@ -24,10 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core
-from .report import Baselines, breakdown, confusion, report_groups
-from .scoring import Score, as_aligned
-from .submission import atomic_write_text
+from .. import _core
+from ..scoring import Score, as_aligned
+from ..submission import atomic_write_text
+from .baselines import Baselines
+from .breakdown import breakdown, report_groups
+from .confusion import confusion
+
+__all__ = ["html_report"]
 
 _METRICS = ("presence", "salience", "mean")
 
