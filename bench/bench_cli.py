@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from blemore_fast.demo import run_demo
+from blemore_fast.cli.demo import run_demo
 from common import DATA_DIR, has_data, info, limit, median_seconds
 
 EXE = Path(sys.executable).with_name("blemore-fast")

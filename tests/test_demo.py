@@ -237,7 +237,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
 
 def test_demo_api_without_a_report() -> None:
-    from blemore_fast.demo import run_demo
+    from blemore_fast.cli.demo import run_demo
 
     steps: list[str] = []
     result = run_demo(report=None, n_resamples=500, seed=2, step=steps.append)

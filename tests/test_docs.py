@@ -27,8 +27,8 @@ MODULES = [
     "blemore_fast.report.plot",
     "blemore_fast.report.page",
     "blemore_fast.probs",
-    "blemore_fast.terminal",
-    "blemore_fast.demo",
+    "blemore_fast.cli.terminal",
+    "blemore_fast.cli.demo",
     "blemore_fast.cli.parser",
 ]
 

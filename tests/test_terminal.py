@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import EMOTIONS, ValidationError
+from blemore_fast.cli.terminal import Progress, jsonable, number, p_value, table
 from blemore_fast.probs import ProbTable, concat_probs, read_names_map, read_probs, sniff_csv
-from blemore_fast.terminal import Progress, jsonable, number, p_value, table
 
 
 class FakeTerminal(io.StringIO):

@@ -6,7 +6,7 @@ Score(presence=1.0000 [1/1], salience=0.0000 [0/0], mean=0.5000)
 """
 
 from ._core import __version__
-from .demo import run_demo
+from .cli.demo import run_demo
 from .encoded import CELLS, EMOTIONS, Encoded
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename

@@ -7,7 +7,9 @@ for machines instead.
 - :mod:`.parser`: the options of every subcommand, with an example each;
 - :mod:`.inputs`: reading prediction files, probability CSVs, labels and manifests;
 - :mod:`.output`: tables, intervals and JSON as the subcommands print them;
-- :mod:`.commands` and :mod:`.report`: the subcommands themselves.
+- :mod:`.commands` and :mod:`.report_command`: the subcommands themselves;
+- :mod:`.terminal`: aligned text tables, JSON-safe values, the progress bar;
+- :mod:`.demo`: the demo pipeline behind ``blemore-fast demo``.
 
 Exit codes: 0 on success, 1 for invalid input (every problem is listed on
 stderr, without a traceback), 2 for usage errors (bad options).

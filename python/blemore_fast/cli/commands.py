@@ -16,7 +16,6 @@ from ..probs import read_names_map
 from ..scoring import Score, align
 from ..stats import bootstrap, compare
 from ..submission import check_submission, write_submission
-from ..terminal import Progress, number, p_value, table
 from ..training import grid_search
 from .inputs import (
     PROG,
@@ -37,6 +36,7 @@ from .output import (
     plural,
     score_frame,
 )
+from .terminal import Progress, number, p_value, table
 
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
@@ -204,7 +204,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from ..demo import run_demo
+    from .demo import run_demo
 
     with Progress(None, "demo") as bar:
         result = run_demo(

@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import Problem, ValidationError
 from ..inputs import PredictionDict, load_predictions, read_json, read_table
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
-from ..terminal import Progress
+from .terminal import Progress
 
 PROG = "blemore-fast"
 

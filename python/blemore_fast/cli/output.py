@@ -9,7 +9,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from ..scoring import Score
-from ..terminal import jsonable
+from .terminal import jsonable
 
 METRICS = ("presence", "salience", "mean")
 #: Exit codes: success, invalid input (every problem listed), usage error.

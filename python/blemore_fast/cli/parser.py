@@ -10,7 +10,7 @@ import numpy as np
 
 from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cmd_validate
 from .inputs import PROG
-from .report import cmd_report
+from .report_command import cmd_report
 
 
 def _positive_int(text: str) -> int:

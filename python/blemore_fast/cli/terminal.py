@@ -23,6 +23,8 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+__all__ = ["Formatter", "Progress", "jsonable", "number", "p_value", "table"]
+
 Formatter = Callable[[Any], str]
 
 

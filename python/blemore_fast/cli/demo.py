@@ -36,14 +36,14 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import Problem, ValidationError
-from .probs import ProbTable, concat_probs, read_probs
-from .report import Baselines, baselines, breakdown
-from .report.page import html_report
-from .scoring import Aligned, Score, align
-from .stats import BootstrapResult, Comparison, bootstrap, compare
+from ..errors import Problem, ValidationError
+from ..probs import ProbTable, concat_probs, read_probs
+from ..report import Baselines, baselines, breakdown
+from ..report.page import html_report
+from ..scoring import Aligned, Score, align
+from ..stats import BootstrapResult, Comparison, bootstrap, compare
+from ..training import GridResult, grid_search
 from .terminal import jsonable, number, p_value, table
-from .training import GridResult, grid_search
 
 __all__ = ["DemoData", "DemoResult", "ModelResult", "load_data", "run_demo", "synthetic_data"]
 
@@ -70,7 +70,7 @@ class DemoData:
 def synthetic_data(seed: int = 0) -> DemoData:
     """The synthetic dataset of :func:`blemore_fast.synthetic.make_dataset`
     with its two simulated models, ``good`` and ``weaker``."""
-    from .synthetic import make_dataset
+    from ..synthetic import make_dataset
 
     data = make_dataset(seed=seed)
     names = data.clips["filename"].to_numpy()

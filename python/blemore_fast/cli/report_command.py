@@ -13,7 +13,6 @@ from ..report import report_groups as default_groups
 from ..report.page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import bootstrap
-from ..terminal import Progress, number, table
 from .inputs import UsageError, read_label_table, read_labels, read_predictions, select_partition
 from .output import (
     EXIT_OK,
@@ -25,6 +24,7 @@ from .output import (
     plural,
     score_frame,
 )
+from .terminal import Progress, number, table
 
 
 def report_groups(by: str | None, aligned: Aligned) -> list[str]:
