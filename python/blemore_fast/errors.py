@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["MAX_LISTED", "Problem", "ValidationError", "raise_if_any"]
+
 #: How many problems an error message lists before "and N more".
 MAX_LISTED = 20
 

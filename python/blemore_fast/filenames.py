@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from . import _core
 
+__all__ = ["ClipName", "labels_from_filenames", "parse_filename"]
+
 
 @dataclass(frozen=True)
 class ClipName:

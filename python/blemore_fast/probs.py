@@ -39,6 +39,7 @@ from .errors import Problem, ValidationError, raise_if_any
 from .inputs import LONG_COLUMNS, missing_columns, read_table
 
 __all__ = [
+    "PROB_COLUMNS",
     "ProbTable",
     "concat_probs",
     "read_names_map",

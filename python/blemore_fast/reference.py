@@ -11,6 +11,20 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "EMOTIONS",
+    "acc_presence_total",
+    "acc_salience_total",
+    "grid_search",
+    "label_from_filename",
+    "parse_filename",
+    "presence_single",
+    "probs_to_dict",
+    "salience_single",
+    "score",
+    "top2",
+]
+
 EMOTIONS = ("ang", "disg", "fea", "hap", "sad", "neu")
 
 

@@ -19,6 +19,17 @@ from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
 from .inputs import LabelInput, load_labels, load_predictions
 
+__all__ = [
+    "Aligned",
+    "Score",
+    "align",
+    "as_aligned",
+    "count_cells",
+    "encode_labels",
+    "outcome_cells",
+    "score",
+]
+
 
 @dataclass(frozen=True)
 class Score:

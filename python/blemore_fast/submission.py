@@ -25,6 +25,8 @@ from .errors import Problem, ValidationError, raise_if_any
 from .inputs import PredictionDict, load_predictions, read_json
 from .scoring import align
 
+__all__ = ["atomic_write_text", "check_submission", "read_submission", "write_submission"]
+
 
 def _prediction_dict(preds: Any) -> PredictionDict:
     if isinstance(preds, Encoded):

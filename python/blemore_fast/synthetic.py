@@ -40,6 +40,23 @@ from .encoded import EMOTIONS, to_shares
 from .probs import softmax
 from .scoring import encode_labels
 
+__all__ = [
+    "BASIC",
+    "CLIPS_PER_ACTOR",
+    "MODELS",
+    "N_INTENSITIES",
+    "N_SITUATIONS",
+    "PAIRS",
+    "RATIOS",
+    "ModelSpec",
+    "SyntheticData",
+    "actor_clip_names",
+    "make_clips",
+    "make_dataset",
+    "simulate_probs",
+    "soft_targets",
+]
+
 #: The five emotions that are acted at intensities and blended (all but neutral).
 BASIC: tuple[str, ...] = tuple(e for e in EMOTIONS if e != "neu")
 #: The ten blend pairs, each in ``EMOTIONS`` order.

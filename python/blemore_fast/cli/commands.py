@@ -38,6 +38,8 @@ from .output import (
 )
 from .terminal import Progress, number, p_value, table
 
+__all__ = ["cmd_compare", "cmd_decode", "cmd_demo", "cmd_grid", "cmd_score", "cmd_validate"]
+
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     if args.bootstrap is None and (args.cluster or args.method or args.seed is not None):

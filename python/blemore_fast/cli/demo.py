@@ -45,7 +45,15 @@ from ..stats import BootstrapResult, Comparison, bootstrap, compare
 from ..training import GridResult, grid_search
 from .terminal import jsonable, number, p_value, table
 
-__all__ = ["DemoData", "DemoResult", "ModelResult", "load_data", "run_demo", "synthetic_data"]
+__all__ = [
+    "DEMO_GROUPS",
+    "DemoData",
+    "DemoResult",
+    "ModelResult",
+    "load_data",
+    "run_demo",
+    "synthetic_data",
+]
 
 #: The breakdown groups the demo prints.
 DEMO_GROUPS: tuple[str, ...] = ("kind", "emotion", "pair", "ratio", "actor")

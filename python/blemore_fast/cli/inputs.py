@@ -19,6 +19,18 @@ from ..inputs import PredictionDict, load_predictions, read_json, read_table
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
 from .terminal import Progress
 
+__all__ = [
+    "PROG",
+    "UsageError",
+    "check_options",
+    "read_label_table",
+    "read_labels",
+    "read_manifest",
+    "read_predictions",
+    "read_probabilities",
+    "select_partition",
+]
+
 PROG = "blemore-fast"
 
 
@@ -26,7 +38,7 @@ class UsageError(Exception):
     """A wrong combination of options, found after parsing: exit code 2."""
 
 
-def is_csv(path: str) -> bool:
+def _is_csv(path: str) -> bool:
     return Path(path).suffix.lower() == ".csv"
 
 
@@ -37,13 +49,13 @@ def check_options(args: argparse.Namespace) -> None:
     labels, partition = getattr(args, "labels", None), getattr(args, "partition", None)
     if partition is not None and labels is None:
         raise UsageError("--partition selects rows of a --labels table; give --labels")
-    if partition is not None and not is_csv(str(labels)):
+    if partition is not None and not _is_csv(str(labels)):
         raise UsageError("--partition needs --labels to be a CSV table")
     thresholds = getattr(args, "alpha", None) is not None or getattr(args, "beta", None) is not None
     if thresholds or getattr(args, "logits", False):
         for name in ("preds", "a", "b"):
             path = getattr(args, name, None)
-            if path is not None and not is_csv(path):
+            if path is not None and not _is_csv(path):
                 raise UsageError(
                     f"--alpha, --beta and --logits apply to probability CSV files; {path} is not one"
                 )
@@ -63,7 +75,7 @@ def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict:
     """The prediction dict of a JSON file, a long CSV (``filename, emotion,
     salience``) or a probability CSV decoded at ``--alpha``/``--beta``."""
     alpha, beta, logits = args.alpha, args.beta, args.logits
-    if not is_csv(path):
+    if not _is_csv(path):
         if alpha is not None or beta is not None or logits:
             raise UsageError(
                 f"--alpha, --beta and --logits apply to probability CSV files; {path} is not one"
@@ -81,7 +93,7 @@ def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict:
 
 def read_label_table(path: str | None) -> pd.DataFrame | None:
     """The labels table with all its rows, or None when the labels are not a CSV."""
-    if path is None or not is_csv(path):
+    if path is None or not _is_csv(path):
         return None
     return read_table(path, "labels", dtype={"filename": str})
 
@@ -122,7 +134,7 @@ def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> p
 def read_manifest(path: str) -> list[str]:
     """Expected clip names: a text file (one a line), a CSV with a ``filename``
     column, or JSON (a submission or template, a prediction dict, or a list)."""
-    if is_csv(path):
+    if _is_csv(path):
         frame = read_table(path, "manifest", dtype={"filename": str})
         if "filename" not in frame.columns:
             raise ValidationError([Problem(None, f"{path} has no 'filename' column")], "manifest")

@@ -11,6 +11,19 @@ import pandas as pd
 from ..scoring import Score
 from .terminal import jsonable
 
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "METRICS",
+    "add_interval_columns",
+    "bootstrap_options",
+    "describe_bootstrap",
+    "emit_json",
+    "plural",
+    "score_frame",
+]
+
 METRICS = ("presence", "salience", "mean")
 #: Exit codes: success, invalid input (every problem listed), usage error.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2

@@ -12,6 +12,8 @@ from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cm
 from .inputs import PROG
 from .report_command import cmd_report
 
+__all__ = ["build_parser", "parse_axis"]
+
 
 def _positive_int(text: str) -> int:
     try:

@@ -26,15 +26,17 @@ from .output import (
 )
 from .terminal import Progress, number, table
 
+__all__ = ["cmd_report"]
 
-def report_groups(by: str | None, aligned: Aligned) -> list[str]:
+
+def _groups(by: str | None, aligned: Aligned) -> list[str]:
     """The breakdown groups: ``--by``, or every group the clips allow."""
     if by:
         return [g.strip() for g in by.split(",") if g.strip()]
     return default_groups(aligned)
 
 
-def top_confusions(matrix: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+def _top_confusions(matrix: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     """The ``k`` most frequent errors: (label class, predicted class, clips,
     share of the label's clips), most frequent first."""
     pairs = matrix.stack()
@@ -58,7 +60,7 @@ def _baselines(args: argparse.Namespace, labels: Any) -> Baselines | None:
     return baselines(select_partition(table_, "train", args.labels), labels)
 
 
-def write_plots(
+def _write_plots(
     directory: Path,
     table_: pd.DataFrame,
     matrix: pd.DataFrame,
@@ -100,7 +102,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     labels = read_labels(args)
     aligned = align(read_predictions(args.preds, args), labels, strict=not args.lenient)
     score = Score.from_cells(aligned.cells())
-    groups = report_groups(args.by, aligned)
+    groups = _groups(args.by, aligned)
     intervals: dict[str, Any] = {}
     written: list[str] = []
     steps = 2 + (args.bootstrap > 0) + bool(args.plot_dir) + bool(args.html)
@@ -124,7 +126,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         bar.advance()
         if args.plot_dir:
             bar.set_label("report: plots")
-            written = write_plots(Path(args.plot_dir), table_, matrix, score, intervals)
+            written = _write_plots(Path(args.plot_dir), table_, matrix, score, intervals)
             bar.advance()
         if args.html:
             bar.set_label("report: HTML")
@@ -169,7 +171,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     shown = table_[["group", "category", "n", "presence", "salience"]]
     print(table(shown, formats={"presence": number(3), "salience": number(3)}), file=out)
     print("\nmost frequent confusions", file=out)
-    print(table(top_confusions(matrix), formats={"share of label": number(3)}), file=out)
+    print(table(_top_confusions(matrix), formats={"share of label": number(3)}), file=out)
     if written:
         print(f"\nwrote to {args.plot_dir}: {', '.join(written)}", file=out)
     if args.html:
