@@ -3,20 +3,73 @@
 >>> import blemore_fast
 >>> blemore_fast.score({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
 Score(presence=1.0000 [1/1], salience=0.0000 [0/0], mean=0.5000)
+
+Scoring, decoding and submissions are imported with the package. The
+statistics, the reports (with their HTML page and plots) and the demo are
+imported on first use (PEP 562), so ``import blemore_fast`` stays quick for
+a training loop or a command: ``blemore_fast.bootstrap`` loads
+:mod:`blemore_fast.stats` the first time it is looked up.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._core import __version__
-from .cli.demo import run_demo
 from .encoded import CELLS, EMOTIONS, Encoded
 from .errors import Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .probs import ProbTable, read_probs
-from .report import LABEL_CLASSES, Baselines, baselines, breakdown, confusion
-from .report.page import html_report
 from .scoring import Aligned, Score, align, encode_labels, score
-from .stats import BootstrapResult, Comparison, Interval, bootstrap, compare
 from .submission import check_submission, read_submission, write_submission
 from .training import Accumulator, GridResult, decode, grid_search
+
+if TYPE_CHECKING:
+    from .cli.demo import run_demo
+    from .report.baselines import Baselines, baselines
+    from .report.breakdown import breakdown
+    from .report.classes import LABEL_CLASSES
+    from .report.confusion import confusion
+    from .report.page import html_report
+    from .stats.bootstrap import bootstrap
+    from .stats.compare import compare
+    from .stats.intervals import BootstrapResult, Comparison, Interval
+
+#: Names imported on first use, and the module each comes from.
+_LAZY = {
+    "run_demo": ".cli.demo",
+    "LABEL_CLASSES": ".report.classes",
+    "Baselines": ".report.baselines",
+    "baselines": ".report.baselines",
+    "breakdown": ".report.breakdown",
+    "confusion": ".report.confusion",
+    "html_report": ".report.page",
+    "BootstrapResult": ".stats.intervals",
+    "Comparison": ".stats.intervals",
+    "Interval": ".stats.intervals",
+    "bootstrap": ".stats.bootstrap",
+    "compare": ".stats.compare",
+}
+#: The package's public modules, importable as attributes (``blemore_fast.stats``).
+_SUBMODULES = frozenset(
+    {
+        "actors",
+        "cli",
+        "encoded",
+        "errors",
+        "filenames",
+        "inputs",
+        "probs",
+        "reference",
+        "report",
+        "scoring",
+        "stats",
+        "submission",
+        "synthetic",
+        "training",
+    }
+)
 
 __all__ = [
     "CELLS",
@@ -55,3 +108,18 @@ __all__ = [
     "score",
     "write_submission",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value  # looked up once; later uses skip this hook
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)
