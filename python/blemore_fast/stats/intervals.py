@@ -85,16 +85,7 @@ class BootstrapResult:
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON: one dict per metric and the settings."""
         out: dict[str, Any] = {name: getattr(self, name).as_dict() for name in STATISTICS}
-        out.update(
-            n_resamples=self.n_resamples,
-            method=self.method,
-            cluster=self.cluster,
-            confidence=self.confidence,
-            seed=self.seed,
-            n=self.n,
-            n_units=self.n_units,
-        )
-        return out
+        return out | _settings(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per metric: estimate, low, high, se."""
@@ -153,15 +144,8 @@ class Comparison:
             b_only_presence=self.b_only_presence,
             a_only_salience=self.a_only_salience,
             b_only_salience=self.b_only_salience,
-            n_resamples=self.n_resamples,
-            method=self.method,
-            cluster=self.cluster,
-            confidence=self.confidence,
-            seed=self.seed,
-            n=self.n,
-            n_units=self.n_units,
         )
-        return out
+        return out | _settings(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per metric: a, b, and the difference's estimate, low, high, se, p_value."""
@@ -192,6 +176,14 @@ class Comparison:
             f"B {self.b_only_salience}"
         )
         return "\n".join(lines)
+
+
+#: The settings every resampling result reports, so that it can be repeated.
+_SETTINGS = ("n_resamples", "method", "cluster", "confidence", "seed", "n", "n_units")
+
+
+def _settings(result: BootstrapResult | Comparison) -> dict[str, Any]:
+    return {name: getattr(result, name) for name in _SETTINGS}
 
 
 def _frame(result: BootstrapResult | Comparison, columns: list[str]) -> pd.DataFrame:
