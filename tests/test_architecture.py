@@ -196,11 +196,13 @@ def test_tests_use_public_names() -> None:
         source = path.read_text(encoding="utf-8")
         lines = source.splitlines()
         for node in ast.walk(ast.parse(source)):
-            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
-                "blemore_fast"
-            ):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("blemore_fast"):
+                names = [*node.module.split("."), *(alias.name for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                modules = [a.name for a in node.names if a.name.startswith("blemore_fast")]
+                names = [part for module in modules for part in module.split(".")]
+            else:
                 continue
-            names = [*node.module.split("."), *(alias.name for alias in node.names)]
             private = [n for n in names if n.startswith("_") and n != "__version__"]
             if private and "#" not in lines[node.lineno - 1]:
                 offenders.append(f"{path.name}:{node.lineno}: {', '.join(private)}")
