@@ -130,6 +130,16 @@ def _warn(messages: list[str]) -> None:
         warnings.warn(message, UserWarning, stacklevel=4)
 
 
+def _labels_or_names(preds: Encoded, labels: Any) -> Any:
+    """``labels``, or when there are none the names of ``preds`` (their labels
+    are read from the names)."""
+    if labels is not None:
+        return labels
+    if preds.names is None:
+        raise ValueError("labels are required for encoded predictions without names")
+    return list(preds.names)
+
+
 def encode_labels(labels: Any) -> Encoded:
     """Encodes labels in their own order: clip names, a label dict, a metadata
     DataFrame or a CSV/JSON path. Raises ValidationError listing every bad label.
@@ -159,11 +169,7 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     by clip name; ``Encoded`` predictions are matched by position.
     """
     if isinstance(preds, Encoded):
-        label = encode_labels(labels) if labels is not None else None
-        if label is None:
-            if preds.names is None:
-                raise ValueError("labels are required for encoded predictions without names")
-            label = encode_labels(list(preds.names))
+        label = encode_labels(_labels_or_names(preds, labels))
         if len(label) != len(preds):
             raise ValueError(f"{len(preds)} encoded predictions but {len(label)} labels")
         return Aligned(preds, label, clips=preds.names or label.names)

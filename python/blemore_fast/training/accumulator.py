@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..encoded import CELLS, EMOTIONS, Encoded
-from ..scoring import Score, count_cells, outcome_cells
+from ..scoring import Score, _labels_or_names, count_cells, outcome_cells
 from ._coerce import as_array, class_codes
 from .decode import _decode
 from .labels import _is_soft, _row_labels
@@ -67,10 +67,7 @@ class Accumulator:
         if not probabilities and (alpha is not None or beta is not None):
             raise TypeError("alpha and beta apply only to probability predictions")
         if isinstance(preds, Encoded):
-            if labels is None:
-                if preds.names is None:
-                    raise ValueError("labels are required for encoded predictions without names")
-                labels = list(preds.names)
+            labels = _labels_or_names(preds, labels)
             cells = count_cells(preds, _row_labels(labels, len(preds), class_codes(classes)[1]))
         elif _is_prediction_input(preds):
             if labels is not None and _is_soft(labels):
