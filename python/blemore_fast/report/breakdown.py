@@ -238,7 +238,7 @@ def breakdown(
     salience_correct, salience``. ``salience`` is NaN for a category without
     blend clips (the published total would say 0.0, which reads as "all
     wrong"). Within ``actor``, ``kind`` and ``all``, and across ``emotion``
-    plus ``pair``, the counts add up to those of :func:`score`.
+    plus ``pair``, the counts add up to those of :func:`~blemore_fast.score`.
 
     >>> preds = {"A101_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...          "A101_mix_ang_hap_30_70_ver1": [{"emotion": "ang", "salience": 70},

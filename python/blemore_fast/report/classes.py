@@ -21,7 +21,6 @@ __all__ = ["BLEND_PAIRS", "LABEL_CLASSES", "OTHER", "RATIOS", "class_index"]
 
 #: The salience ratios of the dataset, first emotion / second emotion.
 RATIOS: tuple[str, ...] = ("30/70", "50/50", "70/30")
-
 _RATIO_VALUES = ((30, 70), (50, 50), (70, 30))
 
 #: The ten blend pairs of the dataset (neutral is never blended), in ``EMOTIONS`` order.
@@ -36,9 +35,7 @@ LABEL_CLASSES: tuple[str, ...] = tuple(EMOTIONS) + tuple(
 
 #: The column of the confusion matrix for predictions outside the 36 classes.
 OTHER = "other"
-
 _N_SINGLE = len(EMOTIONS)
-
 _OTHER_INDEX = len(LABEL_CLASSES)
 
 

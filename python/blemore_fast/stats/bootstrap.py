@@ -40,8 +40,8 @@ def bootstrap(
 ) -> BootstrapResult:
     """Bootstrap confidence intervals of presence, salience and their mean.
 
-    ``preds`` and ``labels`` accept every input :func:`score` does (or an
-    :class:`Aligned` from :func:`align`) and are validated the same way.
+    ``preds`` and ``labels`` accept every input :func:`~blemore_fast.score` does (or an
+    :class:`~blemore_fast.Aligned` from :func:`~blemore_fast.align`) and are validated the same way.
 
     - ``method``: ``"percentile"``, ``"basic"`` or ``"bca"`` (bias-corrected
       and accelerated; where BCa is undefined, for instance when every

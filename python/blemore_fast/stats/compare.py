@@ -78,7 +78,7 @@ def compare(
     both systems, so the intervals of A - B account for the clips they share.
     Dict predictions are matched by clip name and must cover the same clips;
     the error lists the differences. The other arguments are those of
-    :func:`bootstrap`.
+    :func:`~blemore_fast.bootstrap`.
 
     The p-value is two-sided against "no difference": the replicate
     differences are shifted to centre on zero (by the observed difference d)

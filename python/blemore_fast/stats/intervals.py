@@ -18,15 +18,15 @@ from ..scoring import Score
 
 __all__ = ["STATISTICS", "BootstrapResult", "Comparison", "Interval"]
 
+#: The three statistics every result reports, in this order.
 STATISTICS = ("presence", "salience", "mean")
-
 _ROWS = ("estimate", "low", "high", "se", "p_value")
 
 
 @dataclass(frozen=True)
 class Interval:
     """A point estimate, its bootstrap interval ``[low, high]`` and standard
-    error. For a difference from :func:`compare`, also the two-sided p-value
+    error. For a difference from :func:`~blemore_fast.compare`, also the two-sided p-value
     against "no difference"."""
 
     estimate: float
