@@ -230,16 +230,15 @@ def to_dict(
             raise ValueError("encoded predictions need names to be written as a submission")
         names = encoded.names
     rank = {code: order.index(code) for code in EMOTIONS}
-    # One template per distinct (mask, saliences): a decoded model output has
-    # a few dozen, so 100,000 clips cost 100,000 small dicts and no more.
-    templates: dict[tuple[int, int, int], list[tuple[str, float]] | None] = {}
+    # One key per clip (mask and both salience bytes in one int) and one
+    # template per distinct key: a decoded model output has a few dozen, so
+    # 100,000 clips cost 100,000 small dicts and little else.
+    salience = encoded.salience.astype(np.int64)
+    keys = (encoded.mask.astype(np.int64) << 16 | salience[:, 0] << 8 | salience[:, 1]).tolist()
+    templates = {key: _entries(key >> 16, key >> 8 & 0xFF, key & 0xFF, rank) for key in set(keys)}
     result: dict[str, list[dict[str, Any]]] = {}
     problems = []
-    saliences = encoded.salience.tolist()
-    for name, mask, (low, high) in zip(names, encoded.mask.tolist(), saliences, strict=True):
-        key = (mask, low, high)
-        if key not in templates:
-            templates[key] = _entries(mask, low, high, rank)
+    for name, key in zip(names, keys, strict=True):
         template = templates[key]
         if template is None:
             problems.append(Problem(name, "cannot be written: not one emotion or a blend of two"))
