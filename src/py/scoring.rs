@@ -5,10 +5,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::emotions::EMOTIONS;
-use crate::filename;
-use crate::score::{self, Clips};
-use crate::walk::{self, Columns, LabelSource, Problem};
+use crate::core::emotions::EMOTIONS;
+use crate::core::filename;
+use crate::core::score::{self, Clips};
+use crate::py::input::walk::{self, Columns, LabelSource, Problem};
 
 /// Above this many clips the count runs with the GIL released.
 const DETACH_MIN: usize = 50_000;

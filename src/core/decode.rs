@@ -21,10 +21,10 @@
 
 use std::ops::Sub;
 
-use crate::emotions::EMOTIONS;
-use crate::error::{Error, Result};
-use crate::score::NO_SALIENCE;
-use crate::walk::Encoded;
+use crate::core::emotions::EMOTIONS;
+use crate::core::error::{Error, Result};
+use crate::core::score::NO_SALIENCE;
+use crate::py::input::walk::Encoded;
 
 /// Columns per row: one per emotion code.
 pub const N_CLASSES: usize = EMOTIONS.len();
@@ -147,7 +147,7 @@ pub struct Ties<'a> {
 
 impl Ties<'_> {
     pub fn check(&self, n: usize) -> Result<()> {
-        crate::error::check_len("tie picks", 2 * self.rows.len(), self.picks.len())?;
+        crate::core::error::check_len("tie picks", 2 * self.rows.len(), self.picks.len())?;
         let sorted = self.rows.windows(2).all(|w| w[0] < w[1]);
         let in_range = self
             .rows

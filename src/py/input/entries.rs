@@ -11,9 +11,9 @@ use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use crate::emotions::{code_index, code_of_bytes, suggest, EMOTIONS, UNKNOWN_BIT};
-use crate::score::NO_SALIENCE;
-use crate::walk::Encoded;
+use crate::core::emotions::{code_index, code_of_bytes, suggest, EMOTIONS, UNKNOWN_BIT};
+use crate::core::score::NO_SALIENCE;
+use crate::py::input::walk::Encoded;
 
 /// The two keys of an entry.
 #[derive(Clone, Copy, PartialEq)]

@@ -6,8 +6,8 @@ use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::bootstrap::{self, Options, Population};
-use crate::interval::Method;
+use crate::core::stats::bootstrap::{self, Options, Population};
+use crate::core::stats::interval::Method;
 
 /// `(summary, messages, n_units, distribution)`: `summary` is float64 with
 /// rows estimate, low, high, se (and p_value when paired) and columns

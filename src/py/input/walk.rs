@@ -13,9 +13,9 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::entries::{read_entries, scan_entries, short_repr, type_name, Context, Entries, Kind};
-use crate::filename::{self, EXPECTED_SHAPES};
-use crate::score::NO_SALIENCE;
+use crate::py::input::entries::{read_entries, scan_entries, short_repr, type_name, Context, Entries, Kind};
+use crate::core::filename::{self, EXPECTED_SHAPES};
+use crate::core::score::NO_SALIENCE;
 
 /// From this many clips on, names are parsed on a second thread.
 const PARALLEL_NAMES: usize = 8192;

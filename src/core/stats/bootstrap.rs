@@ -28,10 +28,10 @@ use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::binomial::Binomial;
-use crate::error::{check_len, Error, Result};
-use crate::interval::{self, Method};
-use crate::score::{BLEND_RIGHT, BLEND_WRONG, N_CELLS, SINGLE_RIGHT};
+use crate::core::stats::binomial::Binomial;
+use crate::core::error::{check_len, Error, Result};
+use crate::core::stats::interval::{self, Method};
+use crate::core::score::{BLEND_RIGHT, BLEND_WRONG, N_CELLS, SINGLE_RIGHT};
 
 /// Replicates per RNG stream. Part of the reproducibility contract: changing
 /// it changes the replicates a seed gives.

@@ -2,7 +2,7 @@
 //! `A102_ang_int1_ver1`, `A303_neu_sit2_ver1`, `A411_mix_ang_hap_30_70_ver1`,
 //! optionally followed by a file extension such as `.mp4`.
 
-use crate::emotions::{code_index, code_of_bytes, EMOTIONS, NEUTRAL};
+use crate::core::emotions::{code_index, code_of_bytes, EMOTIONS, NEUTRAL};
 
 pub const EXPECTED_SHAPES: &str = "expected <actor>_<emotion>_int<k>_ver<v> (A102_ang_int1_ver1), \
 <actor>_neu_sit<k>_ver<v> (A303_neu_sit2_ver1) or \

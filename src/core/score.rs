@@ -15,7 +15,7 @@
 
 use rayon::prelude::*;
 
-use crate::error::{check_len, Result};
+use crate::core::error::{check_len, Result};
 
 pub const N_CELLS: usize = 5;
 pub const SINGLE_RIGHT: u8 = 0;

@@ -12,9 +12,9 @@
 
 use rayon::prelude::*;
 
-use crate::decode::{empty_row_error, profile_row, rows_of, Columns, Decoded, Prob, Ties};
-use crate::error::{Error, Result};
-use crate::score::{outcome, ratio, Clips, BLEND_PRESENCE_ONLY, BLEND_RIGHT, SINGLE_RIGHT};
+use crate::core::decode::{empty_row_error, profile_row, rows_of, Columns, Decoded, Prob, Ties};
+use crate::core::error::{Error, Result};
+use crate::core::score::{outcome, ratio, Clips, BLEND_PRESENCE_ONLY, BLEND_RIGHT, SINGLE_RIGHT};
 
 /// Below this many clips one thread does the whole pass.
 const PARALLEL_MIN: usize = 1 << 14;
@@ -295,8 +295,8 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode, N_CLASSES};
-    use crate::score::{count, NO_SALIENCE};
+    use crate::core::decode::{decode, N_CLASSES};
+    use crate::core::score::{count, NO_SALIENCE};
 
     /// The grid the slow way: decode and count at every point.
     fn brute_force(probs: &[f64], labels: &Clips, alphas: &[f64], betas: &[f64]) -> Vec<[u64; 2]> {

@@ -9,12 +9,12 @@ use numpy::{
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::decode::{self, Columns, Prob, Ties, N_CLASSES};
-use crate::error::Error;
-use crate::grid::{self, Grid};
-use crate::py_scoring::{to_arrays, EncodedArrays};
-use crate::score::Clips;
-use crate::walk::{self, Encoded};
+use crate::core::decode::{self, Columns, Prob, Ties, N_CLASSES};
+use crate::core::error::Error;
+use crate::core::grid::{self, Grid};
+use crate::py::scoring::{to_arrays, EncodedArrays};
+use crate::core::score::Clips;
+use crate::py::input::walk::{self, Encoded};
 
 /// Above this many clips (or grid cells) the work runs with the GIL released.
 const DETACH_MIN: usize = 50_000;
