@@ -24,9 +24,26 @@ mod _core {
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use super::core::validation::problems::ProblemKind;
+        use super::core::{emotions, encoding, parallel, score};
         use pyo3::prelude::*;
-        m.add("EMOTIONS", super::core::emotions::EMOTIONS.to_vec())?;
-        m.add("UNKNOWN_BIT", super::core::emotions::UNKNOWN_BIT)?;
+        use pyo3::types::PyTuple;
+
+        // A child forked after parallel work runs serially (see core::parallel).
+        parallel::serial_after_fork();
+        let py = m.py();
+        m.add("EMOTIONS", emotions::EMOTIONS.to_vec())?;
+        m.add("UNKNOWN_BIT", emotions::UNKNOWN_BIT)?;
+        m.add("NO_SALIENCE", encoding::NO_SALIENCE)?;
+        m.add("CELLS", PyTuple::new(py, score::CELLS)?)?;
+        m.add(
+            "PRESENCE_RIGHT_CELLS",
+            PyTuple::new(py, score::PRESENCE_RIGHT_CELLS)?,
+        )?;
+        m.add("BLEND_CELLS", PyTuple::new(py, score::BLEND_CELLS)?)?;
+        m.add("SALIENCE_RIGHT_CELL", score::SALIENCE_RIGHT_CELL)?;
+        let kinds = ProblemKind::ALL.iter().map(|k| k.as_str());
+        m.add("PROBLEM_KINDS", PyTuple::new(py, kinds)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         Ok(())
     }

@@ -421,12 +421,12 @@ def bootstrap(
     groups, cluster_name = _groups(cluster, aligned)
     table, messages, n_units, distribution = _core.bootstrap_cells(
         aligned.outcomes(),
-        groups,
-        n_resamples,
-        confidence,
-        method,
-        seed,
-        bool(return_distribution),
+        groups=groups,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        method=method,
+        seed=seed,
+        return_distribution=bool(return_distribution),
     )
     _warn(messages, n_units, cluster_name)
     presence, salience, mean = _intervals(table)
@@ -528,12 +528,12 @@ def compare(
     table, messages, n_units, distribution = _core.compare_cells(
         outcomes_a,
         outcomes_b,
-        groups,
-        n_resamples,
-        confidence,
-        method,
-        seed,
-        bool(return_distribution),
+        groups=groups,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        method=method,
+        seed=seed,
+        return_distribution=bool(return_distribution),
     )
     _warn(messages, n_units, cluster_name)
     presence, salience, mean = _intervals(table)

@@ -5,8 +5,12 @@
 
 pub mod decode;
 pub mod emotions;
+pub mod encoding;
 pub mod error;
 pub mod filename;
 pub mod grid;
+pub mod parallel;
+pub mod probs;
 pub mod score;
 pub mod stats;
+pub mod validation;
