@@ -1,49 +1,49 @@
-//! blemore_fast's native core. This file only registers the Python module;
-//! each concern lives in its own file:
+//! blemore_fast's native module. This file only declares the two layers and
+//! registers the Python module:
 //!
-//! - `emotions`, `filename`: the emotion codes and labels read from clip names;
-//! - `walk`, `entries`: reading and validating prediction dicts straight from Python objects;
-//! - `score`: the outcome cells and the two challenge metrics over encoded arrays;
-//! - `decode`: class probabilities to predictions, by the published rules;
-//! - `grid`: the threshold grid search in one pass over the clips;
-//! - `bootstrap`, `binomial`, `interval`: resampling over outcome cells, the
-//!   binomial draws it is made of, and the intervals read off the replicates;
-//! - `py_*`: thin Python wrappers.
+//! - `core`: the pure Rust library (encoding, scoring, decoding, the grid
+//!   search, the statistics), which knows nothing of Python;
+//! - `py`: the bindings, which read Python objects, call the core and
+//!   convert the results back.
 
-pub mod binomial;
-pub mod bootstrap;
-pub mod decode;
-pub mod emotions;
-pub mod entries;
-pub mod error;
-pub mod filename;
-pub mod grid;
-pub mod interval;
-pub mod score;
-pub mod walk;
-
-mod py_scoring;
-mod py_stats;
-mod py_training;
+pub mod core;
+mod py;
 
 use pyo3::prelude::*;
 
 #[pymodule]
 mod _core {
     #[pymodule_export]
-    use super::py_scoring::{
+    use super::py::scoring::{
         classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name, score_pairs,
     };
     #[pymodule_export]
-    use super::py_stats::{bootstrap_cells, compare_cells};
+    use super::py::stats::{bootstrap_cells, compare_cells};
     #[pymodule_export]
-    use super::py_training::{decode_probs, grid_search, tied_rows};
+    use super::py::training::{decode_probs, grid_search, tied_rows};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use super::core::validation::problems::ProblemKind;
+        use super::core::{emotions, encoding, parallel, score};
         use pyo3::prelude::*;
-        m.add("EMOTIONS", super::emotions::EMOTIONS.to_vec())?;
-        m.add("UNKNOWN_BIT", super::emotions::UNKNOWN_BIT)?;
+        use pyo3::types::PyTuple;
+
+        // A child forked after parallel work runs serially (see core::parallel).
+        parallel::serial_after_fork();
+        let py = m.py();
+        m.add("EMOTIONS", emotions::EMOTIONS.to_vec())?;
+        m.add("UNKNOWN_BIT", emotions::UNKNOWN_BIT)?;
+        m.add("NO_SALIENCE", encoding::NO_SALIENCE)?;
+        m.add("CELLS", PyTuple::new(py, score::CELLS)?)?;
+        m.add(
+            "PRESENCE_RIGHT_CELLS",
+            PyTuple::new(py, score::PRESENCE_RIGHT_CELLS)?,
+        )?;
+        m.add("BLEND_CELLS", PyTuple::new(py, score::BLEND_CELLS)?)?;
+        m.add("SALIENCE_RIGHT_CELL", score::SALIENCE_RIGHT_CELL)?;
+        let kinds = ProblemKind::ALL.iter().map(|k| k.as_str());
+        m.add("PROBLEM_KINDS", PyTuple::new(py, kinds)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         Ok(())
     }

@@ -7,7 +7,13 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BLEND_CELLS",
+    "CELLS",
     "EMOTIONS",
+    "NO_SALIENCE",
+    "PRESENCE_RIGHT_CELLS",
+    "PROBLEM_KINDS",
+    "SALIENCE_RIGHT_CELL",
     "UNKNOWN_BIT",
     "__version__",
     "bootstrap_cells",
@@ -25,17 +31,24 @@ __all__ = [
 __version__: str
 EMOTIONS: list[str]
 UNKNOWN_BIT: int
+NO_SALIENCE: int
+CELLS: tuple[str, ...]
+PRESENCE_RIGHT_CELLS: tuple[int, ...]
+BLEND_CELLS: tuple[int, ...]
+SALIENCE_RIGHT_CELL: int
+PROBLEM_KINDS: tuple[str, ...]
 
 _U8 = npt.NDArray[np.uint8]
 _U8_2D = npt.NDArray[np.uint8]
 _Encoded = tuple[_U8, _U8_2D]
-_Problem = tuple[str | None, str]
+# (clip, kind, message); kind is one of PROBLEM_KINDS.
+_Problem = tuple[str | None, str, str]
 
 def encode_pairs(
-    preds: dict[Any, Any], labels: object | None, strict: bool
+    preds: dict[Any, Any], labels: object | None, *, strict: bool
 ) -> tuple[_Encoded, _Encoded, list[_Problem], list[str]]: ...
 def score_pairs(
-    preds: dict[Any, Any], labels: object | None, strict: bool
+    preds: dict[Any, Any], labels: object | None, *, strict: bool
 ) -> tuple[list[int], list[_Problem], list[str]]: ...
 def encode_labels(labels: object) -> tuple[list[str], _Encoded, list[_Problem], list[str]]: ...
 def count_cells(
@@ -53,6 +66,7 @@ _Probs = npt.NDArray[np.float32] | npt.NDArray[np.float64]
 def tied_rows(probs: _Probs) -> npt.NDArray[np.int64]: ...
 def decode_probs(
     probs: _Probs,
+    *,
     alpha: float,
     beta: float,
     codes: Sequence[int],
@@ -61,6 +75,7 @@ def decode_probs(
 ) -> _Encoded: ...
 def grid_search(
     probs: _Probs,
+    *,
     alphas: npt.NDArray[np.float64],
     betas: npt.NDArray[np.float64],
     presence_weight: float,
@@ -72,6 +87,7 @@ def grid_search(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int, float, float]: ...
 def bootstrap_cells(
     outcomes: _U8,
+    *,
     groups: npt.NDArray[np.int64] | None,
     n_resamples: int,
     confidence: float,
@@ -82,6 +98,7 @@ def bootstrap_cells(
 def compare_cells(
     outcomes_a: _U8,
     outcomes_b: _U8,
+    *,
     groups: npt.NDArray[np.int64] | None,
     n_resamples: int,
     confidence: float,

@@ -55,16 +55,17 @@ UNKNOWN_BIT: int = _core.UNKNOWN_BIT
 #: The mask bits of the six known codes.
 CODE_BITS: int = (1 << len(EMOTIONS)) - 1
 #: The salience byte of a clip with no comparable salience (see :class:`Encoded`).
-NO_SALIENCE = 255
+NO_SALIENCE: int = _core.NO_SALIENCE
 
+# The cell tables are the native core's own, so the two languages cannot disagree.
 #: The five outcome cells every clip falls into.
-CELLS = ("single_right", "single_wrong", "blend_wrong", "blend_presence_only", "blend_right")
+CELLS: tuple[str, ...] = tuple(_core.CELLS)
 #: The cells whose predicted set of emotions is right (presence counts them).
-PRESENCE_RIGHT_CELLS: tuple[int, ...] = (0, 3, 4)
+PRESENCE_RIGHT_CELLS: tuple[int, ...] = tuple(_core.PRESENCE_RIGHT_CELLS)
 #: The cells of blend clips (salience's denominator).
-BLEND_CELLS: tuple[int, ...] = (2, 3, 4)
+BLEND_CELLS: tuple[int, ...] = tuple(_core.BLEND_CELLS)
 #: The cell of a blend whose pair and ratio are right (salience counts it).
-SALIENCE_RIGHT_CELL = 4
+SALIENCE_RIGHT_CELL: int = _core.SALIENCE_RIGHT_CELL
 
 
 def cell_totals(cells: Any) -> tuple[Any, Any, Any, Any]:

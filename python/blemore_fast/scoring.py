@@ -176,7 +176,7 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     normalized: LabelInput = load_labels(labels)
     pred_dict = load_predictions(preds)
     pred_arrays, label_arrays, problems, messages = _core.encode_pairs(
-        pred_dict, normalized.source, strict
+        pred_dict, normalized.source, strict=strict
     )
     raise_if_any(problems, "predictions")
     _warn(messages)
@@ -230,7 +230,7 @@ def outcome_cells(preds: Any, labels: Any = None, *, strict: bool = True) -> np.
         return align(preds, labels, strict=strict).cells()
     # The common case in one native call: walk, validate and count.
     source = load_labels(labels).source
-    cells, problems, messages = _core.score_pairs(load_predictions(preds), source, strict)
+    cells, problems, messages = _core.score_pairs(load_predictions(preds), source, strict=strict)
     raise_if_any(problems, "predictions")
     _warn(messages)
     return np.asarray(cells, dtype=np.int64)

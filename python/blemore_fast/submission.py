@@ -39,8 +39,8 @@ def _format_problems(preds: PredictionDict) -> list[Problem]:
     # placeholder label turns it into a check of the predictions alone,
     # in strict mode: structure, codes, saliences, NaN, entry counts.
     placeholder = {name: [{"emotion": EMOTIONS[0], "salience": 1.0}] for name in preds}
-    _, _, problems, _ = _core.encode_pairs(preds, placeholder, True)
-    return [Problem(*p) for p in problems]
+    _, _, problems, _ = _core.encode_pairs(preds, placeholder, strict=True)
+    return [Problem._from_core(p) for p in problems]
 
 
 def check_submission(
@@ -60,7 +60,7 @@ def check_submission(
     JSON, wrong top-level key) gives that one problem.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
-    [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)")]
+    [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
     """
     if labels is not None and names is not None:
         raise ValueError("give labels or names, not both")

@@ -105,12 +105,12 @@ def compare(
     table, messages, n_units, distribution = _core.compare_cells(
         outcomes_a,
         outcomes_b,
-        groups,
-        options.n_resamples,
-        options.confidence,
-        options.method,
-        options.seed,
-        options.return_distribution,
+        groups=groups,
+        n_resamples=options.n_resamples,
+        confidence=options.confidence,
+        method=options.method,
+        seed=options.seed,
+        return_distribution=options.return_distribution,
     )
     _warn(messages, n_units, cluster_name)
     presence, salience, mean = _intervals(table)

@@ -36,7 +36,10 @@ def _ties(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _decode(probs: Any, alpha: Any, beta: Any, codes: list[int]) -> Encoded:
     p = as_probs(probs)
     a, b = real(alpha, "alpha"), real(beta, "beta")
-    return Encoded(*_core.decode_probs(p, a, b, codes, *_ties(p)))
+    tie_rows, tie_picks = _ties(p)
+    return Encoded(
+        *_core.decode_probs(p, alpha=a, beta=b, codes=codes, tie_rows=tie_rows, tie_picks=tie_picks)
+    )
 
 
 def decode(

@@ -125,8 +125,17 @@ def grid_search(
     weight = real(presence_weight, "presence_weight")
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"presence_weight must be between 0 and 1; got {presence_weight!r}")
+    tie_rows, tie_picks = _ties(p)
     presence, salience, best, presence_only, salience_only = _core.grid_search(
-        p, alpha_axis, beta_axis, weight, codes, *_ties(p), label.mask, label.salience
+        p,
+        alphas=alpha_axis,
+        betas=beta_axis,
+        presence_weight=weight,
+        codes=codes,
+        tie_rows=tie_rows,
+        tie_picks=tie_picks,
+        label_mask=label.mask,
+        label_salience=label.salience,
     )
     a, b = divmod(best, len(beta_axis))
     return GridResult(

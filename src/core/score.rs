@@ -1,9 +1,8 @@
 //! Counting the two challenge metrics over encoded clips.
 //!
-//! A clip is encoded as an emotion bitmask and two salience bytes (see
-//! `Clips`). Every clip lands in one of five outcome cells. The cells are all
-//! the state either metric needs, so the same counts serve `score`, the
-//! accumulator and the bootstrap:
+//! Every clip (see `encoding`) lands in one of five outcome cells. The cells
+//! are all the state either metric needs, so the same counts serve `score`,
+//! the accumulator, the grid search and the bootstrap:
 //!
 //! | cell | label  | presence | salience |
 //! |------|--------|----------|----------|
@@ -12,10 +11,14 @@
 //! | 2    | blend  | wrong    | wrong    |
 //! | 3    | blend  | right    | wrong    |
 //! | 4    | blend  | right    | right    |
+//!
+//! Which cells count for which metric is written once, in the tables below
+//! (`PRESENCE_RIGHT_CELLS`, `BLEND_CELLS`, `SALIENCE_RIGHT_CELL`), and
+//! exported to Python from there.
 
-use rayon::prelude::*;
-
-use crate::error::{check_len, Result};
+use crate::core::encoding::{is_blend, EncodedView};
+use crate::core::error::Result;
+use crate::core::parallel;
 
 pub const N_CELLS: usize = 5;
 pub const SINGLE_RIGHT: u8 = 0;
@@ -24,67 +27,71 @@ pub const BLEND_WRONG: u8 = 2;
 pub const BLEND_PRESENCE_ONLY: u8 = 3;
 pub const BLEND_RIGHT: u8 = 4;
 
-/// The salience byte of a clip that has no comparable salience. Label blends
-/// always hold percentages 0..=100, so this never matches one.
-pub const NO_SALIENCE: u8 = 255;
+/// The cells' names, in cell order.
+pub const CELLS: [&str; N_CELLS] = [
+    "single_right",
+    "single_wrong",
+    "blend_wrong",
+    "blend_presence_only",
+    "blend_right",
+];
+
+/// The cells where the predicted set of emotions is right (ACC_presence).
+pub const PRESENCE_RIGHT_CELLS: [u8; 3] = [SINGLE_RIGHT, BLEND_PRESENCE_ONLY, BLEND_RIGHT];
+/// The cells of blend labels, the denominator of ACC_salience.
+pub const BLEND_CELLS: [u8; 3] = [BLEND_WRONG, BLEND_PRESENCE_ONLY, BLEND_RIGHT];
+/// The one cell where the salience is right too (ACC_salience's numerator).
+pub const SALIENCE_RIGHT_CELL: u8 = BLEND_RIGHT;
+
+#[inline]
+pub fn is_presence_right(cell: u8) -> bool {
+    PRESENCE_RIGHT_CELLS.contains(&cell)
+}
+
+#[inline]
+pub fn is_blend_cell(cell: u8) -> bool {
+    BLEND_CELLS.contains(&cell)
+}
+
+#[inline]
+pub fn is_salience_right(cell: u8) -> bool {
+    cell == SALIENCE_RIGHT_CELL
+}
 
 /// Work split into chunks of this many clips; below it, one thread is faster.
 const CHUNK: usize = 1 << 18;
 
-/// Encoded clips, predictions or labels alike.
-///
-/// - `mask[i]`: bit `k` set for emotion code `k`; bit 6 for an unknown code.
-/// - `salience[2i]`, `salience[2i + 1]`: for a list of exactly two different
-///   known codes, `round(float(salience))` of the lower code, then of the
-///   higher code, when that is a percentage 0..=100; otherwise `NO_SALIENCE`.
-#[derive(Clone, Copy)]
-pub struct Clips<'a> {
-    pub mask: &'a [u8],
-    pub salience: &'a [u8],
-}
-
-impl Clips<'_> {
-    pub fn len(&self) -> usize {
-        self.mask.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.mask.is_empty()
-    }
-
-    pub fn check(&self, what: &'static str, n: usize) -> Result<()> {
-        check_len(what, n, self.mask.len())?;
-        check_len("salience", 2 * n, self.salience.len())
-    }
-
-    #[inline]
-    fn salience_pair(&self, i: usize) -> u16 {
-        u16::from_ne_bytes([self.salience[2 * i], self.salience[2 * i + 1]])
-    }
-}
-
-/// True when a label mask holds exactly two codes: a blend.
-#[inline]
-pub fn is_blend(mask: u8) -> bool {
-    let rest = mask & mask.wrapping_sub(1);
-    rest != 0 && rest & rest.wrapping_sub(1) == 0
-}
-
-/// The outcome cell of clip `i`: exactly the published rules. Presence is set
+/// The outcome cell of one clip: exactly the published rules. Presence is set
 /// equality; salience needs a blend label, the same two codes and the same
 /// rounded saliences (a prediction without exactly two entries carries
 /// `NO_SALIENCE`, so it never matches).
 #[inline]
-pub fn outcome(pred: &Clips, label: &Clips, i: usize) -> u8 {
-    let present = pred.mask[i] == label.mask[i];
-    if !is_blend(label.mask[i]) {
+pub fn outcome_of(
+    pred_mask: u8,
+    pred_salience: [u8; 2],
+    label_mask: u8,
+    label_salience: [u8; 2],
+) -> u8 {
+    let present = pred_mask == label_mask;
+    if !is_blend(label_mask) {
         return if present { SINGLE_RIGHT } else { SINGLE_WRONG };
     }
-    match (present, pred.salience_pair(i) == label.salience_pair(i)) {
+    match (present, pred_salience == label_salience) {
         (false, _) => BLEND_WRONG,
         (true, false) => BLEND_PRESENCE_ONLY,
         (true, true) => BLEND_RIGHT,
     }
+}
+
+/// The outcome cell of clip `i`.
+#[inline]
+pub fn outcome(pred: &EncodedView, label: &EncodedView, i: usize) -> u8 {
+    outcome_of(
+        pred.mask[i],
+        pred.saliences(i),
+        label.mask[i],
+        label.saliences(i),
+    )
 }
 
 /// Clip counts per outcome cell.
@@ -97,15 +104,19 @@ impl Cells {
     }
 
     pub fn n_blend(&self) -> u64 {
-        self.0[2] + self.0[3] + self.0[4]
+        self.sum(&BLEND_CELLS)
     }
 
     pub fn presence_correct(&self) -> u64 {
-        self.0[0] + self.0[3] + self.0[4]
+        self.sum(&PRESENCE_RIGHT_CELLS)
     }
 
     pub fn salience_correct(&self) -> u64 {
-        self.0[4]
+        self.0[usize::from(SALIENCE_RIGHT_CELL)]
+    }
+
+    fn sum(&self, cells: &[u8]) -> u64 {
+        cells.iter().map(|&c| self.0[usize::from(c)]).sum()
     }
 
     /// `count / n` in f64: bit for bit NumPy's mean of the boolean vector.
@@ -164,6 +175,7 @@ fn count_run(pm: &[u8], ps: &[u8], lm: &[u8], ls: &[u8]) -> Cells {
             *sum += u64::from(count);
         }
     }
+    // The same cells as `outcome_of`, from the four sums.
     let [blends, single_right, blend_present, blend_right] = sums;
     Cells([
         single_right,
@@ -175,31 +187,27 @@ fn count_run(pm: &[u8], ps: &[u8], lm: &[u8], ls: &[u8]) -> Cells {
 }
 
 /// Counts the outcome cells of every clip; large inputs use every core.
-pub fn count(pred: &Clips, label: &Clips) -> Result<Cells> {
+pub fn count(pred: &EncodedView, label: &EncodedView) -> Result<Cells> {
     let n = pred.len();
     pred.check("mask", n)?;
     label.check("label mask", n)?;
     let run = |start: usize, end: usize| {
-        count_run(
-            &pred.mask[start..end],
-            &pred.salience[2 * start..2 * end],
-            &label.mask[start..end],
-            &label.salience[2 * start..2 * end],
-        )
+        let (pred, label) = (pred.range(start, end), label.range(start, end));
+        count_run(pred.mask, pred.salience, label.mask, label.salience)
     };
     if n <= CHUNK {
         return Ok(run(0, n));
     }
     // Integer counts add up the same in any order, so the result does not
-    // depend on how rayon splits the work.
-    Ok((0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| run(c * CHUNK, ((c + 1) * CHUNK).min(n)))
-        .reduce(Cells::default, Cells::merged))
+    // depend on how the work is split.
+    let chunks = parallel::map(n.div_ceil(CHUNK), |c| {
+        run(c * CHUNK, ((c + 1) * CHUNK).min(n))
+    });
+    Ok(chunks.into_iter().fold(Cells::default(), Cells::merged))
 }
 
 /// The outcome cell of every clip, for breakdowns and resampling.
-pub fn classify(pred: &Clips, label: &Clips) -> Result<Vec<u8>> {
+pub fn classify(pred: &EncodedView, label: &EncodedView) -> Result<Vec<u8>> {
     let n = pred.len();
     pred.check("mask", n)?;
     label.check("label mask", n)?;
@@ -210,23 +218,18 @@ pub fn classify(pred: &Clips, label: &Clips) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const NO: u8 = NO_SALIENCE;
+    use crate::core::encoding::NO_SALIENCE;
 
-    #[test]
-    fn blends_are_masks_of_two_codes() {
-        let blends: Vec<u8> = (0..=127u8).filter(|&m| is_blend(m)).collect();
-        assert_eq!(blends.len(), 21); // C(7, 2), the unknown bit included
-        assert!(blends.iter().all(|m| m.count_ones() == 2));
-    }
+    const NO: u8 = NO_SALIENCE;
 
     #[test]
     fn counts_the_five_cells() {
         // ang right; ang vs hap wrong; blend wrong; blend presence only; blend right.
-        let pred = Clips {
+        let pred = EncodedView {
             mask: &[0b1, 0b1000, 0b11, 0b1001, 0b1001],
             salience: &[NO, NO, NO, NO, 50, 50, 50, 50, 30, 70],
         };
-        let label = Clips {
+        let label = EncodedView {
             mask: &[0b1, 0b1, 0b1001, 0b1001, 0b1001],
             salience: &[NO, NO, NO, NO, 30, 70, 30, 70, 30, 70],
         };
@@ -235,6 +238,31 @@ mod tests {
         assert_eq!(cells.presence(), 3.0 / 5.0);
         assert_eq!(cells.salience(), 1.0 / 3.0);
         assert_eq!(classify(&pred, &label).unwrap(), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn cell_tables_agree_with_the_outcome_rules() {
+        // Every (label blend?, presence right?, salience right?) combination.
+        let single = (0b1u8, [NO, NO]);
+        let blend = (0b1001u8, [30, 70]);
+        for cell in 0..N_CELLS as u8 {
+            let (label, pred) = match cell {
+                SINGLE_RIGHT => (single, single),
+                SINGLE_WRONG => (single, (0b10, [NO, NO])),
+                BLEND_WRONG => (blend, (0b11, [30, 70])),
+                BLEND_PRESENCE_ONLY => (blend, (0b1001, [50, 50])),
+                _ => (blend, blend),
+            };
+            assert_eq!(outcome_of(pred.0, pred.1, label.0, label.1), cell);
+            assert_eq!(
+                is_blend_cell(cell),
+                is_blend(label.0),
+                "{}",
+                CELLS[cell as usize]
+            );
+            assert_eq!(is_presence_right(cell), pred.0 == label.0);
+            assert_eq!(is_salience_right(cell), is_blend(label.0) && pred == label);
+        }
     }
 
     #[test]
@@ -250,11 +278,11 @@ mod tests {
         let label_mask: Vec<u8> = (0..n).map(|i| [1, 0b1001][i % 2]).collect();
         let salience: Vec<u8> = (0..2 * n).map(|i| [30, 70, 50][i % 3]).collect();
         let label_salience: Vec<u8> = (0..2 * n).map(|i| [30, 70, 50, 50][i % 4]).collect();
-        let pred = Clips {
+        let pred = EncodedView {
             mask: &mask,
             salience: &salience,
         };
-        let label = Clips {
+        let label = EncodedView {
             mask: &label_mask,
             salience: &label_salience,
         };
@@ -269,11 +297,11 @@ mod tests {
 
     #[test]
     fn rejects_misaligned_arrays() {
-        let pred = Clips {
+        let pred = EncodedView {
             mask: &[1, 1],
             salience: &[NO; 3],
         };
-        let label = Clips {
+        let label = EncodedView {
             mask: &[1, 1],
             salience: &[NO; 4],
         };

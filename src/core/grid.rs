@@ -10,11 +10,12 @@
 //! difference array with three updates and a prefix sum turns that into the
 //! counts: O(N log(A + B) + A * B) instead.
 
-use rayon::prelude::*;
-
-use crate::decode::{empty_row_error, profile_row, rows_of, Columns, Decoded, Prob, Ties};
-use crate::error::{Error, Result};
-use crate::score::{outcome, ratio, Clips, BLEND_PRESENCE_ONLY, BLEND_RIGHT, SINGLE_RIGHT};
+use crate::core::decode::{empty_row_error, profile_row, Decoded, Ties};
+use crate::core::encoding::{is_blend, EncodedView};
+use crate::core::error::{Error, Result};
+use crate::core::parallel;
+use crate::core::probs::{rows_of, ClassOrder, Prob};
+use crate::core::score::{is_presence_right, is_salience_right, outcome_of, ratio};
 
 /// Below this many clips one thread does the whole pass.
 const PARALLEL_MIN: usize = 1 << 14;
@@ -77,28 +78,14 @@ impl Axis {
     }
 }
 
-/// (presence right, salience right) of an outcome cell, as counts.
-fn hits(cell: u8) -> [i64; 2] {
+/// (presence right, salience right) of clip `i` predicted as `decoded`.
+fn hits_of(decoded: Decoded, order: &ClassOrder, label: &EncodedView, i: usize) -> [i64; 2] {
+    let pred = decoded.encode(order);
+    let cell = outcome_of(pred.mask, pred.salience, label.mask[i], label.saliences(i));
     [
-        i64::from(matches!(
-            cell,
-            SINGLE_RIGHT | BLEND_PRESENCE_ONLY | BLEND_RIGHT
-        )),
-        i64::from(cell == BLEND_RIGHT),
+        i64::from(is_presence_right(cell)),
+        i64::from(is_salience_right(cell)),
     ]
-}
-
-fn hits_of(decoded: Decoded, columns: &Columns, label: &Clips, i: usize) -> [i64; 2] {
-    let encoded = decoded.encode(columns);
-    let pred = Clips {
-        mask: &[encoded.mask],
-        salience: &encoded.salience,
-    };
-    let label = Clips {
-        mask: &label.mask[i..i + 1],
-        salience: &label.salience[2 * i..2 * i + 2],
-    };
-    hits(outcome(&pred, &label, 0))
 }
 
 fn minus(a: [i64; 2], b: [i64; 2]) -> [i64; 2] {
@@ -129,9 +116,9 @@ impl Partial {
 }
 
 struct Setup<'a> {
-    columns: &'a Columns,
+    order: &'a ClassOrder,
     ties: &'a Ties<'a>,
-    labels: &'a Clips<'a>,
+    labels: &'a EncodedView<'a>,
     alphas: &'a Axis,
     betas: &'a Axis,
 }
@@ -144,11 +131,11 @@ fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> 
     };
     let lowest_alpha = s.alphas.sorted[0];
     for r in rows {
-        let profile = profile_row(probs, r, s.columns, s.ties)?;
+        let profile = profile_row(probs, r, s.order, s.ties)?;
         if profile.all_zero && lowest_alpha <= 0.0 {
             return Err(empty_row_error(r, lowest_alpha));
         }
-        let single = hits_of(profile.single, s.columns, s.labels, r);
+        let single = hits_of(profile.single, s.order, s.labels, r);
         add_to(&mut partial.base, single);
         // Sorted alphas [0, ka) keep the pair.
         let ka = s
@@ -158,12 +145,12 @@ fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> 
         if ka == 0 {
             continue;
         }
-        let unequal = hits_of(profile.pair_unequal, s.columns, s.labels, r);
+        let unequal = hits_of(profile.pair_unequal, s.order, s.labels, r);
         add_to(&mut partial.diff[ka * n_betas], minus(unequal, single));
         // Sorted betas [kb, B) split the pair 50/50.
         let kb = s.betas.sorted.partition_point(|&b| b < profile.equal_from);
         if kb < n_betas {
-            let equal = hits_of(profile.pair_equal, s.columns, s.labels, r);
+            let equal = hits_of(profile.pair_equal, s.order, s.labels, r);
             add_to(&mut partial.diff[ka * n_betas + kb], minus(equal, unequal));
         }
     }
@@ -174,9 +161,9 @@ fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> 
 /// and scoring at each point. The axes may be in any order and repeat values.
 pub fn grid_search<T: Prob>(
     probs: &[T],
-    columns: &Columns,
+    order: &ClassOrder,
     ties: &Ties,
-    labels: &Clips,
+    labels: &EncodedView,
     alphas: &[f64],
     betas: &[f64],
     presence_weight: f64,
@@ -193,25 +180,22 @@ pub fn grid_search<T: Prob>(
     let alpha_axis = Axis::new("alphas", alphas)?;
     let beta_axis = Axis::new("betas", betas)?;
     let setup = Setup {
-        columns,
+        order,
         ties,
         labels,
         alphas: &alpha_axis,
         betas: &beta_axis,
     };
-    let n_chunks = n
-        .div_ceil(PARALLEL_MIN)
-        .clamp(1, rayon::current_num_threads());
+    let n_chunks = n.div_ceil(PARALLEL_MIN).clamp(1, parallel::threads());
     let chunk = n.div_ceil(n_chunks).max(1);
     let partial = if n_chunks == 1 {
         accumulate(probs, 0..n, &setup)?
     } else {
         // Chunks come back in order, so the first error is the lowest row's;
         // integer sums do not depend on how the work was split.
-        let partials: Vec<Result<Partial>> = (0..n_chunks)
-            .into_par_iter()
-            .map(|c| accumulate(probs, c * chunk..((c + 1) * chunk).min(n), &setup))
-            .collect();
+        let partials = parallel::map(n_chunks, |c| {
+            accumulate(probs, c * chunk..((c + 1) * chunk).min(n), &setup)
+        });
         let mut merged: Option<Partial> = None;
         for p in partials {
             let p = p?;
@@ -234,7 +218,7 @@ pub fn grid_search<T: Prob>(
 
 fn finish(
     n: usize,
-    labels: &Clips,
+    labels: &EncodedView,
     alphas: &Axis,
     betas: &Axis,
     partial: &Partial,
@@ -254,7 +238,7 @@ fn finish(
             sorted[a * n_betas + b] = cell;
         }
     }
-    let n_blend = labels.mask.iter().filter(|m| m.count_ones() == 2).count() as u64;
+    let n_blend = labels.mask.iter().filter(|&&m| is_blend(m)).count() as u64;
     let cells = n_alphas * n_betas;
     let mut grid = Grid {
         n_alphas,
@@ -295,20 +279,27 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode, N_CLASSES};
-    use crate::score::{count, NO_SALIENCE};
+    use crate::core::decode::decode;
+    use crate::core::encoding::NO_SALIENCE;
+    use crate::core::probs::N_CLASSES;
+    use crate::core::score::count;
 
     /// The grid the slow way: decode and count at every point.
-    fn brute_force(probs: &[f64], labels: &Clips, alphas: &[f64], betas: &[f64]) -> Vec<[u64; 2]> {
-        let columns = Columns::standard();
+    fn brute_force(
+        probs: &[f64],
+        labels: &EncodedView,
+        alphas: &[f64],
+        betas: &[f64],
+    ) -> Vec<[u64; 2]> {
+        let order = ClassOrder::standard();
         let mut out = Vec::new();
         for &a in alphas {
             for &b in betas {
                 let mut decoded = Vec::new();
-                decode(probs, a, b, &columns, &Ties::default(), &mut decoded).unwrap();
+                decode(probs, a, b, &order, &Ties::default(), &mut decoded).unwrap();
                 let mask: Vec<u8> = decoded.iter().map(|d| d.mask).collect();
                 let salience: Vec<u8> = decoded.iter().flat_map(|d| d.salience).collect();
-                let pred = Clips {
+                let pred = EncodedView {
                     mask: &mask,
                     salience: &salience,
                 };
@@ -341,7 +332,7 @@ mod tests {
         let picked: Vec<_> = (0..n).map(|_| label_pairs[(next() % 4) as usize]).collect();
         let mask: Vec<u8> = picked.iter().map(|p| p.0).collect();
         let salience: Vec<u8> = picked.iter().flat_map(|p| p.1).collect();
-        let labels = Clips {
+        let labels = EncodedView {
             mask: &mask,
             salience: &salience,
         };
@@ -350,7 +341,7 @@ mod tests {
         let betas = [0.2, 0.0, 0.1, 0.1, 0.4, 0.3];
         let grid = grid_search(
             &probs,
-            &Columns::standard(),
+            &ClassOrder::standard(),
             &Ties::default(),
             &labels,
             &alphas,
@@ -378,7 +369,7 @@ mod tests {
         let salience: Vec<u8> = (0..n)
             .flat_map(|i| [[NO_SALIENCE; 2], [30, 70], [50, 50]][i % 3])
             .collect();
-        let labels = Clips {
+        let labels = EncodedView {
             mask: &mask,
             salience: &salience,
         };
@@ -386,7 +377,7 @@ mod tests {
         let betas = [0.05, 0.2, 0.4];
         let grid = grid_search(
             &probs,
-            &Columns::standard(),
+            &ClassOrder::standard(),
             &Ties::default(),
             &labels,
             &alphas,
@@ -395,7 +386,7 @@ mod tests {
         )
         .unwrap();
         let setup = Setup {
-            columns: &Columns::standard(),
+            order: &ClassOrder::standard(),
             ties: &Ties::default(),
             labels: &labels,
             alphas: &Axis::new("alphas", &alphas).unwrap(),
@@ -410,13 +401,13 @@ mod tests {
     fn best_cell_is_the_first_maximum() {
         // One blend clip decoded right for every beta: all cells tie.
         let probs = [0.5, 0.5, 0.0, 0.0, 0.0, 0.0];
-        let labels = Clips {
+        let labels = EncodedView {
             mask: &[0b11],
             salience: &[50, 50],
         };
         let grid = grid_search(
             &probs,
-            &Columns::standard(),
+            &ClassOrder::standard(),
             &Ties::default(),
             &labels,
             &[0.6, 0.2, 0.1],
@@ -432,19 +423,19 @@ mod tests {
 
     #[test]
     fn rejects_bad_axes_and_rows() {
-        let labels = Clips {
+        let labels = EncodedView {
             mask: &[1],
             salience: &[NO_SALIENCE; 2],
         };
-        let columns = Columns::standard();
+        let order = ClassOrder::standard();
         let ties = Ties::default();
         let probs = [0.0; 6];
-        assert!(grid_search(&probs, &columns, &ties, &labels, &[], &[0.1], 0.5).is_err());
-        assert!(grid_search(&probs, &columns, &ties, &labels, &[f64::NAN], &[0.1], 0.5).is_err());
-        assert!(grid_search(&probs, &columns, &ties, &labels, &[0.1], &[0.1], 1.5).is_err());
+        assert!(grid_search(&probs, &order, &ties, &labels, &[], &[0.1], 0.5).is_err());
+        assert!(grid_search(&probs, &order, &ties, &labels, &[f64::NAN], &[0.1], 0.5).is_err());
+        assert!(grid_search(&probs, &order, &ties, &labels, &[0.1], &[0.1], 1.5).is_err());
         let err =
-            grid_search(&probs, &columns, &ties, &labels, &[0.0, 0.1], &[0.1], 0.5).unwrap_err();
+            grid_search(&probs, &order, &ties, &labels, &[0.0, 0.1], &[0.1], 0.5).unwrap_err();
         assert!(err.to_string().contains("row 0 is all zeros"), "{err}");
-        assert!(grid_search(&probs, &columns, &ties, &labels, &[0.1], &[0.1], 0.5).is_ok());
+        assert!(grid_search(&probs, &order, &ties, &labels, &[0.1], &[0.1], 0.5).is_ok());
     }
 }

@@ -3,11 +3,11 @@
 //! `blemore_fast.stats`; the core checks again, so bad calls never panic.
 
 use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::bootstrap::{self, Options, Population};
-use crate::interval::Method;
+use crate::core::stats::bootstrap::{self, Options, Population};
+use crate::core::stats::interval::Method;
+use crate::py::convert::{maybe_detach, slice};
 
 /// `(summary, messages, n_units, distribution)`: `summary` is float64 with
 /// rows estimate, low, high, se (and p_value when paired) and columns
@@ -18,15 +18,6 @@ type Resampled<'py> = (
     u64,
     Option<Bound<'py, PyArray2<f64>>>,
 );
-
-fn slice<'a, T: numpy::Element>(
-    array: &'a PyReadonlyArray1<'_, T>,
-    name: &str,
-) -> PyResult<&'a [T]> {
-    array
-        .as_slice()
-        .map_err(|_| PyValueError::new_err(format!("{name} must be a C-contiguous array")))
-}
 
 #[allow(clippy::too_many_arguments)]
 fn resample<'py>(
@@ -54,7 +45,9 @@ fn resample<'py>(
         .map(|b| slice(b, "outcomes_b"))
         .transpose()?;
     let g = groups.as_ref().map(|g| slice(g, "groups")).transpose()?;
-    let (summary, n_units) = py.detach(|| {
+    // The work grows with the clips (tallies) and the replicates.
+    let size = a.len().max(n_resamples);
+    let (summary, n_units) = maybe_detach(py, size, || {
         let population = Population::new(bootstrap::tallies(a, b, g)?);
         bootstrap::run(&population, &options).map(|s| (s, population.size()))
     })?;
@@ -83,7 +76,7 @@ fn resample<'py>(
 /// to raise; `n_units` is how many clips or clusters a replicate draws;
 /// `distribution` is the (n_resamples, 3) replicates when asked for.
 #[pyfunction]
-#[pyo3(signature = (outcomes, groups, n_resamples, confidence, method, seed, return_distribution))]
+#[pyo3(signature = (outcomes, *, groups, n_resamples, confidence, method, seed, return_distribution))]
 #[allow(clippy::too_many_arguments)]
 pub fn bootstrap_cells<'py>(
     py: Python<'py>,
@@ -112,7 +105,10 @@ pub fn bootstrap_cells<'py>(
 /// clips, in the same order. As `bootstrap_cells`, but `summary` is (5, 3)
 /// with a last row of two-sided p-values against "no difference".
 #[pyfunction]
-#[pyo3(signature = (outcomes_a, outcomes_b, groups, n_resamples, confidence, method, seed, return_distribution))]
+#[pyo3(signature = (
+    outcomes_a, outcomes_b, *, groups, n_resamples, confidence, method, seed,
+    return_distribution,
+))]
 #[allow(clippy::too_many_arguments)]
 pub fn compare_cells<'py>(
     py: Python<'py>,

@@ -19,92 +19,9 @@
 //! float32 array with a float64 scalar in float64), while the difference of
 //! the two kept values is taken in the input dtype and only then widened.
 
-use std::ops::Sub;
-
-use crate::emotions::EMOTIONS;
-use crate::error::{Error, Result};
-use crate::score::NO_SALIENCE;
-use crate::walk::Encoded;
-
-/// Columns per row: one per emotion code.
-pub const N_CLASSES: usize = EMOTIONS.len();
-
-/// An element type of a probability matrix: f32 or f64.
-pub trait Prob: Copy + PartialOrd + Sub<Output = Self> + Send + Sync + 'static {
-    const ZERO: Self;
-    fn to_f64(self) -> f64;
-    fn abs(self) -> Self;
-}
-
-impl Prob for f32 {
-    const ZERO: Self = 0.0;
-    fn to_f64(self) -> f64 {
-        f64::from(self)
-    }
-    fn abs(self) -> Self {
-        f32::abs(self)
-    }
-}
-
-impl Prob for f64 {
-    const ZERO: Self = 0.0;
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn abs(self) -> Self {
-        f64::abs(self)
-    }
-}
-
-/// The column order of a probability matrix: `codes[column]` is the index in
-/// `EMOTIONS` of that column's emotion.
-#[derive(Debug, Clone, Copy)]
-pub struct Columns {
-    codes: [usize; N_CLASSES],
-    neutral: usize,
-}
-
-impl Columns {
-    /// The challenge's own order, `ang, disg, fea, hap, sad, neu`.
-    pub fn standard() -> Self {
-        Columns::new(&[0, 1, 2, 3, 4, 5]).expect("the standard order is a permutation")
-    }
-
-    pub fn new(codes: &[usize]) -> Result<Self> {
-        let mut seen = [false; N_CLASSES];
-        let ok = codes.len() == N_CLASSES
-            && codes
-                .iter()
-                .all(|&c| c < N_CLASSES && !std::mem::replace(&mut seen[c], true));
-        if !ok {
-            return Err(Error::Value {
-                argument: "classes",
-                message: format!(
-                    "must list each of the six emotion codes once; got code indices {codes:?}"
-                ),
-            });
-        }
-        let mut fixed = [0; N_CLASSES];
-        fixed.copy_from_slice(codes);
-        let neutral = fixed
-            .iter()
-            .position(|&c| EMOTIONS[c] == "neu")
-            .expect("a permutation contains neutral");
-        Ok(Columns {
-            codes: fixed,
-            neutral,
-        })
-    }
-
-    /// The column holding neutral.
-    pub fn neutral(&self) -> usize {
-        self.neutral
-    }
-
-    pub fn code(&self, column: usize) -> usize {
-        self.codes[column]
-    }
-}
+use crate::core::encoding::EncodedClip;
+use crate::core::error::{check_len, Error, Result};
+use crate::core::probs::{check_row, rows_of, ClassOrder, Prob, N_CLASSES};
 
 /// The two columns the top-2 reduction keeps, in `argsort(-row)` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +64,7 @@ pub struct Ties<'a> {
 
 impl Ties<'_> {
     pub fn check(&self, n: usize) -> Result<()> {
-        crate::error::check_len("tie picks", 2 * self.rows.len(), self.picks.len())?;
+        check_len("tie picks", 2 * self.rows.len(), self.picks.len())?;
         let sorted = self.rows.windows(2).all(|w| w[0] < w[1]);
         let in_range = self
             .rows
@@ -183,27 +100,6 @@ impl Ties<'_> {
     }
 }
 
-/// Checks one row: finite and non-negative. NaN would make every comparison
-/// false (the published code then decodes garbage), and negative values are
-/// not probabilities (typically logits passed without a softmax).
-pub fn check_row<T: Prob>(r: usize, row: &[T]) -> Result<()> {
-    for (column, &value) in row.iter().enumerate() {
-        let v = value.to_f64();
-        if !v.is_finite() || v < 0.0 {
-            let why = if v.is_nan() || v.is_infinite() {
-                "probabilities must be finite"
-            } else {
-                "probabilities must not be negative (apply a softmax to logits first)"
-            };
-            return Err(Error::Value {
-                argument: "probs",
-                message: format!("row {r}, column {column} is {v}: {why}"),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// How a decoded pair shares its saliences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Share {
@@ -234,23 +130,13 @@ impl Decoded {
         }
     }
 
-    /// The compact encoding `score` counts over (codes, not columns).
-    pub fn encode(&self, columns: &Columns) -> Encoded {
+    /// The clip encoding `score` counts over (codes, not columns).
+    pub fn encode(&self, order: &ClassOrder) -> EncodedClip {
         match *self {
-            Decoded::Single(c) => Encoded {
-                mask: 1 << columns.code(c),
-                n_entries: 1,
-                salience: [NO_SALIENCE; 2],
-            },
+            Decoded::Single(c) => EncodedClip::single(order.code(c)),
             Decoded::Pair { i, j, share } => {
-                let (ci, cj) = (columns.code(i), columns.code(j));
                 let (si, sj) = Decoded::percents(share);
-                Encoded {
-                    mask: (1 << ci) | (1 << cj),
-                    n_entries: 2,
-                    // Saliences are stored by code order, whatever the column order.
-                    salience: if ci < cj { [si, sj] } else { [sj, si] },
-                }
+                EncodedClip::blend([order.code(i), order.code(j)], [si, sj])
             }
         }
     }
@@ -273,7 +159,7 @@ pub struct Profile {
 
 impl Profile {
     /// The profile of one checked row (finite, non-negative values).
-    pub fn new<T: Prob>(row: &[T], picks: Picks, columns: &Columns) -> Profile {
+    pub fn new<T: Prob>(row: &[T], picks: Picks, order: &ClassOrder) -> Profile {
         let (a, b) = (picks.first, picks.second);
         // `top` is the first argmax of the reduced row, whose other values are 0.
         let top = if row[a] > row[b] || (row[a] == row[b] && a < b) {
@@ -302,7 +188,7 @@ impl Profile {
             f64::NEG_INFINITY
         };
         let (i, j) = (top.min(other), top.max(other));
-        let neutral = columns.neutral();
+        let neutral = order.neutral();
         if i == neutral || j == neutral {
             let k = if i == neutral { j } else { i };
             let winner = Decoded::Single(if row[k] >= row[neutral] { k } else { neutral });
@@ -375,27 +261,16 @@ pub fn check_threshold(argument: &'static str, value: f64) -> Result<()> {
     }
 }
 
-/// Checks a flat row-major matrix and returns its row count.
-pub fn rows_of<T>(probs: &[T]) -> Result<usize> {
-    if !probs.len().is_multiple_of(N_CLASSES) {
-        return Err(Error::Value {
-            argument: "probs",
-            message: format!("must have {N_CLASSES} columns"),
-        });
-    }
-    Ok(probs.len() / N_CLASSES)
-}
-
 /// Every row's profile, checking values and tie picks.
 pub fn profile_row<T: Prob>(
     probs: &[T],
     r: usize,
-    columns: &Columns,
+    order: &ClassOrder,
     ties: &Ties,
 ) -> Result<Profile> {
     let row = &probs[r * N_CLASSES..(r + 1) * N_CLASSES];
     check_row(r, row)?;
-    Ok(Profile::new(row, ties.picks(r, row), columns))
+    Ok(Profile::new(row, ties.picks(r, row), order))
 }
 
 /// Decodes every row at one `(alpha, beta)` into encoded predictions.
@@ -403,9 +278,9 @@ pub fn decode<T: Prob>(
     probs: &[T],
     alpha: f64,
     beta: f64,
-    columns: &Columns,
+    order: &ClassOrder,
     ties: &Ties,
-    out: &mut Vec<Encoded>,
+    out: &mut Vec<EncodedClip>,
 ) -> Result<()> {
     let n = rows_of(probs)?;
     ties.check(n)?;
@@ -413,10 +288,10 @@ pub fn decode<T: Prob>(
     check_threshold("beta", beta)?;
     out.reserve(n);
     for r in 0..n {
-        let decoded = profile_row(probs, r, columns, ties)?
+        let decoded = profile_row(probs, r, order, ties)?
             .at(alpha, beta)
             .ok_or_else(|| empty_row_error(r, alpha))?;
-        out.push(decoded.encode(columns));
+        out.push(decoded.encode(order));
     }
     Ok(())
 }
@@ -505,12 +380,12 @@ mod tests {
 
     #[test]
     fn profile_matches_the_published_steps() {
-        let columns = Columns::standard();
+        let order = ClassOrder::standard();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
             let row: Vec<f64> = (0..N_CLASSES).map(|_| rng.level()).collect();
             let (picks, _) = top2(&row);
-            let profile = Profile::new(&row, picks, &columns);
+            let profile = Profile::new(&row, picks, &order);
             for alpha in [-0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6] {
                 for beta in [0.0, 0.1, 0.2, 0.3, 0.5] {
                     assert_eq!(
@@ -562,10 +437,10 @@ mod tests {
 
     #[test]
     fn decodes_pairs_neutral_and_singles() {
-        let columns = Columns::standard();
+        let order = ClassOrder::standard();
         let at = |row: [f64; 6], alpha, beta| {
             let (picks, _) = top2(&row);
-            Profile::new(&row, picks, &columns).at(alpha, beta)
+            Profile::new(&row, picks, &order).at(alpha, beta)
         };
         let pair = |i, j, share| Some(Decoded::Pair { i, j, share });
         assert_eq!(
@@ -602,7 +477,7 @@ mod tests {
         // 0.7f32 - 0.6f32 widened differs from 0.7 - 0.6 in f64.
         let row32: [f32; 6] = [0.7, 0.6, 0.0, 0.0, 0.0, 0.0];
         let (picks, _) = top2(&row32);
-        let profile = Profile::new(&row32, picks, &Columns::standard());
+        let profile = Profile::new(&row32, picks, &ClassOrder::standard());
         assert_eq!(profile.equal_from, f64::from(0.7f32 - 0.6f32));
         assert_eq!(profile.pair_below, f64::from(0.6f32));
     }
@@ -610,22 +485,21 @@ mod tests {
     #[test]
     fn encodes_by_code_with_permuted_columns() {
         // Column 0 holds hap (code 3), column 1 holds ang (code 0).
-        let columns = Columns::new(&[3, 0, 1, 2, 4, 5]).unwrap();
+        let order = ClassOrder::new(&[3, 0, 1, 2, 4, 5]).unwrap();
         let encoded = Decoded::Pair {
             i: 0,
             j: 1,
             share: Share::FirstLarger,
         }
-        .encode(&columns);
+        .encode(&order);
         assert_eq!(encoded.mask, 0b1001);
         assert_eq!(encoded.salience, [30, 70]);
-        assert!(Columns::new(&[0, 1, 2, 3, 4, 4]).is_err());
     }
 
     #[test]
     fn rejects_bad_values() {
         let mut out = Vec::new();
-        let columns = Columns::standard();
+        let order = ClassOrder::standard();
         let probs = [
             0.1,
             0.2,
@@ -640,10 +514,10 @@ mod tests {
             0.0,
             0.0,
         ];
-        let err = decode(&probs, 0.1, 0.1, &columns, &Ties::default(), &mut out).unwrap_err();
+        let err = decode(&probs, 0.1, 0.1, &order, &Ties::default(), &mut out).unwrap_err();
         assert!(err.to_string().contains("row 1, column 1"), "{err}");
         let negative = [0.1, -0.2, 0.3, 0.4, 0.0, 0.0];
-        assert!(decode(&negative, 0.1, 0.1, &columns, &Ties::default(), &mut out).is_err());
-        assert!(decode(&[0.0; 5], 0.1, 0.1, &columns, &Ties::default(), &mut out).is_err());
+        assert!(decode(&negative, 0.1, 0.1, &order, &Ties::default(), &mut out).is_err());
+        assert!(decode(&[0.0; 5], 0.1, 0.1, &order, &Ties::default(), &mut out).is_err());
     }
 }

@@ -9,7 +9,7 @@
 
 use std::f64::consts::SQRT_2;
 
-use crate::error::{Error, Result};
+use crate::core::error::{Error, Result};
 
 /// Replicate values closer than this count as ties. The values are ratios of
 /// clip counts: rounding leaves a few ulps of noise, while two different

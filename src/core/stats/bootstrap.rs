@@ -26,12 +26,12 @@
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use rayon::prelude::*;
 
-use crate::binomial::Binomial;
-use crate::error::{check_len, Error, Result};
-use crate::interval::{self, Method};
-use crate::score::{BLEND_RIGHT, BLEND_WRONG, N_CELLS, SINGLE_RIGHT};
+use crate::core::error::{check_len, Error, Result};
+use crate::core::parallel;
+use crate::core::score::{is_blend_cell, is_presence_right, is_salience_right, N_CELLS};
+use crate::core::stats::binomial::Binomial;
+use crate::core::stats::interval::{self, Method};
 
 /// Replicates per RNG stream. Part of the reproducibility contract: changing
 /// it changes the replicates a seed gives.
@@ -62,11 +62,11 @@ pub struct Tally {
 impl Tally {
     /// One clip whose outcome cells are `a` and (in a pair) `b`.
     fn clip(a: u8, b: Option<u8>) -> Tally {
-        let presence = |c: u8| i64::from(c == SINGLE_RIGHT || c > BLEND_WRONG);
-        let salience = |c: u8| i64::from(c == BLEND_RIGHT);
+        let presence = |c: u8| i64::from(is_presence_right(c));
+        let salience = |c: u8| i64::from(is_salience_right(c));
         Tally {
             n: 1,
-            n_blend: u64::from(a >= BLEND_WRONG),
+            n_blend: u64::from(is_blend_cell(a)),
             presence: presence(a) - b.map_or(0, presence),
             salience: salience(a) - b.map_or(0, salience),
         }
@@ -149,7 +149,7 @@ pub fn tallies(
                 ));
             }
         }
-        if b.is_some_and(|b| (b >= BLEND_WRONG) != (a >= BLEND_WRONG)) {
+        if b.is_some_and(|b| is_blend_cell(b) != is_blend_cell(a)) {
             return Err(value(
                 "preds_b",
                 format!("clip {i} is a blend for one system and not the other: the two were scored against different labels"),
@@ -345,48 +345,44 @@ pub fn run(population: &Population, options: &Options) -> Result<Summary> {
     })?;
     distribution.resize(3 * b, 0.0);
     let observed = total.fractions();
-    let extreme = distribution
-        .par_chunks_mut(3 * CHUNK)
-        .enumerate()
-        .map(|(chunk, out)| {
-            let mut rng = chunk_rng(options.seed, chunk as u64);
-            let mut hits = [0u64; 3];
-            let mut tallies = [Tally::default(); LANES];
-            for rows in out.chunks_mut(3 * LANES) {
-                let lanes = &mut tallies[..rows.len() / 3];
-                population.draw(&mut rng, lanes);
-                for (row, tally) in rows.chunks_exact_mut(3).zip(lanes.iter()) {
-                    row.copy_from_slice(&tally.values());
-                    if paired {
-                        for (j, d) in tally.fractions().into_iter().enumerate() {
-                            hits[j] += u64::from(is_extreme(d, observed[j]));
-                        }
+    let chunk_hits = parallel::map_chunks_mut(&mut distribution, 3 * CHUNK, |chunk, out| {
+        let mut rng = chunk_rng(options.seed, chunk as u64);
+        let mut hits = [0u64; 3];
+        let mut tallies = [Tally::default(); LANES];
+        for rows in out.chunks_mut(3 * LANES) {
+            let lanes = &mut tallies[..rows.len() / 3];
+            population.draw(&mut rng, lanes);
+            for (row, tally) in rows.chunks_exact_mut(3).zip(lanes.iter()) {
+                row.copy_from_slice(&tally.values());
+                if paired {
+                    for (j, d) in tally.fractions().into_iter().enumerate() {
+                        hits[j] += u64::from(is_extreme(d, observed[j]));
                     }
                 }
             }
-            hits
-        })
-        // Integer counts add up the same in any order.
-        .reduce(|| [0; 3], |x, y| [x[0] + y[0], x[1] + y[1], x[2] + y[2]]);
+        }
+        hits
+    });
+    // Integer counts add up the same in any order.
+    let extreme = chunk_hits
+        .into_iter()
+        .fold([0u64; 3], |x, y| [x[0] + y[0], x[1] + y[1], x[2] + y[2]]);
 
-    let columns: Vec<_> = (0..3)
-        .into_par_iter()
-        .map(|j| {
-            let mut column: Vec<f64> = distribution.iter().skip(j).step_by(3).copied().collect();
-            let se = interval::standard_error(&column);
-            let acceleration = (options.method == Method::Bca)
-                .then(|| interval::acceleration(&population.jackknife(j)))
-                .flatten();
-            let (low, high, note) = interval::bounds(
-                &mut column,
-                estimate[j],
-                options.confidence,
-                options.method,
-                acceleration,
-            );
-            (low, high, se, note)
-        })
-        .collect();
+    let columns = parallel::map(3, |j| {
+        let mut column: Vec<f64> = distribution.iter().skip(j).step_by(3).copied().collect();
+        let se = interval::standard_error(&column);
+        let acceleration = (options.method == Method::Bca)
+            .then(|| interval::acceleration(&population.jackknife(j)))
+            .flatten();
+        let (low, high, note) = interval::bounds(
+            &mut column,
+            estimate[j],
+            options.confidence,
+            options.method,
+            acceleration,
+        );
+        (low, high, se, note)
+    });
 
     let mut messages = Vec::new();
     for (j, &(_, _, _, note)) in columns.iter().enumerate() {

@@ -1,9 +1,7 @@
-//! The crate's one error type, turned into a Python exception at the boundary.
+//! The crate's one error type. The bindings turn it into a Python exception
+//! (`py::convert`); here it is plain data with a message.
 
 use std::fmt;
-
-use pyo3::exceptions::{PyTypeError, PyValueError};
-use pyo3::PyErr;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -18,7 +16,7 @@ pub enum Error {
         argument: &'static str,
         message: String,
     },
-    /// An argument has the wrong Python type.
+    /// An argument has the wrong type (a `TypeError` in Python).
     Type {
         argument: &'static str,
         message: String,
@@ -43,15 +41,6 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-impl From<Error> for PyErr {
-    fn from(error: Error) -> PyErr {
-        match error {
-            Error::Type { .. } => PyTypeError::new_err(error.to_string()),
-            _ => PyValueError::new_err(error.to_string()),
-        }
-    }
-}
 
 pub type Result<T> = std::result::Result<T, Error>;
 

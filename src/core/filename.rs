@@ -2,7 +2,8 @@
 //! `A102_ang_int1_ver1`, `A303_neu_sit2_ver1`, `A411_mix_ang_hap_30_70_ver1`,
 //! optionally followed by a file extension such as `.mp4`.
 
-use crate::emotions::{code_index, code_of_bytes, EMOTIONS, NEUTRAL};
+use crate::core::emotions::{code_index, code_of_bytes, EMOTIONS, NEUTRAL};
+use crate::core::encoding::EncodedClip;
 
 pub const EXPECTED_SHAPES: &str = "expected <actor>_<emotion>_int<k>_ver<v> (A102_ang_int1_ver1), \
 <actor>_neu_sit<k>_ver<v> (A303_neu_sit2_ver1) or \
@@ -36,6 +37,17 @@ impl ClipName<'_> {
     /// The saliences in percent, paired with `emotions()`.
     pub fn saliences(&self) -> &[u32] {
         &self.percents[..1 + usize::from(self.blend)]
+    }
+
+    /// The label the name carries, encoded. (A blend's saliences add up to
+    /// 100, so each fits a byte.)
+    pub fn label(&self) -> EncodedClip {
+        let [a, b] = self.codes;
+        if self.blend {
+            EncodedClip::blend([a, b], self.percents.map(|p| p as u8))
+        } else {
+            EncodedClip::single(a)
+        }
     }
 }
 
@@ -293,6 +305,14 @@ fn salience(part: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_carry_encoded_labels() {
+        let blend = parse("A411_mix_hap_ang_70_30_ver1").unwrap().label();
+        assert_eq!(blend, EncodedClip::blend([0, 3], [30, 70]));
+        let single = parse("A303_neu_sit2_ver1").unwrap().label();
+        assert_eq!(single, EncodedClip::single(NEUTRAL));
+    }
 
     #[test]
     fn parses_the_three_shapes() {

@@ -1,0 +1,6 @@
+//! Statistics over outcome cells: the bootstrap, the binomial draws it is
+//! made of, and the intervals read off its replicates.
+
+pub mod binomial;
+pub mod bootstrap;
+pub mod interval;

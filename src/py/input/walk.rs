@@ -1,0 +1,142 @@
+//! Walking the official `{clip: [{"emotion": …, "salience": …}, …]}` dicts
+//! straight from Python objects: each clip's name and entries read, its
+//! label read from a label dict, a list of names or the clip name itself,
+//! and everything handed to the core's `validation::matching` to judge.
+//!
+//! The walk is in Rust because a Python loop over 100,000 dicts costs more than
+//! the whole score. Each problem is collected rather than raised, so that the
+//! Python layer can report every one of them at once. The happy path
+//! allocates nothing per clip.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::core::encoding::EncodedClip;
+use crate::core::validation::entries::Entries;
+use crate::core::validation::matching::{
+    align, label_from_name, name_not_string, Aligned, LabelTable, Labels,
+};
+use crate::core::validation::problems::Issue;
+use crate::py::input::describe::shown;
+use crate::py::input::entries::{read_entries, scan_entries, Context};
+
+/// From this many clips on, names are parsed on a second thread.
+const PARALLEL_NAMES: usize = 8192;
+
+/// Where the labels come from.
+pub enum LabelSource<'py> {
+    /// Parsed from each prediction's clip name, as the published scorer does.
+    ClipNames,
+    /// A list of clip names, each parsed for its label.
+    NameList(Bound<'py, PyAny>),
+    /// A `{clip: [entries]}` label dict.
+    Dict(Bound<'py, PyDict>),
+}
+
+impl<'py> LabelSource<'py> {
+    /// None (read labels from the clip names), a label dict, or a list of
+    /// clip names.
+    pub fn new(labels: Option<Bound<'py, PyAny>>) -> Self {
+        match labels {
+            None => LabelSource::ClipNames,
+            Some(labels) => match labels.cast_into::<PyDict>() {
+                Ok(dict) => LabelSource::Dict(dict),
+                Err(other) => LabelSource::NameList(other.into_inner()),
+            },
+        }
+    }
+}
+
+fn clip_name<'a>(key: &'a Bound<'_, PyAny>) -> Result<&'a str, Issue> {
+    key.cast::<PyString>()
+        .ok()
+        .and_then(|s| s.to_str().ok())
+        .ok_or_else(|| name_not_string(&shown(key)))
+}
+
+/// Reads a label dict or a list of names into a table (empty for labels
+/// read from the prediction's clip names).
+fn label_table<'py>(source: &LabelSource<'py>, ctx: &Context<'py>) -> PyResult<LabelTable> {
+    let mut table = LabelTable::default();
+    match source {
+        LabelSource::ClipNames => {}
+        LabelSource::NameList(names) => {
+            for item in names.try_iter()? {
+                let item = item?;
+                match clip_name(&item) {
+                    Ok(name) => table.add_name(name),
+                    Err(issue) => table.bad_name(item.to_string(), issue),
+                }
+            }
+        }
+        LabelSource::Dict(dict) => {
+            for (key, value) in dict.iter() {
+                match clip_name(&key) {
+                    Ok(name) => table.add_entries(name.to_owned(), read_entries(&value, ctx)),
+                    Err(issue) => table.bad_key(issue),
+                }
+            }
+        }
+    }
+    Ok(table)
+}
+
+/// Walks `preds` (a dict), matching every clip to its label; `strict` as in
+/// `validation::matching::align`.
+pub fn walk(
+    preds: &Bound<'_, PyDict>,
+    labels: &LabelSource<'_>,
+    strict: bool,
+) -> PyResult<Aligned> {
+    let ctx = Context::new(preds.py());
+    let table = label_table(labels, &ctx)?;
+    // The keys stay referenced here, so their text stays valid to read.
+    let items: Vec<_> = preds.iter().collect();
+    let names: Vec<Result<&str, Issue>> = items.iter().map(|(key, _)| clip_name(key)).collect();
+    let from_names = matches!(labels, LabelSource::ClipNames);
+    let parse_all = || -> Vec<Option<Result<EncodedClip, Issue>>> {
+        names
+            .iter()
+            .map(|name| name.as_ref().ok().map(|name| label_from_name(name)))
+            .collect()
+    };
+    let (parsed, entries) = std::thread::scope(|scope| {
+        // Parsing names needs no Python, so for a large input a second thread
+        // parses them while this one reads the entries. This thread holds the
+        // GIL throughout, so no Python code can change or free the strings.
+        let worker = (from_names && items.len() >= PARALLEL_NAMES).then(|| scope.spawn(parse_all));
+        let entries: Vec<Entries> = items
+            .iter()
+            .map(|(_, value)| match scan_entries(value, &ctx) {
+                Some(clip) => Entries::clean(clip),
+                None => read_entries(value, &ctx),
+            })
+            .collect();
+        let parsed = match worker {
+            Some(worker) => worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None if from_names => parse_all(),
+            None => Vec::new(),
+        };
+        (parsed, entries)
+    });
+    let labels = if from_names {
+        Labels::FromNames(parsed)
+    } else {
+        Labels::Table(table)
+    };
+    Ok(align(&names, entries, labels, strict))
+}
+
+/// Labels alone, in input order: for encoded predictions matched by position.
+/// Fills `names` and `label`.
+pub fn walk_labels(labels: &LabelSource<'_>) -> PyResult<Aligned> {
+    let py = match labels {
+        LabelSource::NameList(x) => x.py(),
+        LabelSource::Dict(x) => x.py(),
+        LabelSource::ClipNames => return Err(PyValueError::new_err("labels are required here")),
+    };
+    Ok(label_table(labels, &Context::new(py))?.into_aligned())
+}

@@ -1,0 +1,7 @@
+//! The Python bindings: read Python objects, call the core, convert back.
+
+pub mod convert;
+pub mod input;
+pub mod scoring;
+pub mod stats;
+pub mod training;
