@@ -14,18 +14,32 @@ pub fn code_index(code: &str) -> Option<usize> {
     code_of_bytes(code.as_bytes())
 }
 
-/// `code_index` on raw bytes. A match compiles to a switch on the length and
-/// a short compare, the cheapest lookup for six short codes.
+/// `code_index` on raw bytes. It runs a few times per clip, so the bytes
+/// are compared as one integer rather than with `memcmp`.
 pub fn code_of_bytes(code: &[u8]) -> Option<usize> {
-    match code {
-        b"ang" => Some(0),
-        b"disg" => Some(1),
-        b"fea" => Some(2),
-        b"hap" => Some(3),
-        b"sad" => Some(4),
-        b"neu" => Some(5),
-        _ => None,
+    const fn word(code: &[u8]) -> u32 {
+        let mut bytes = [0u8; 4];
+        let mut i = 0;
+        while i < code.len() {
+            bytes[i] = code[i];
+            i += 1;
+        }
+        u32::from_le_bytes(bytes)
     }
+    const WORDS: [u32; 6] = [
+        word(b"ang"),
+        word(b"disg"),
+        word(b"fea"),
+        word(b"hap"),
+        word(b"sad"),
+        word(b"neu"),
+    ];
+    let w = match *code {
+        [a, b, c] => u32::from_le_bytes([a, b, c, 0]),
+        [a, b, c, d] => u32::from_le_bytes([a, b, c, d]),
+        _ => return None,
+    };
+    WORDS.iter().position(|&known| known == w)
 }
 
 /// The nearest valid code for a misspelt one, for error messages:

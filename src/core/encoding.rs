@@ -117,6 +117,11 @@ impl EncodedClips {
         }
     }
 
+    pub fn reserve(&mut self, n: usize) {
+        self.mask.reserve(n);
+        self.salience.reserve(2 * n);
+    }
+
     pub fn push(&mut self, clip: EncodedClip) {
         self.mask.push(clip.mask);
         self.salience.extend_from_slice(&clip.salience);

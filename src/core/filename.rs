@@ -65,23 +65,31 @@ pub fn parse(name: &str) -> Result<ClipName<'_>, String> {
 }
 
 /// The accepting half of `parse`: a byte cursor with no error reporting.
+/// It runs once per clip, so it reads each byte once, with plain index
+/// loops.
 fn scan(name: &str) -> Option<ClipName<'_>> {
     let bytes = name.as_bytes();
     let stem = &bytes[..stem_len(bytes)];
-    let actor_len = stem.iter().position(|&b| !b.is_ascii_alphanumeric())?;
-    if actor_len == 0 || stem[actor_len] != b'_' {
+    let mut actor_len = 0;
+    while actor_len < stem.len() && stem[actor_len].is_ascii_alphanumeric() {
+        actor_len += 1;
+    }
+    if actor_len == 0 || stem.get(actor_len) != Some(&b'_') {
         return None;
     }
     let actor = &name[..actor_len];
-    let rest = &stem[actor_len + 1..];
-    if let Some(rest) = rest.strip_prefix(b"mix_") {
-        let (first, rest) = code_prefix(rest)?;
-        let (second, rest) = code_prefix(rest)?;
-        let (s1, rest) = number(rest, b'_')?;
-        let (s2, rest) = number(rest, b'_')?;
-        let (version, rest) = number(rest.strip_prefix(b"ver")?, 0)?;
+    let mut at = Cursor {
+        bytes: stem,
+        i: actor_len + 1,
+    };
+    if at.literal(b"mix_") {
+        let first = at.code()?;
+        let second = at.code()?;
+        let s1 = at.number(Some(b'_'))?;
+        let s2 = at.number(Some(b'_'))?;
+        let version = at.literal(b"ver").then(|| at.number(None))??;
         let valid = first != second && first != NEUTRAL && second != NEUTRAL && s1 + s2 == 100;
-        return (valid && rest.is_empty()).then_some(ClipName {
+        return valid.then_some(ClipName {
             actor,
             codes: [first, second],
             percents: [s1, s2],
@@ -91,12 +99,13 @@ fn scan(name: &str) -> Option<ClipName<'_>> {
             version,
         });
     }
-    let (code, rest) = code_prefix(rest)?;
-    let prefix: &[u8] = if code == NEUTRAL { b"sit" } else { b"int" };
-    let (level, rest) = number(rest.strip_prefix(prefix)?, b'_')?;
-    let (version, rest) = number(rest.strip_prefix(b"ver")?, 0)?;
+    let code = at.code()?;
     let neutral = code == NEUTRAL;
-    rest.is_empty().then_some(ClipName {
+    let level = at
+        .literal(if neutral { b"sit" } else { b"int" })
+        .then(|| at.number(Some(b'_')))??;
+    let version = at.literal(b"ver").then(|| at.number(None))??;
+    Some(ClipName {
         actor,
         codes: [code, code],
         percents: [100, 100],
@@ -122,30 +131,50 @@ fn stem_len(bytes: &[u8]) -> usize {
     }
 }
 
-/// An emotion code followed by '_', and what follows it.
-fn code_prefix(bytes: &[u8]) -> Option<(usize, &[u8])> {
-    let end = bytes.iter().position(|&b| b == b'_')?;
-    let code = code_of_bytes(&bytes[..end])?;
-    Some((code, &bytes[end + 1..]))
+/// A position in a clip name's stem.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    i: usize,
 }
 
-/// A number of 1-6 digits ended by `end` (0 for the end of the input), and
-/// what follows it.
-fn number(bytes: &[u8], end: u8) -> Option<(u32, &[u8])> {
-    let len = bytes
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(bytes.len());
-    if !(1..=6).contains(&len) {
-        return None;
+impl Cursor<'_> {
+    /// Steps over `literal` if it comes next.
+    fn literal(&mut self, literal: &[u8]) -> bool {
+        let found = self.bytes[self.i..].starts_with(literal);
+        if found {
+            self.i += literal.len();
+        }
+        found
     }
-    let value = bytes[..len]
-        .iter()
-        .fold(0, |v, &b| v * 10 + u32::from(b - b'0'));
-    match bytes.get(len) {
-        None if end == 0 => Some((value, &bytes[len..])),
-        Some(&b) if b == end && end != 0 => Some((value, &bytes[len + 1..])),
-        _ => None,
+
+    /// An emotion code (three or four letters) and the '_' after it.
+    fn code(&mut self) -> Option<usize> {
+        let rest = &self.bytes[self.i..];
+        let len = match (rest.get(3), rest.get(4)) {
+            (Some(b'_'), _) => 3,
+            (_, Some(b'_')) => 4,
+            _ => return None,
+        };
+        let code = code_of_bytes(&rest[..len])?;
+        self.i += len + 1;
+        Some(code)
+    }
+
+    /// A number of 1-6 digits, then `end` (None: the end of the stem).
+    fn number(&mut self, end: Option<u8>) -> Option<u32> {
+        let (start, mut value) = (self.i, 0u32);
+        while let Some(&b) = self.bytes.get(self.i).filter(|b| b.is_ascii_digit()) {
+            value = value * 10 + u32::from(b - b'0');
+            self.i += 1;
+            if self.i - start > 6 {
+                return None;
+            }
+        }
+        if self.i == start || self.bytes.get(self.i).copied() != end {
+            return None;
+        }
+        self.i += usize::from(end.is_some());
+        Some(value)
     }
 }
 

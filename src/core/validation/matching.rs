@@ -125,63 +125,101 @@ impl LabelTable {
 
 /// Where each prediction's label comes from.
 pub enum Labels {
-    /// Parsed from each prediction's clip name, as the published scorer
-    /// does: `parsed[i]` is prediction `i`'s (None when its name is no string).
-    FromNames(Vec<Option<Result<EncodedClip, Issue>>>),
+    /// Parsed from each prediction's clip name, as the published scorer does.
+    FromNames,
     /// Looked up by name in a table.
     Table(LabelTable),
 }
 
-/// Matches every prediction to its label, row by row in the predictions'
-/// order: `names[i]` and `entries[i]` are prediction `i`'s clip name (or why
-/// it has none) and its judged entries.
+/// Matches predictions to their labels one clip at a time, in the
+/// predictions' order, so that a reader can hand over each clip as it reads
+/// it and keep nothing per clip but the encoding.
 ///
 /// With `strict`, every departure from the challenge's format is a problem.
 /// Without it, only what the published scorer itself cannot score is: a list
 /// it cannot read, a clip without a label, a salience it would have to round
 /// but cannot.
-pub fn align(
-    names: &[Result<&str, Issue>],
-    entries: Vec<Entries>,
-    labels: Labels,
+pub struct Matcher {
     strict: bool,
-) -> Aligned {
-    let (mut parsed, mut table) = match labels {
-        Labels::FromNames(parsed) => (parsed.into_iter(), LabelTable::default()),
-        Labels::Table(table) => (Vec::new().into_iter(), table),
-    };
-    let mut aligned = Aligned {
-        warnings: table.warnings(),
-        problems: std::mem::take(&mut table.problems),
-        pred: EncodedClips::with_capacity(names.len()),
-        label: EncodedClips::with_capacity(names.len()),
-        names: Vec::new(),
-    };
-    let problems = &mut aligned.problems;
-    let mut used = vec![false; table.labels.len()];
-    let mut fractional: Vec<&str> = Vec::new();
-    for (name, entries) in names.iter().zip(entries) {
-        let from_name = parsed.next();
-        let name = match name {
-            Ok(name) => *name,
-            Err(issue) => {
-                problems.push(issue.clone().at(None));
-                continue;
-            }
+    from_names: bool,
+    table: LabelTable,
+    used: Vec<bool>,
+    /// How many two-emotion predictions look like fractions, and the first.
+    fractional: (usize, Option<String>),
+    /// How many problems the labels themselves had (they come first).
+    label_problems: usize,
+    aligned: Aligned,
+}
+
+impl Matcher {
+    pub fn new(labels: Labels, strict: bool) -> Matcher {
+        let (from_names, mut table) = match labels {
+            Labels::FromNames => (true, LabelTable::default()),
+            Labels::Table(table) => (false, table),
         };
-        let label = match from_name {
-            Some(Some(label)) => label,
-            _ => match table.index.get(name) {
-                Some(&row) => {
-                    used[row] = true;
-                    Ok(table.labels[row])
-                }
-                None => Err(Issue::new(
-                    ProblemKind::UnlabelledPrediction,
-                    "prediction for a clip that has no label",
-                )),
-            },
+        let aligned = Aligned {
+            warnings: table.warnings(),
+            problems: std::mem::take(&mut table.problems),
+            ..Aligned::default()
         };
+        Matcher {
+            strict,
+            from_names,
+            used: vec![false; table.labels.len()],
+            table,
+            fractional: (0, None),
+            label_problems: aligned.problems.len(),
+            aligned,
+        }
+    }
+
+    /// Forgets every prediction pushed so far, keeping the labels: for a
+    /// reader that starts over (a fast reader giving way to a full one).
+    pub fn restart(&mut self) {
+        self.aligned.pred = EncodedClips::default();
+        self.aligned.label = EncodedClips::default();
+        self.aligned.problems.truncate(self.label_problems);
+        self.used.fill(false);
+        self.fractional = (0, None);
+    }
+
+    /// Whether labels are read from the clip names (else from a table).
+    pub fn labels_from_names(&self) -> bool {
+        self.from_names
+    }
+
+    /// Room for `n` more clips.
+    pub fn reserve(&mut self, n: usize) {
+        self.aligned.pred.reserve(n);
+        self.aligned.label.reserve(n);
+    }
+
+    /// The next prediction: its clip name and its judged entries; its label
+    /// is read from the name or looked up in the table.
+    pub fn push(&mut self, name: &str, entries: Entries) {
+        let label = if self.from_names {
+            label_from_name(name)
+        } else {
+            self.look_up(name)
+        };
+        self.push_labelled(name, entries, label);
+    }
+
+    /// A prediction whose clip name is no name (`issue` says why): it is
+    /// reported and not scored.
+    pub fn unnamed(&mut self, issue: Issue) {
+        self.aligned.problems.push(issue.at(None));
+    }
+
+    /// `push` with the label already read from the clip name (by a reader
+    /// that parses names on another thread).
+    pub fn push_labelled(
+        &mut self,
+        name: &str,
+        entries: Entries,
+        label: Result<EncodedClip, Issue>,
+    ) {
+        let problems = &mut self.aligned.problems;
         let before = problems.len();
         if let Err(issue) = &label {
             problems.push(issue.clone().at(Some(name.to_owned())));
@@ -191,46 +229,73 @@ pub fn align(
         let label_blend = label.as_ref().map_or(true, EncodedClip::is_blend);
         let rounded = label_blend && entries.is_pair();
         for issue in entries.issues {
-            if issue.kind.counts_in_prediction(strict, rounded) {
+            if issue.kind.counts_in_prediction(self.strict, rounded) {
                 problems.push(issue.at(Some(name.to_owned())));
             }
         }
-        if entries.fractional && (label_blend || strict) {
-            fractional.push(name);
+        if entries.fractional && (label_blend || self.strict) {
+            let (count, first) = &mut self.fractional;
+            *count += 1;
+            first.get_or_insert_with(|| name.to_owned());
         }
         if let (Ok(label), true) = (label, problems.len() == before) {
-            aligned.pred.push(entries.clip);
-            aligned.label.push(label);
+            self.aligned.pred.push(entries.clip);
+            self.aligned.label.push(label);
         }
     }
-    let unused: Vec<&String> = table
-        .names
-        .iter()
-        .zip(&used)
-        .filter(|(_, &u)| !u)
-        .map(|(n, _)| n)
-        .collect();
-    if strict {
-        for name in &unused {
-            let issue = Issue::new(ProblemKind::MissingPrediction, "label has no prediction");
-            problems.push(issue.at(Some((*name).clone())));
+
+    fn look_up(&mut self, name: &str) -> Result<EncodedClip, Issue> {
+        match self.table.index.get(name) {
+            Some(&row) => {
+                self.used[row] = true;
+                Ok(self.table.labels[row])
+            }
+            None => Err(Issue::new(
+                ProblemKind::UnlabelledPrediction,
+                "prediction for a clip that has no label",
+            )),
         }
-    } else if let Some(first) = unused.first() {
-        aligned.warnings.push(format!(
-            "{} labelled clip(s) have no prediction (first: {first}); with strict=False they are \
-             left out of the denominator, as in the published scorer",
-            unused.len()
-        ));
     }
-    if let Some(first) = fractional.first() {
-        aligned.warnings.push(format!(
-            "{} two-emotion prediction(s) have saliences that add up to about 1 (first: {first}); \
-             saliences are percentages (30/70, 50/50, 70/30), and fractions such as 0.7/0.3 round \
-             to 1/0, so they never match a blend label",
-            fractional.len()
-        ));
+
+    /// A problem a reader found beyond one clip's entries (such as a clip
+    /// given twice).
+    pub fn problem(&mut self, problem: Problem) {
+        self.aligned.problems.push(problem);
     }
-    aligned
+
+    /// Everything matched: labels without a prediction reported (strict) or
+    /// warned about (lenient), and the fraction warning.
+    pub fn finish(self) -> Aligned {
+        let Matcher {
+            strict,
+            table,
+            used,
+            fractional,
+            mut aligned,
+            ..
+        } = self;
+        let mut unused = table.names.iter().zip(&used).filter(|(_, &u)| !u);
+        if strict {
+            for (name, _) in unused {
+                let issue = Issue::new(ProblemKind::MissingPrediction, "label has no prediction");
+                aligned.problems.push(issue.at(Some(name.clone())));
+            }
+        } else if let Some((first, _)) = unused.next() {
+            aligned.warnings.push(format!(
+                "{} labelled clip(s) have no prediction (first: {first}); with strict=False they \
+                 are left out of the denominator, as in the published scorer",
+                1 + unused.count()
+            ));
+        }
+        if let (count, Some(first)) = fractional {
+            aligned.warnings.push(format!(
+                "{count} two-emotion prediction(s) have saliences that add up to about 1 (first: \
+                 {first}); saliences are percentages (30/70, 50/50, 70/30), and fractions such as \
+                 0.7/0.3 round to 1/0, so they never match a blend label"
+            ));
+        }
+        aligned
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +309,23 @@ mod tests {
         judge.finish(1)
     }
 
+    /// Every prediction through a matcher, in order.
+    fn align(
+        names: &[Result<&str, Issue>],
+        entries: Vec<Entries>,
+        labels: Labels,
+        strict: bool,
+    ) -> Aligned {
+        let mut matcher = Matcher::new(labels, strict);
+        for (name, entries) in names.iter().zip(entries) {
+            match name {
+                Ok(name) => matcher.push(name, entries),
+                Err(issue) => matcher.unnamed(issue.clone()),
+            }
+        }
+        matcher.finish()
+    }
+
     fn kinds(aligned: &Aligned) -> Vec<(Option<&str>, &str)> {
         aligned
             .problems
@@ -255,16 +337,12 @@ mod tests {
     #[test]
     fn labels_from_names_match_by_row() {
         let names = [Ok("A1_ang_int1_ver1"), Ok("A1_hap_int1_ver1"), Ok("nope")];
-        let parsed = names
-            .iter()
-            .map(|n| n.as_ref().ok().map(|n| label_from_name(n)))
-            .collect();
         let entries = vec![
             single("ang", 100.0),
             single("ang", 100.0),
             single("ang", 1.0),
         ];
-        let aligned = align(&names, entries, Labels::FromNames(parsed), true);
+        let aligned = align(&names, entries, Labels::FromNames, true);
         assert_eq!(kinds(&aligned), [(Some("nope"), "bad_clip_name")]);
         assert_eq!(aligned.pred.mask, vec![1, 1]);
         assert_eq!(aligned.label.mask, vec![1, 1 << 3]);

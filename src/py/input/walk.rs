@@ -12,17 +12,12 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::core::encoding::EncodedClip;
 use crate::core::validation::entries::Entries;
-use crate::core::validation::matching::{
-    align, label_from_name, name_not_string, Aligned, LabelTable, Labels,
-};
+use crate::core::validation::matching::{name_not_string, Aligned, LabelTable, Labels, Matcher};
 use crate::core::validation::problems::Issue;
+use crate::py::input::borrowed;
 use crate::py::input::describe::shown;
 use crate::py::input::entries::{read_entries, scan_entries, Context};
-
-/// From this many clips on, names are parsed on a second thread.
-const PARALLEL_NAMES: usize = 8192;
 
 /// Where the labels come from.
 pub enum LabelSource<'py> {
@@ -83,7 +78,7 @@ fn label_table<'py>(source: &LabelSource<'py>, ctx: &Context<'py>) -> PyResult<L
 }
 
 /// Walks `preds` (a dict), matching every clip to its label; `strict` as in
-/// `validation::matching::align`.
+/// `validation::matching::Matcher`.
 pub fn walk(
     preds: &Bound<'_, PyDict>,
     labels: &LabelSource<'_>,
@@ -91,43 +86,28 @@ pub fn walk(
 ) -> PyResult<Aligned> {
     let ctx = Context::new(preds.py());
     let table = label_table(labels, &ctx)?;
-    // The keys stay referenced here, so their text stays valid to read.
-    let items: Vec<_> = preds.iter().collect();
-    let names: Vec<Result<&str, Issue>> = items.iter().map(|(key, _)| clip_name(key)).collect();
-    let from_names = matches!(labels, LabelSource::ClipNames);
-    let parse_all = || -> Vec<Option<Result<EncodedClip, Issue>>> {
-        names
-            .iter()
-            .map(|name| name.as_ref().ok().map(|name| label_from_name(name)))
-            .collect()
+    let labels = match labels {
+        LabelSource::ClipNames => Labels::FromNames,
+        _ => Labels::Table(table),
     };
-    let (parsed, entries) = std::thread::scope(|scope| {
-        // Parsing names needs no Python, so for a large input a second thread
-        // parses them while this one reads the entries. This thread holds the
-        // GIL throughout, so no Python code can change or free the strings.
-        let worker = (from_names && items.len() >= PARALLEL_NAMES).then(|| scope.spawn(parse_all));
-        let entries: Vec<Entries> = items
-            .iter()
-            .map(|(_, value)| match scan_entries(value, &ctx) {
-                Some(clip) => Entries::clean(clip),
-                None => read_entries(value, &ctx),
-            })
-            .collect();
-        let parsed = match worker {
-            Some(worker) => worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None if from_names => parse_all(),
-            None => Vec::new(),
+    let mut matcher = Matcher::new(labels, strict);
+    if borrowed::read(preds, &mut matcher) {
+        return Ok(matcher.finish());
+    }
+    // Some clip needs the full rules: read everything again, with owned
+    // references, since judging a value may run Python code (`float(x)`).
+    matcher.restart();
+    for (key, value) in preds.iter() {
+        let entries = match scan_entries(&value, &ctx) {
+            Some(clip) => Entries::clean(clip),
+            None => read_entries(&value, &ctx),
         };
-        (parsed, entries)
-    });
-    let labels = if from_names {
-        Labels::FromNames(parsed)
-    } else {
-        Labels::Table(table)
-    };
-    Ok(align(&names, entries, labels, strict))
+        match clip_name(&key) {
+            Ok(name) => matcher.push(name, entries),
+            Err(issue) => matcher.unnamed(issue),
+        }
+    }
+    Ok(matcher.finish())
 }
 
 /// Labels alone, in input order: for encoded predictions matched by position.
