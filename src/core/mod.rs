@@ -9,6 +9,7 @@ pub mod encoding;
 pub mod error;
 pub mod filename;
 pub mod grid;
+pub mod json;
 pub mod parallel;
 pub mod probs;
 pub mod score;

@@ -114,6 +114,13 @@ impl EntriesJudge {
         );
     }
 
+    /// Entry `k` gives `key` (shown as Python's repr) twice, which a JSON
+    /// reader would let the last one win.
+    pub fn duplicate_key(&mut self, k: usize, key: &str) {
+        let message = format!("entry {k} has the key {key} twice");
+        self.issue(ProblemKind::DuplicateKey, message);
+    }
+
     /// Entry `k` with its emotion and its salience.
     pub fn entry(&mut self, k: usize, emotion: Emotion<'_>, salience: Salience) {
         let code = self.code(k, emotion);

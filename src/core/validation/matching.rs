@@ -129,6 +129,16 @@ pub enum Labels {
     FromNames,
     /// Looked up by name in a table.
     Table(LabelTable),
+    /// None: the predictions are judged alone (a submission checked before
+    /// upload), each aligned with an empty label.
+    Absent,
+}
+
+#[derive(Clone, Copy)]
+enum Rule {
+    FromNames,
+    Table,
+    Absent,
 }
 
 /// Matches predictions to their labels one clip at a time, in the
@@ -141,7 +151,7 @@ pub enum Labels {
 /// but cannot.
 pub struct Matcher {
     strict: bool,
-    from_names: bool,
+    rule: Rule,
     table: LabelTable,
     used: Vec<bool>,
     /// How many two-emotion predictions look like fractions, and the first.
@@ -153,9 +163,10 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(labels: Labels, strict: bool) -> Matcher {
-        let (from_names, mut table) = match labels {
-            Labels::FromNames => (true, LabelTable::default()),
-            Labels::Table(table) => (false, table),
+        let (rule, mut table) = match labels {
+            Labels::FromNames => (Rule::FromNames, LabelTable::default()),
+            Labels::Table(table) => (Rule::Table, table),
+            Labels::Absent => (Rule::Absent, LabelTable::default()),
         };
         let aligned = Aligned {
             warnings: table.warnings(),
@@ -164,7 +175,7 @@ impl Matcher {
         };
         Matcher {
             strict,
-            from_names,
+            rule,
             used: vec![false; table.labels.len()],
             table,
             fractional: (0, None),
@@ -183,11 +194,6 @@ impl Matcher {
         self.fractional = (0, None);
     }
 
-    /// Whether labels are read from the clip names (else from a table).
-    pub fn labels_from_names(&self) -> bool {
-        self.from_names
-    }
-
     /// Room for `n` more clips.
     pub fn reserve(&mut self, n: usize) {
         self.aligned.pred.reserve(n);
@@ -197,10 +203,10 @@ impl Matcher {
     /// The next prediction: its clip name and its judged entries; its label
     /// is read from the name or looked up in the table.
     pub fn push(&mut self, name: &str, entries: Entries) {
-        let label = if self.from_names {
-            label_from_name(name)
-        } else {
-            self.look_up(name)
+        let label = match self.rule {
+            Rule::FromNames => label_from_name(name),
+            Rule::Table => self.look_up(name),
+            Rule::Absent => Ok(EncodedClip::EMPTY),
         };
         self.push_labelled(name, entries, label);
     }

@@ -91,6 +91,21 @@ problem_kinds! {
     MissingPrediction = "missing_prediction", Fatal;
     /// A clip listed twice among the labels.
     DuplicateLabel = "duplicate_label", Fatal;
+    /// A clip given twice in a JSON file (a JSON reader keeps only the last).
+    DuplicateClip = "duplicate_clip", Fatal;
+    /// A key given twice in one JSON object: an entry, or the top level.
+    DuplicateKey = "duplicate_key", Fatal;
+    /// A file whose only top-level key is not "predictions" but holds an
+    /// object (a misspelt wrapper).
+    UnexpectedTopLevelKey = "unexpected_top_level_key", Fatal;
+    /// A file that cannot be opened or read.
+    UnreadableFile = "unreadable_file", Fatal;
+    /// A file with nothing but whitespace.
+    EmptyFile = "empty_file", Fatal;
+    /// A file that is not UTF-8 text.
+    NotUtf8 = "not_utf8", Fatal;
+    /// A file that is not JSON (with the line and column of the error).
+    InvalidJson = "invalid_json", Fatal;
 }
 
 impl ProblemKind {
