@@ -14,8 +14,11 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _core {
     #[pymodule_export]
+    use super::py::files::{read_submission, submission_json, SubmissionFile};
+    #[pymodule_export]
     use super::py::scoring::{
-        classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name, score_pairs,
+        check_predictions, classify_cells, count_cells, encode_labels, encode_pairs,
+        parse_clip_name, score_pairs,
     };
     #[pymodule_export]
     use super::py::stats::{bootstrap_cells, compare_cells};

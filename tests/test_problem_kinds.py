@@ -4,6 +4,7 @@ message's wording."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import blemore_fast as bf
@@ -51,8 +52,38 @@ def test_each_problem_has_its_kind(kind: str, preds: dict[Any, Any], labels: Any
     assert [p.kind for p in caught.value.problems] == [kind]
 
 
+_ENTRY = '{"emotion": "ang", "salience": 100}'
+
+# (kind, file content): problems only a file can have, one per file; None
+# makes the path a directory, which cannot be read as a file.
+FILE_CASES: list[tuple[str, bytes | None]] = [
+    ("duplicate_clip", f'{{"predictions": {{"{ANG}": [{_ENTRY}], "{ANG}": [{_ENTRY}]}}}}'.encode()),
+    (
+        "duplicate_key",
+        f'{{"{ANG}": [{{"emotion": "ang", "salience": 100, "salience": 100}}]}}'.encode(),
+    ),
+    ("unexpected_top_level_key", f'{{"preds": {{"{ANG}": [{_ENTRY}]}}}}'.encode()),
+    ("unreadable_file", None),
+    ("empty_file", b" \n"),
+    ("not_utf8", b'{"\xff": []}'),
+    ("invalid_json", b'{"predictions": {'),
+]
+
+
+@pytest.mark.parametrize(("kind", "content"), FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_each_file_problem_has_its_kind(kind: str, content: bytes | None, tmp_path: Path) -> None:
+    path = tmp_path / "submission.json"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(bf.ValidationError) as caught:
+        bf.score(path)
+    assert [p.kind for p in caught.value.problems] == [kind]
+
+
 def test_the_cases_cover_every_native_kind() -> None:
-    assert sorted(c[0] for c in CASES) == sorted(_core.PROBLEM_KINDS)
+    assert sorted(c[0] for c in CASES + FILE_CASES) == sorted(_core.PROBLEM_KINDS)
     assert len(set(_core.PROBLEM_KINDS)) == len(_core.PROBLEM_KINDS)
 
 

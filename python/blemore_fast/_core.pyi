@@ -1,7 +1,8 @@
 """Type stubs for the native core (src/). Kept honest by `mypy.stubtest` in `make lint`."""
 
+import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -15,8 +16,10 @@ __all__ = [
     "PROBLEM_KINDS",
     "SALIENCE_RIGHT_CELL",
     "UNKNOWN_BIT",
+    "SubmissionFile",
     "__version__",
     "bootstrap_cells",
+    "check_predictions",
     "classify_cells",
     "compare_cells",
     "count_cells",
@@ -25,7 +28,9 @@ __all__ = [
     "encode_pairs",
     "grid_search",
     "parse_clip_name",
+    "read_submission",
     "score_pairs",
+    "submission_json",
     "tied_rows",
 ]
 __version__: str
@@ -50,7 +55,42 @@ def encode_pairs(
 def score_pairs(
     preds: dict[Any, Any], labels: object | None, *, strict: bool
 ) -> tuple[list[int], list[_Problem], list[str]]: ...
+def check_predictions(preds: dict[Any, Any]) -> list[_Problem]: ...
 def encode_labels(labels: object) -> tuple[list[str], _Encoded, list[_Problem], list[str]]: ...
+
+@final
+class SubmissionFile:
+    @property
+    def file_problem(self) -> tuple[str, str] | None: ...
+    @property
+    def top_level(self) -> str: ...
+    @property
+    def extra_keys(self) -> list[str]: ...
+    @property
+    def shape_problem(self) -> _Problem | None: ...
+    @property
+    def n_clips(self) -> int: ...
+    @property
+    def names(self) -> list[str] | None: ...
+    @property
+    def pred(self) -> _Encoded: ...
+    @property
+    def label(self) -> _Encoded: ...
+    @property
+    def problems(self) -> list[_Problem]: ...
+    @property
+    def warnings(self) -> list[str]: ...
+
+def read_submission(
+    source: str | os.PathLike[str] | bytes,
+    labels: object | None,
+    *,
+    strict: bool,
+    alone: bool = False,
+    keep_names: bool = False,
+    shown_as: str,
+) -> SubmissionFile: ...
+def submission_json(preds: dict[Any, Any], *, indent: int | None) -> bytes: ...
 def count_cells(
     pred_mask: _U8, pred_salience: _U8_2D, label_mask: _U8, label_salience: _U8_2D
 ) -> npt.NDArray[np.int64]: ...

@@ -9,7 +9,10 @@ dataset's ``clips.csv``) gives labels read from the names.
 
 Files are read by :func:`read_json` and :func:`read_table`, which turn every
 failure (missing, empty, not UTF-8, malformed) into one
-:class:`~blemore_fast.ValidationError` problem naming the file.
+:class:`~blemore_fast.ValidationError` problem naming the file. A prediction
+file is read natively by :func:`read_submission_file`: the bytes are parsed
+in Rust, straight into the clip encoding, with the same failures reported the
+same way, and clips or keys given twice found.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _core
 from .errors import Problem, ValidationError, raise_if_any
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "metadata_to_labels",
     "missing_columns",
     "read_json",
+    "read_submission_file",
     "read_table",
 ]
 
@@ -110,6 +115,14 @@ def _is_path(obj: object) -> bool:
     return isinstance(obj, (str, os.PathLike))
 
 
+def _not_predictions(type_name: str) -> TypeError:
+    return TypeError(
+        "preds must be a {clip: [{'emotion', 'salience'}, ...]} dict, a submission "
+        "{'predictions': {...}}, a JSON path or a DataFrame with columns "
+        f"filename, emotion, salience; got {type_name}"
+    )
+
+
 def load_predictions(preds: Any) -> PredictionDict:
     """The official prediction dict for any accepted prediction input."""
     if _is_path(preds):
@@ -118,11 +131,52 @@ def load_predictions(preds: Any) -> PredictionDict:
         return _long_frame_to_dict(preds)
     if isinstance(preds, Mapping):
         return _unwrap_submission(preds)
-    raise TypeError(
-        "preds must be a {clip: [{'emotion', 'salience'}, ...]} dict, a submission "
-        "{'predictions': {...}}, a JSON path or a DataFrame with columns "
-        f"filename, emotion, salience; got {type(preds).__name__}"
+    raise _not_predictions(type(preds).__name__)
+
+
+def read_submission_file(
+    path: str | os.PathLike[str],
+    labels: dict[str, Any] | list[str] | None = None,
+    *,
+    strict: bool = True,
+    alone: bool = False,
+    names: bool = False,
+    any_top_level: bool = False,
+) -> Any:
+    """Reads a submission JSON file natively, matching its clips to ``labels``.
+
+    ``labels`` is a :class:`LabelInput` source (None: read from the clip
+    names); with ``alone`` there are none and the predictions are judged by
+    themselves, strictly. With ``names`` every clip name is kept, in order.
+    Returns the native ``SubmissionFile``: ``pred`` and ``label`` encoded,
+    ``problems``, ``warnings``, ``n_clips``, ``names`` and the file's shape
+    (``top_level``: ``"wrapped"`` or ``"bare"``; ``extra_keys``: the
+    top-level keys beside ``"predictions"``, in order).
+
+    Raises :class:`~blemore_fast.ValidationError` when the file cannot be
+    read as JSON (missing, empty, not UTF-8, invalid, with line and column)
+    or its only top-level key is not ``"predictions"``, and ``TypeError``
+    when it holds no JSON object, as :func:`load_predictions` does (unless
+    ``any_top_level``: then ``top_level`` names the type it holds).
+    """
+    read = _core.read_submission(
+        os.fspath(path),
+        labels,
+        strict=strict,
+        alone=alone,
+        keep_names=names,
+        shown_as=str(Path(path)),
     )
+    if read.file_problem is not None:
+        kind, message = read.file_problem
+        raise ValidationError([Problem(None, message, kind)], "file")
+    if read.top_level not in ("wrapped", "bare"):
+        if any_top_level:
+            return read
+        raise _not_predictions(read.top_level)
+    if read.shape_problem is not None:
+        raise ValidationError([Problem._from_core(read.shape_problem)], "predictions")
+    return read
 
 
 def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:

@@ -17,7 +17,7 @@ import pandas as pd
 from . import _core
 from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
-from .inputs import LabelInput, load_labels, load_predictions
+from .inputs import LabelInput, _is_path, load_labels, load_predictions, read_submission_file
 
 __all__ = [
     "Aligned",
@@ -174,17 +174,23 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
             raise ValueError(f"{len(preds)} encoded predictions but {len(label)} labels")
         return Aligned(preds, label, clips=preds.names or label.names)
     normalized: LabelInput = load_labels(labels)
-    pred_dict = load_predictions(preds)
-    pred_arrays, label_arrays, problems, messages = _core.encode_pairs(
-        pred_dict, normalized.source, strict=strict
-    )
+    clips: Any
+    if _is_path(preds):
+        read = read_submission_file(preds, normalized.source, strict=strict, names=True)
+        pred_arrays, label_arrays = read.pred, read.label
+        problems, messages, clips = read.problems, read.warnings, read.names
+    else:
+        clips = load_predictions(preds)
+        pred_arrays, label_arrays, problems, messages = _core.encode_pairs(
+            clips, normalized.source, strict=strict
+        )
     raise_if_any(problems, "predictions")
     _warn(messages)
     metadata = None
     if normalized.metadata is not None:
-        metadata = normalized.metadata.reindex(list(pred_dict))
+        metadata = normalized.metadata.reindex(list(clips))
     return Aligned(
-        Encoded._native(*pred_arrays), Encoded._native(*label_arrays), metadata, clips=pred_dict
+        Encoded._native(*pred_arrays), Encoded._native(*label_arrays), metadata, clips=clips
     )
 
 
@@ -228,8 +234,14 @@ def outcome_cells(preds: Any, labels: Any = None, *, strict: bool = True) -> np.
     """The five outcome-cell counts (``CELLS`` order) of any input ``score`` takes."""
     if isinstance(preds, Encoded):
         return align(preds, labels, strict=strict).cells()
-    # The common case in one native call: walk, validate and count.
     source = load_labels(labels).source
+    if _is_path(preds):
+        # A JSON file: read, validated and encoded natively, in one pass.
+        read = read_submission_file(preds, source, strict=strict)
+        raise_if_any(read.problems, "predictions")
+        _warn(read.warnings)
+        return _core.count_cells(*read.pred, *read.label)
+    # The common case in one native call: walk, validate and count.
     cells, problems, messages = _core.score_pairs(load_predictions(preds), source, strict=strict)
     raise_if_any(problems, "predictions")
     _warn(messages)

@@ -3,8 +3,11 @@
 A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]}}``
 as JSON (the challenge's ``submission_template.json``). :func:`write_submission`
 validates before writing and writes atomically; :func:`read_submission`
-returns the prediction dict; :func:`check_submission` lists every problem,
-for the command line's ``validate``.
+returns the prediction dict; :func:`check_submission` lists every problem, and
+:func:`check_file` also says how a file is shaped, for the command line's
+``validate``. Files are read and written natively (see
+:func:`~blemore_fast.inputs.read_submission_file`); one function,
+:func:`atomic_write_text`, puts bytes on disk.
 """
 
 from __future__ import annotations
@@ -13,34 +16,106 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import _core
-from .encoded import EMOTIONS, Encoded, to_dict
+from .encoded import Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
-from .inputs import PredictionDict, load_predictions, read_json
+from .inputs import (
+    PredictionDict,
+    _is_path,
+    load_labels,
+    load_predictions,
+    read_submission_file,
+)
 from .scoring import align
 
-__all__ = ["atomic_write_text", "check_submission", "read_submission", "write_submission"]
+__all__ = [
+    "FileCheck",
+    "atomic_write_text",
+    "check_file",
+    "check_submission",
+    "read_submission",
+    "write_submission",
+]
+
+#: The problems that make a file's parsed dict lose data (json.load keeps the
+#: last of two equal keys).
+_REPEATS = ("duplicate_clip", "duplicate_key")
 
 
 def _prediction_dict(preds: Any) -> PredictionDict:
     if isinstance(preds, Encoded):
         return to_dict(preds)
+    if _is_path(preds):
+        return read_submission(preds, validate=False)
     return load_predictions(preds)
 
 
 def _format_problems(preds: PredictionDict) -> list[Problem]:
-    # The native walk checks predictions against labels. Giving every clip a
-    # placeholder label turns it into a check of the predictions alone,
-    # in strict mode: structure, codes, saliences, NaN, entry counts.
-    placeholder = {name: [{"emotion": EMOTIONS[0], "salience": 1.0}] for name in preds}
-    _, _, problems, _ = _core.encode_pairs(preds, placeholder, strict=True)
-    return [Problem._from_core(p) for p in problems]
+    # The predictions alone, strictly: structure, codes, saliences, NaN,
+    # entry counts.
+    return [Problem._from_core(p) for p in _core.check_predictions(preds)]
+
+
+def _coverage(clips: Sequence[str], names: Iterable[str]) -> list[Problem]:
+    """The clips missing from ``names`` and the names without a clip."""
+    expected = [str(n) for n in names]
+    wanted, present = set(expected), set(clips)
+    return [Problem(n, "clip is not in the expected names") for n in clips if n not in wanted] + [
+        Problem(n, "expected clip has no prediction") for n in expected if n not in present
+    ]
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """A submission file checked: every problem, how many predictions it
+    holds, and its shape: ``top_level`` is ``"wrapped"``
+    (``{"predictions": {...}}``) or ``"bare"`` (``{clip: [...]}``), None when
+    the file could not be read as a submission; ``extra_keys`` are the
+    top-level keys beside ``"predictions"``, in order."""
+
+    problems: list[Problem]
+    n_predictions: int
+    top_level: str | None
+    extra_keys: tuple[str, ...]
+
+
+def check_file(
+    path: str | os.PathLike[str], labels: Any = None, *, names: Iterable[str] | None = None
+) -> FileCheck:
+    """:func:`check_submission` of a file, read once, natively, with its shape."""
+    if labels is not None and names is not None:
+        raise ValueError("give labels or names, not both")
+    if isinstance(names, str):
+        raise TypeError("names must be an iterable of clip names, not a single str")
+    try:
+        read = read_submission_file(
+            path,
+            None if labels is None else load_labels(labels).source,
+            strict=True,
+            alone=labels is None,
+            names=names is not None,
+        )
+    except ValidationError as error:
+        return FileCheck(list(error.problems), 0, None, ())
+    except TypeError as error:
+        # The file parsed but holds no prediction object (a JSON list, a number...).
+        return FileCheck([Problem(None, f"{path}: {error}")], 0, None, ())
+    shape = (read.top_level, tuple(read.extra_keys))
+    if read.n_clips == 0:
+        return FileCheck([Problem(None, "the submission has no predictions")], 0, *shape)
+    problems = [Problem._from_core(p) for p in read.problems]
+    if labels is not None:
+        for message in read.warnings:
+            warnings.warn(message, UserWarning, stacklevel=3)
+    elif names is not None:
+        problems += _coverage(read.names, names)
+    return FileCheck(problems, read.n_clips, *shape)
 
 
 def check_submission(
@@ -66,15 +141,12 @@ def check_submission(
         raise ValueError("give labels or names, not both")
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
+    if _is_path(preds):
+        return check_file(preds, labels, names=names).problems
     try:
         pred_dict = _prediction_dict(preds)
     except ValidationError as error:
         return list(error.problems)
-    except TypeError as error:
-        if isinstance(preds, (str, os.PathLike)):
-            # The file parsed but holds no prediction object (a JSON list, a number...).
-            return [Problem(None, f"{preds}: {error}")]
-        raise
     if not isinstance(pred_dict, dict) or not pred_dict:
         return [Problem(None, "the submission has no predictions")]
     if labels is not None:
@@ -85,22 +157,8 @@ def check_submission(
         return []
     problems = _format_problems(pred_dict)
     if names is not None:
-        expected = [str(n) for n in names]
-        wanted = set(expected)
-        problems += [
-            Problem(n, "clip is not in the expected names") for n in pred_dict if n not in wanted
-        ]
-        problems += [
-            Problem(n, "expected clip has no prediction") for n in expected if n not in pred_dict
-        ]
+        problems += _coverage(list(pred_dict), names)
     return problems
-
-
-def _plain(value: Any) -> Any:
-    # numpy scalars are not JSON serialisable; saliences may arrive as np.float32.
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def write_submission(
@@ -118,9 +176,11 @@ def write_submission(
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. The file is written to a temporary file in the same directory,
-    then moved into place with ``os.replace``: readers see the old file or the
-    new one, never half of one, and a failure leaves nothing behind.
+    written. The text is what ``json.dumps({"predictions": ...},
+    indent=indent, ensure_ascii=False)`` writes, made natively. The file is
+    written to a temporary file in the same directory, then moved into place
+    with ``os.replace``: readers see the old file or the new one, never half
+    of one, and a failure leaves nothing behind.
 
     Returns the path written.
 
@@ -140,26 +200,24 @@ def write_submission(
         )
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
-    document = {
-        "predictions": {
-            name: [{"emotion": e["emotion"], "salience": _plain(e["salience"])} for e in entries]
-            for name, entries in pred_dict.items()
-        }
-    }
-    text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
-    atomic_write_text(target, text + "\n")
+    data = _core.submission_json(
+        pred_dict if isinstance(pred_dict, dict) else dict(pred_dict), indent=indent
+    )
+    atomic_write_text(target, data)
     return target
 
 
-def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
-    """Writes text to a file atomically: a temporary file in the same directory,
-    then ``os.replace``. On any error the temporary file is removed and the
-    target is left as it was."""
+def atomic_write_text(target: str | os.PathLike[str], data: str | bytes) -> None:
+    """Writes text (as UTF-8) or bytes to a file atomically: a temporary file in
+    the same directory, then ``os.replace``. On any error the temporary file is
+    removed and the target is left as it was. Every file the package writes
+    goes through here."""
     target = Path(target)
+    content = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates the file 0600; a submission is an ordinary file.
@@ -179,23 +237,30 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
     Accepts the submission object (``{"predictions": {...}}``) or a bare
     prediction dict. Errors name the file and say what is wrong: missing,
     empty, not UTF-8, invalid JSON (with line and column), the wrong
-    top-level shape. With ``validate=True`` (the default), every problem of
-    the predictions themselves is reported too, as
-    :func:`check_submission` finds them.
+    top-level shape. A clip or an entry's key given twice is an error in
+    every case (``json.load`` would silently keep the last). With
+    ``validate=True`` (the default), every problem of the predictions
+    themselves is reported too, as :func:`check_submission` finds them.
     """
-    data = read_json(path)
-    if not isinstance(data, Mapping):
+    read = read_submission_file(path, alone=True, any_top_level=True)
+    if read.top_level not in ("wrapped", "bare"):
         raise ValidationError(
             [
                 Problem(
                     None,
-                    f"{path} holds a JSON {type(data).__name__}; a submission is "
+                    f"{path} holds a JSON {read.top_level}; a submission is "
                     '{"predictions": {clip: [entries]}}',
                 )
             ],
             "submission",
         )
-    preds = load_predictions(data)
+    problems = [Problem._from_core(p) for p in read.problems]
     if validate:
-        raise_if_any(check_submission(preds), "submission")
-    return preds
+        if read.n_clips == 0:
+            problems = [Problem(None, "the submission has no predictions")]
+        raise_if_any(problems, "submission")
+    # A repeated clip or key would be lost in the dict, whatever `validate` says.
+    raise_if_any([p for p in problems if p.kind in _REPEATS], "submission")
+    # The file is valid JSON (the native reader has the grammar of Python's
+    # json), so json.loads gives the dict the reader judged.
+    return load_predictions(json.loads(Path(path).read_bytes().decode("utf-8-sig")))

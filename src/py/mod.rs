@@ -1,6 +1,7 @@
 //! The Python bindings: read Python objects, call the core, convert back.
 
 pub mod convert;
+pub mod files;
 pub mod input;
 pub mod scoring;
 pub mod stats;

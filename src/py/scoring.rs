@@ -8,6 +8,7 @@ use pyo3::types::PyDict;
 use crate::core::emotions::EMOTIONS;
 use crate::core::filename;
 use crate::core::score;
+use crate::core::validation::matching::Labels;
 use crate::py::convert::{
     encoded_view, maybe_detach, to_arrays, to_tuples, EncodedArrays, PyProblem,
 };
@@ -33,7 +34,8 @@ pub fn encode_pairs<'py>(
     Vec<String>,
 )> {
     let py = preds.py();
-    let aligned = walk::walk(preds, &LabelSource::new(labels), strict)?;
+    let labels = walk::labels(&LabelSource::new(labels), py)?;
+    let aligned = walk::walk(preds, labels, strict)?;
     Ok((
         to_arrays(py, aligned.pred)?,
         to_arrays(py, aligned.label)?,
@@ -54,9 +56,19 @@ pub fn score_pairs<'py>(
     labels: Option<Bound<'py, PyAny>>,
     strict: bool,
 ) -> PyResult<([u64; 5], Vec<PyProblem>, Vec<String>)> {
-    let aligned = walk::walk(preds, &LabelSource::new(labels), strict)?;
+    let labels = walk::labels(&LabelSource::new(labels), preds.py())?;
+    let aligned = walk::walk(preds, labels, strict)?;
     let cells = score::count(&aligned.pred.view(), &aligned.label.view())?;
     Ok((cells.0, to_tuples(aligned.problems), aligned.warnings))
+}
+
+/// Every problem of a prediction dict judged alone, strictly (a
+/// submission checked before upload): structure, codes, saliences.
+#[pyfunction]
+#[pyo3(signature = (preds))]
+pub fn check_predictions(preds: &Bound<'_, PyDict>) -> PyResult<Vec<PyProblem>> {
+    let aligned = walk::walk(preds, Labels::Absent, true)?;
+    Ok(to_tuples(aligned.problems))
 }
 
 /// Encodes labels alone, in their own order.

@@ -11,11 +11,10 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from ..inputs import load_predictions
 from ..probs import read_names_map
-from ..scoring import Score, align
+from ..scoring import Score, align, outcome_cells
 from ..stats import bootstrap, compare
-from ..submission import check_submission, write_submission
+from ..submission import check_file, write_submission
 from ..training import grid_search
 from .inputs import (
     PROG,
@@ -44,10 +43,14 @@ __all__ = ["cmd_compare", "cmd_decode", "cmd_demo", "cmd_grid", "cmd_score", "cm
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     if args.bootstrap is None and (args.cluster or args.method or args.seed is not None):
         raise UsageError("--cluster, --method and --seed need --bootstrap B")
-    aligned = align(read_predictions(args.preds, args), read_labels(args), strict=not args.lenient)
-    score = Score.from_cells(aligned.cells())
+    preds, labels = read_predictions(args.preds, args), read_labels(args)
     result = None
-    if args.bootstrap is not None:
+    if args.bootstrap is None:
+        # The counts alone: no clip names kept.
+        score = Score.from_cells(outcome_cells(preds, labels, strict=not args.lenient))
+    else:
+        aligned = align(preds, labels, strict=not args.lenient)
+        score = Score.from_cells(aligned.cells())
         with Progress(None, "bootstrap", delay=1.0):
             result = bootstrap(aligned, cluster=args.cluster, **bootstrap_options(args))
     if args.json:
@@ -68,8 +71,9 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     names = read_manifest(args.manifest) if args.manifest else None
-    problems = check_submission(args.preds, read_labels(args), names=names)
-    count = None if problems else len(load_predictions(args.preds))
+    checked = check_file(args.preds, read_labels(args), names=names)
+    problems = checked.problems
+    count = None if problems else checked.n_predictions
     if args.json:
         emit_json(
             {

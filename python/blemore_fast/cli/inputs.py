@@ -71,16 +71,18 @@ def read_probabilities(paths: Sequence[str], *, logits: bool) -> ProbTable:
     return concat_probs(tables)
 
 
-def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict:
-    """The prediction dict of a JSON file, a long CSV (``filename, emotion,
-    salience``) or a probability CSV decoded at ``--alpha``/``--beta``."""
+def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict | str:
+    """The predictions of a file as the library takes them: a JSON file's
+    path (the library reads it natively), or the prediction dict of a long
+    CSV (``filename, emotion, salience``) or of a probability CSV decoded at
+    ``--alpha``/``--beta``."""
     alpha, beta, logits = args.alpha, args.beta, args.logits
     if not _is_csv(path):
         if alpha is not None or beta is not None or logits:
             raise UsageError(
                 f"--alpha, --beta and --logits apply to probability CSV files; {path} is not one"
             )
-        return load_predictions(path)
+        return path
     if sniff_csv(path) == "long":
         return load_predictions(read_table(path, "prediction table", dtype={"filename": str}))
     if alpha is None or beta is None:

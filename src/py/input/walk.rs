@@ -77,19 +77,18 @@ fn label_table<'py>(source: &LabelSource<'py>, ctx: &Context<'py>) -> PyResult<L
     Ok(table)
 }
 
+/// The labels as the core matches them: read from the clip names, or a
+/// table read from the label dict or list of names.
+pub fn labels(source: &LabelSource<'_>, py: Python<'_>) -> PyResult<Labels> {
+    Ok(match source {
+        LabelSource::ClipNames => Labels::FromNames,
+        _ => Labels::Table(label_table(source, &Context::new(py))?),
+    })
+}
+
 /// Walks `preds` (a dict), matching every clip to its label; `strict` as in
 /// `validation::matching::Matcher`.
-pub fn walk(
-    preds: &Bound<'_, PyDict>,
-    labels: &LabelSource<'_>,
-    strict: bool,
-) -> PyResult<Aligned> {
-    let ctx = Context::new(preds.py());
-    let table = label_table(labels, &ctx)?;
-    let labels = match labels {
-        LabelSource::ClipNames => Labels::FromNames,
-        _ => Labels::Table(table),
-    };
+pub fn walk(preds: &Bound<'_, PyDict>, labels: Labels, strict: bool) -> PyResult<Aligned> {
     let mut matcher = Matcher::new(labels, strict);
     if borrowed::read(preds, &mut matcher) {
         return Ok(matcher.finish());
@@ -97,6 +96,7 @@ pub fn walk(
     // Some clip needs the full rules: read everything again, with owned
     // references, since judging a value may run Python code (`float(x)`).
     matcher.restart();
+    let ctx = Context::new(preds.py());
     for (key, value) in preds.iter() {
         let entries = match scan_entries(&value, &ctx) {
             Some(clip) => Entries::clean(clip),

@@ -1,0 +1,204 @@
+//! Submission files read and written natively. Reading: the bytes are read
+//! and parsed in Rust with the GIL released (`core::json`), each clip judged
+//! by the core's rules as it is read; only the labels come from Python
+//! objects. Writing: a prediction dict becomes the file's bytes, as
+//! `json.dumps` would write them; where they go is Python's business.
+
+use std::path::PathBuf;
+
+use numpy::{PyArray1, PyArray2};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
+
+use crate::core::json::input::Input;
+use crate::core::json::submission::{self, Options, TopLevel};
+use crate::core::json::write::{NotFinite, Value, Writer};
+use crate::core::validation::matching::Labels;
+use crate::py::convert::{to_arrays, to_tuples, PyProblem};
+use crate::py::input::host::PythonHost;
+use crate::py::input::walk::{self, LabelSource};
+
+/// A submission file as read: how it is shaped, its clips encoded and
+/// matched to their labels, and every problem found.
+#[pyclass(frozen, module = "blemore_fast._core", get_all)]
+pub struct SubmissionFile {
+    /// `(kind, message)` when the file cannot be read as JSON at all
+    /// (missing, empty, not UTF-8, not JSON); then nothing else is set.
+    file_problem: Option<(&'static str, String)>,
+    /// `"wrapped"` (`{"predictions": {...}}`), `"bare"` (`{clip: [...]}`),
+    /// or the Python type of a top level that is no object (`"list"`, ...).
+    top_level: String,
+    /// The top-level keys beside "predictions", in order.
+    extra_keys: Vec<String>,
+    /// A misspelt wrapper (`{"preds": {...}}`), as a problem.
+    shape_problem: Option<PyProblem>,
+    n_clips: usize,
+    /// Every clip name in order, when asked for.
+    names: Option<Vec<String>>,
+    pred: (Py<PyArray1<u8>>, Py<PyArray2<u8>>),
+    label: (Py<PyArray1<u8>>, Py<PyArray2<u8>>),
+    problems: Vec<PyProblem>,
+    warnings: Vec<String>,
+}
+
+/// Reads a submission file (a path) or its bytes, matching each clip to its
+/// label: `labels` as in `encode_pairs` (None: from the clip names), or
+/// with `alone` no labels at all (the predictions judged by themselves,
+/// strictly). `shown_as` names the file in messages.
+#[pyfunction]
+#[pyo3(signature = (source, labels, *, strict, alone = false, keep_names = false, shown_as))]
+pub fn read_submission(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    labels: Option<Bound<'_, PyAny>>,
+    strict: bool,
+    alone: bool,
+    keep_names: bool,
+    shown_as: &str,
+) -> PyResult<SubmissionFile> {
+    let labels = if alone {
+        Labels::Absent
+    } else {
+        walk::labels(&LabelSource::new(labels), py)?
+    };
+    let options = Options { strict, keep_names };
+    let read = if let Ok(bytes) = source.cast::<PyBytes>() {
+        let bytes = bytes.as_bytes();
+        py.detach(|| submission::read(Input::Bytes(bytes), shown_as, labels, options, &PythonHost))
+    } else {
+        let path: PathBuf = source.extract()?;
+        py.detach(|| submission::read(Input::Path(&path), shown_as, labels, options, &PythonHost))
+    };
+    let empty = || -> PyResult<_> {
+        let (mask, salience) = to_arrays(py, Default::default())?;
+        Ok((mask.unbind(), salience.unbind()))
+    };
+    let read = match read {
+        Ok(read) => read,
+        Err(error) => {
+            return Ok(SubmissionFile {
+                file_problem: Some((error.kind.as_str(), error.message)),
+                top_level: String::new(),
+                extra_keys: Vec::new(),
+                shape_problem: None,
+                n_clips: 0,
+                names: None,
+                pred: empty()?,
+                label: empty()?,
+                problems: Vec::new(),
+                warnings: Vec::new(),
+            })
+        }
+    };
+    let top_level = match read.top_level {
+        TopLevel::Wrapped => "wrapped",
+        TopLevel::Bare => "bare",
+        TopLevel::Other(type_name) => type_name,
+    };
+    let (pred_mask, pred_salience) = to_arrays(py, read.aligned.pred)?;
+    let (label_mask, label_salience) = to_arrays(py, read.aligned.label)?;
+    Ok(SubmissionFile {
+        file_problem: None,
+        top_level: top_level.to_string(),
+        extra_keys: read.extra_keys,
+        shape_problem: read
+            .shape_problem
+            .map(|p| (p.clip, p.kind.as_str(), p.message)),
+        n_clips: read.n_clips,
+        names: keep_names.then_some(read.names),
+        pred: (pred_mask.unbind(), pred_salience.unbind()),
+        label: (label_mask.unbind(), label_salience.unbind()),
+        problems: to_tuples(read.aligned.problems),
+        warnings: read.aligned.warnings,
+    })
+}
+
+/// An entry's salience as JSON writes it, owned for the time of one clip.
+enum Salience<'py> {
+    Float(f64),
+    Int(String),
+    Text(Bound<'py, PyString>),
+    Bool(bool),
+    Null,
+}
+
+/// How `json.dumps` writes a salience, after `submission._plain` (numpy
+/// scalars become their Python values).
+fn salience<'py>(value: Bound<'py, PyAny>) -> PyResult<Salience<'py>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Salience::Text(text.clone()));
+    }
+    if let Ok(flag) = value.cast::<PyBool>() {
+        return Ok(Salience::Bool(flag.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        // int.__repr__, even for a subclass.
+        return Ok(Salience::Int(
+            value
+                .py()
+                .get_type::<PyInt>()
+                .call_method1("__repr__", (&value,))?
+                .extract()?,
+        ));
+    }
+    if let Ok(float) = value.cast::<PyFloat>() {
+        return Ok(Salience::Float(float.value()));
+    }
+    if value.is_none() {
+        return Ok(Salience::Null);
+    }
+    let generic = value.py().import("numpy")?.getattr("generic")?;
+    if value.is_instance(&generic)? {
+        return salience(value.call_method0("item")?);
+    }
+    Err(PyTypeError::new_err(format!(
+        "Object of type {} is not JSON serializable",
+        value.get_type().name()?
+    )))
+}
+
+/// A prediction dict as the bytes of a submission file:
+/// `json.dumps({"predictions": preds}, indent=indent, ensure_ascii=False)`
+/// and a line break, byte for byte. Only each entry's "emotion" and
+/// "salience" are written. Raises ValueError for a NaN or infinite salience
+/// (JSON has none) and TypeError for a value JSON cannot hold.
+#[pyfunction]
+#[pyo3(signature = (preds, *, indent))]
+pub fn submission_json<'py>(
+    preds: &Bound<'py, PyDict>,
+    indent: Option<i64>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut writer = Writer::new(indent);
+    let mut entries: Vec<(Bound<'py, PyString>, Salience<'py>)> = Vec::new();
+    for (name, list) in preds.iter() {
+        entries.clear();
+        for entry in list.try_iter()? {
+            let entry = entry?;
+            let emotion = entry.get_item("emotion")?.cast_into::<PyString>()?;
+            entries.push((emotion, salience(entry.get_item("salience")?)?));
+        }
+        let texts: Vec<(&str, Value<'_>)> = entries
+            .iter()
+            .map(|(emotion, salience)| {
+                let value = match salience {
+                    Salience::Float(x) => Value::Float(*x),
+                    Salience::Int(digits) => Value::Int(digits),
+                    Salience::Text(text) => Value::Text(text.to_str()?),
+                    Salience::Bool(b) => Value::Bool(*b),
+                    Salience::Null => Value::Null,
+                };
+                Ok((emotion.to_str()?, value))
+            })
+            .collect::<PyResult<_>>()?;
+        let name = name.cast_into::<PyString>()?;
+        writer
+            .clip(name.to_str()?, &texts)
+            .map_err(|NotFinite(x)| {
+                PyValueError::new_err(format!(
+                    "Out of range float values are not JSON compliant: {x}"
+                ))
+            })?;
+    }
+    Ok(PyBytes::new(preds.py(), &writer.finish()))
+}
