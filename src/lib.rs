@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _core {
     #[pymodule_export]
-    use super::py::files::{read_submission, submission_json, SubmissionFile};
+    use super::py::files::{read_submission, SubmissionFile};
     #[pymodule_export]
     use super::py::scoring::{
         check_predictions, classify_cells, count_cells, encode_labels, encode_pairs,
@@ -24,6 +24,8 @@ mod _core {
     use super::py::stats::{bootstrap_cells, compare_cells};
     #[pymodule_export]
     use super::py::training::{decode_probs, grid_search, tied_rows};
+    #[pymodule_export]
+    use super::py::write::submission_json;
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

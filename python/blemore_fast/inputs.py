@@ -193,6 +193,7 @@ def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:
                         None,
                         f"unexpected top-level key {key!r}: a submission is "
                         '{"predictions": {clip: [entries]}}',
+                        "unexpected_top_level_key",
                     )
                 ],
                 "predictions",

@@ -1,19 +1,15 @@
-//! Submission files read and written natively. Reading: the bytes are read
-//! and parsed in Rust with the GIL released (`core::json`), each clip judged
-//! by the core's rules as it is read; only the labels come from Python
-//! objects. Writing: a prediction dict becomes the file's bytes, as
-//! `json.dumps` would write them; where they go is Python's business.
+//! Submission files read natively: the bytes are read and parsed in Rust
+//! with the GIL released (`core::json`), each clip judged by the core's
+//! rules as it is read; only the labels come from Python objects.
 
 use std::path::PathBuf;
 
 use numpy::{PyArray1, PyArray2};
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::PyBytes;
 
 use crate::core::json::input::Input;
 use crate::core::json::submission::{self, Options, TopLevel};
-use crate::core::json::write::{NotFinite, Value, Writer};
 use crate::core::validation::matching::Labels;
 use crate::py::convert::{to_arrays, to_tuples, PyProblem};
 use crate::py::input::host::PythonHost;
@@ -112,93 +108,4 @@ pub fn read_submission(
         problems: to_tuples(read.aligned.problems),
         warnings: read.aligned.warnings,
     })
-}
-
-/// An entry's salience as JSON writes it, owned for the time of one clip.
-enum Salience<'py> {
-    Float(f64),
-    Int(String),
-    Text(Bound<'py, PyString>),
-    Bool(bool),
-    Null,
-}
-
-/// How `json.dumps` writes a salience, after `submission._plain` (numpy
-/// scalars become their Python values).
-fn salience<'py>(value: Bound<'py, PyAny>) -> PyResult<Salience<'py>> {
-    if let Ok(text) = value.cast::<PyString>() {
-        return Ok(Salience::Text(text.clone()));
-    }
-    if let Ok(flag) = value.cast::<PyBool>() {
-        return Ok(Salience::Bool(flag.is_true()));
-    }
-    if value.is_instance_of::<PyInt>() {
-        // int.__repr__, even for a subclass.
-        return Ok(Salience::Int(
-            value
-                .py()
-                .get_type::<PyInt>()
-                .call_method1("__repr__", (&value,))?
-                .extract()?,
-        ));
-    }
-    if let Ok(float) = value.cast::<PyFloat>() {
-        return Ok(Salience::Float(float.value()));
-    }
-    if value.is_none() {
-        return Ok(Salience::Null);
-    }
-    let generic = value.py().import("numpy")?.getattr("generic")?;
-    if value.is_instance(&generic)? {
-        return salience(value.call_method0("item")?);
-    }
-    Err(PyTypeError::new_err(format!(
-        "Object of type {} is not JSON serializable",
-        value.get_type().name()?
-    )))
-}
-
-/// A prediction dict as the bytes of a submission file:
-/// `json.dumps({"predictions": preds}, indent=indent, ensure_ascii=False)`
-/// and a line break, byte for byte. Only each entry's "emotion" and
-/// "salience" are written. Raises ValueError for a NaN or infinite salience
-/// (JSON has none) and TypeError for a value JSON cannot hold.
-#[pyfunction]
-#[pyo3(signature = (preds, *, indent))]
-pub fn submission_json<'py>(
-    preds: &Bound<'py, PyDict>,
-    indent: Option<i64>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let mut writer = Writer::new(indent);
-    let mut entries: Vec<(Bound<'py, PyString>, Salience<'py>)> = Vec::new();
-    for (name, list) in preds.iter() {
-        entries.clear();
-        for entry in list.try_iter()? {
-            let entry = entry?;
-            let emotion = entry.get_item("emotion")?.cast_into::<PyString>()?;
-            entries.push((emotion, salience(entry.get_item("salience")?)?));
-        }
-        let texts: Vec<(&str, Value<'_>)> = entries
-            .iter()
-            .map(|(emotion, salience)| {
-                let value = match salience {
-                    Salience::Float(x) => Value::Float(*x),
-                    Salience::Int(digits) => Value::Int(digits),
-                    Salience::Text(text) => Value::Text(text.to_str()?),
-                    Salience::Bool(b) => Value::Bool(*b),
-                    Salience::Null => Value::Null,
-                };
-                Ok((emotion.to_str()?, value))
-            })
-            .collect::<PyResult<_>>()?;
-        let name = name.cast_into::<PyString>()?;
-        writer
-            .clip(name.to_str()?, &texts)
-            .map_err(|NotFinite(x)| {
-                PyValueError::new_err(format!(
-                    "Out of range float values are not JSON compliant: {x}"
-                ))
-            })?;
-    }
-    Ok(PyBytes::new(preds.py(), &writer.finish()))
 }

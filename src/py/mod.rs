@@ -6,3 +6,4 @@ pub mod input;
 pub mod scoring;
 pub mod stats;
 pub mod training;
+pub mod write;

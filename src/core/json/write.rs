@@ -9,8 +9,9 @@ use crate::core::json::python::repr_float;
 #[derive(Debug, Clone, Copy)]
 pub enum Value<'a> {
     Float(f64),
-    /// An int's decimal digits.
-    Int(&'a str),
+    Int(i64),
+    /// The decimal digits of an int too large for `Int`.
+    Digits(&'a str),
     Text(&'a str),
     Bool(bool),
     Null,
@@ -23,46 +24,53 @@ pub struct NotFinite(pub f64);
 /// Writes `{"predictions": {clip: [entries], ...}}` a clip at a time.
 pub struct Writer {
     out: Vec<u8>,
-    /// One level's indentation; None writes one line.
-    indent: Option<Vec<u8>>,
+    /// For each level up to the entries' fields: its line break and
+    /// indentation, or nothing on one line.
+    newlines: [Vec<u8>; 5],
+    /// Between two items: "," and a line break, or ", " on one line.
+    separators: [Vec<u8>; 5],
     clips: usize,
 }
 
 impl Writer {
     /// `indent` as Python's: spaces per level (negative: none), or None
-    /// for one line.
-    pub fn new(indent: Option<i64>) -> Writer {
-        let indent = indent.map(|n| vec![b' '; n.max(0) as usize]);
+    /// for one line. `clips` is how many clips are coming, to size the
+    /// buffer once.
+    pub fn new(indent: Option<i64>, clips: usize) -> Writer {
+        let level = |k: usize| match indent {
+            Some(n) => {
+                let mut line = vec![b'\n'];
+                line.resize(1 + k * n.max(0) as usize, b' ');
+                line
+            }
+            None => Vec::new(),
+        };
+        let newlines = [level(0), level(1), level(2), level(3), level(4)];
+        let separators = newlines.clone().map(|line| match indent {
+            Some(_) => [&b","[..], &line].concat(),
+            None => b", ".to_vec(),
+        });
+        let per_clip = if indent.is_some() { 200 } else { 100 };
         let mut writer = Writer {
-            out: Vec::new(),
-            indent,
+            out: Vec::with_capacity(64 + clips * per_clip),
+            newlines,
+            separators,
             clips: 0,
         };
         writer.out.push(b'{');
         writer.newline(1);
-        writer.string("predictions");
-        writer.out.extend_from_slice(b": {");
+        writer.out.extend_from_slice(b"\"predictions\": {");
         writer
     }
 
-    /// The line break and indentation of `level`, when indenting.
+    #[inline]
     fn newline(&mut self, level: usize) {
-        if let Some(indent) = &self.indent {
-            self.out.push(b'\n');
-            for _ in 0..level {
-                self.out.extend_from_slice(indent);
-            }
-        }
+        self.out.extend_from_slice(&self.newlines[level]);
     }
 
-    /// Between two items: "," and a new line, or ", " on one line.
+    #[inline]
     fn separator(&mut self, level: usize) {
-        if self.indent.is_some() {
-            self.out.push(b',');
-            self.newline(level);
-        } else {
-            self.out.extend_from_slice(b", ");
-        }
+        self.out.extend_from_slice(&self.separators[level]);
     }
 
     /// One clip and its entries: `(emotion, salience)`.
@@ -88,12 +96,10 @@ impl Writer {
             }
             self.out.push(b'{');
             self.newline(4);
-            self.string("emotion");
-            self.out.extend_from_slice(b": ");
+            self.out.extend_from_slice(b"\"emotion\": ");
             self.string(emotion);
             self.separator(4);
-            self.string("salience");
-            self.out.extend_from_slice(b": ");
+            self.out.extend_from_slice(b"\"salience\": ");
             self.value(*salience)?;
             self.newline(3);
             self.out.push(b'}');
@@ -107,7 +113,13 @@ impl Writer {
         match value {
             Value::Float(x) if !x.is_finite() => return Err(NotFinite(x)),
             Value::Float(x) => self.float(x),
-            Value::Int(digits) => self.out.extend_from_slice(digits.as_bytes()),
+            Value::Int(n) => {
+                if n < 0 {
+                    self.out.push(b'-');
+                }
+                self.digits(n.unsigned_abs());
+            }
+            Value::Digits(digits) => self.out.extend_from_slice(digits.as_bytes()),
             Value::Text(text) => self.string(text),
             Value::Bool(b) => self
                 .out
@@ -121,43 +133,55 @@ impl Writer {
     /// (most saliences) without the general formatting.
     fn float(&mut self, x: f64) {
         if x == x.trunc() && x.abs() < 1e16 && !(x == 0.0 && x.is_sign_negative()) {
-            let mut digits = itoa(x.abs() as u64);
             if x < 0.0 {
-                digits.insert(0, b'-');
+                self.out.push(b'-');
             }
-            self.out.extend_from_slice(&digits);
+            self.digits(x.abs() as u64);
             self.out.extend_from_slice(b".0");
         } else {
             self.out.extend_from_slice(repr_float(x).as_bytes());
         }
     }
 
+    fn digits(&mut self, mut n: u64) {
+        let mut buffer = [0u8; 20];
+        let mut start = buffer.len();
+        loop {
+            start -= 1;
+            buffer[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.out.extend_from_slice(&buffer[start..]);
+    }
+
     /// A JSON string as `ensure_ascii=False` writes it.
     fn string(&mut self, text: &str) {
-        self.out.push(b'"');
         let bytes = text.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let escape: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => b"",
-                _ => continue,
-            };
-            self.out.extend_from_slice(&bytes[start..i]);
-            if escape.is_empty() {
-                self.out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
-            } else {
-                self.out.extend_from_slice(escape);
+        self.out.push(b'"');
+        // Without short-circuits, so that the check runs on whole vectors.
+        let plain = bytes.iter().fold(true, |plain, &b| {
+            plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+        });
+        if plain {
+            self.out.extend_from_slice(bytes);
+        } else {
+            for &b in bytes {
+                match b {
+                    b'"' => self.out.extend_from_slice(b"\\\""),
+                    b'\\' => self.out.extend_from_slice(b"\\\\"),
+                    b'\n' => self.out.extend_from_slice(b"\\n"),
+                    b'\r' => self.out.extend_from_slice(b"\\r"),
+                    b'\t' => self.out.extend_from_slice(b"\\t"),
+                    0x08 => self.out.extend_from_slice(b"\\b"),
+                    0x0c => self.out.extend_from_slice(b"\\f"),
+                    0..=0x1f => self.out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+                    _ => self.out.push(b),
+                }
             }
-            start = i + 1;
         }
-        self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
     }
 
@@ -179,25 +203,12 @@ impl Writer {
     }
 }
 
-fn itoa(mut n: u64) -> Vec<u8> {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.reverse();
-    digits
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn write(indent: Option<i64>, clips: &[(&str, Vec<(&str, Value<'_>)>)]) -> String {
-        let mut writer = Writer::new(indent);
+        let mut writer = Writer::new(indent, clips.len());
         for (name, entries) in clips {
             writer.clip(name, entries).unwrap();
         }
@@ -210,7 +221,7 @@ mod tests {
             ("test_0001.mov", vec![("sad", Value::Float(100.0))]),
             (
                 "a\"b\\\u{1}é",
-                vec![("disg", Value::Int("30")), ("ang", Value::Float(69.5))],
+                vec![("disg", Value::Int(30)), ("ang", Value::Float(69.5))],
             ),
         ];
         // json.dumps({"predictions": ...}, indent=4, ensure_ascii=False) + "\n"
@@ -227,7 +238,7 @@ mod tests {
             write(Some(-1), &[("c", vec![("ang", Value::Float(-0.0))])]),
             "{\n\"predictions\": {\n\"c\": [\n{\n\"emotion\": \"ang\",\n\"salience\": -0.0\n}\n]\n}\n}\n"
         );
-        let mut writer = Writer::new(None);
+        let mut writer = Writer::new(None, 1);
         let refused = writer.clip("c", &[("ang", Value::Float(f64::NAN))]);
         assert!(matches!(refused, Err(NotFinite(x)) if x.is_nan()));
     }

@@ -30,16 +30,29 @@ use crate::core::validation::matching::Matcher;
 /// The two keys of an entry, as the objects last seen for them: `json.loads`
 /// gives every entry the same key objects, so a pointer comparison usually
 /// settles which key it is.
-struct Keys {
+pub struct Keys<'py> {
     seen: [*mut ffi::PyObject; 2],
+    /// The interned keys the search starts from, kept alive.
+    _interned: [Bound<'py, PyString>; 2],
 }
 
-impl Keys {
+impl<'py> Keys<'py> {
+    pub fn new(py: Python<'py>) -> Keys<'py> {
+        let interned = [
+            PyString::intern(py, "emotion"),
+            PyString::intern(py, "salience"),
+        ];
+        Keys {
+            seen: [interned[0].as_ptr(), interned[1].as_ptr()],
+            _interned: interned,
+        }
+    }
+
     /// Which field `key` names: 0 for "emotion", 1 for "salience".
     ///
     /// SAFETY: `key` is a live object (borrowed, GIL held).
     #[inline]
-    unsafe fn field(&mut self, key: *mut ffi::PyObject) -> Option<usize> {
+    pub unsafe fn field(&mut self, key: *mut ffi::PyObject) -> Option<usize> {
         if key == self.seen[0] {
             return Some(0);
         }
@@ -61,7 +74,7 @@ impl Keys {
 ///
 /// SAFETY: `object` is a live object; the bytes live as long as it does.
 #[inline]
-unsafe fn text<'a>(object: *mut ffi::PyObject) -> Option<&'a [u8]> {
+pub unsafe fn text<'a>(object: *mut ffi::PyObject) -> Option<&'a [u8]> {
     if ffi::PyUnicode_CheckExact(object) == 0 {
         return None;
     }
@@ -97,7 +110,7 @@ unsafe fn salience(value: *mut ffi::PyObject) -> Option<f64> {
 ///
 /// SAFETY: `list` is a live object, and no Python code runs meanwhile.
 #[inline]
-unsafe fn scan(list: *mut ffi::PyObject, keys: &mut Keys) -> Option<EncodedClip> {
+unsafe fn scan(list: *mut ffi::PyObject, keys: &mut Keys<'_>) -> Option<EncodedClip> {
     if ffi::PyList_CheckExact(list) == 0 {
         return None;
     }
@@ -148,11 +161,7 @@ unsafe fn scan(list: *mut ffi::PyObject, keys: &mut Keys) -> Option<EncodedClip>
 /// clip that needs the full reader (having pushed the clips before it: the
 /// caller restarts the matcher).
 pub fn read(preds: &Bound<'_, PyDict>, matcher: &mut Matcher) -> bool {
-    let emotion = PyString::intern(preds.py(), "emotion");
-    let salience = PyString::intern(preds.py(), "salience");
-    let mut keys = Keys {
-        seen: [emotion.as_ptr(), salience.as_ptr()],
-    };
+    let mut keys = Keys::new(preds.py());
     matcher.reserve(preds.len());
     let dict = preds.as_ptr();
     let (mut pos, mut key, mut value) = (0, ptr::null_mut(), ptr::null_mut());
