@@ -42,6 +42,7 @@ LAZY = (
     "blemore_fast.report.plot",
     "blemore_fast.stats",
     "matplotlib",
+    "pandas",  # tables load it when they are needed
 )
 
 
@@ -141,6 +142,36 @@ def test_import_leaves_the_heavy_parts_for_later() -> None:
     assert "blemore_fast.scoring" in loaded
     eager = [m for m in loaded if any(m == lazy or m.startswith(f"{lazy}.") for lazy in LAZY)]
     assert eager == []
+
+
+@pytest.mark.parametrize("command", ["score", "validate"])
+def test_the_command_reads_a_json_file_without_tables_or_plots(
+    command: str, tmp_path: Path
+) -> None:
+    """`blemore-fast score sub.json` starts quickly: no pandas, no matplotlib,
+    no statistics or reports, only what reading and scoring the file needs."""
+    path = tmp_path / "sub.json"
+    path.write_text(json.dumps({"predictions": bf.labels_from_filenames(["A1_ang_int1_ver1"])}))
+    script = (
+        "import json, sys; from blemore_fast.cli import run; "
+        "code = run(sys.argv[1:]); print(json.dumps([code, sorted(sys.modules)]))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, command, str(path), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    code, loaded = json.loads(run.stdout.splitlines()[-1])
+    assert code == 0
+    assert "blemore_fast.cli.commands" in loaded
+    heavy = [
+        m
+        for m in loaded
+        if m.split(".")[0] in ("pandas", "matplotlib")
+        or m.startswith(("blemore_fast.stats", "blemore_fast.report"))
+    ]
+    assert heavy == []
 
 
 def test_every_exported_name_is_still_there() -> None:

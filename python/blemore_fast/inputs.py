@@ -22,13 +22,16 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from . import _core
+from ._pandas import is_na, is_pandas, pandas
 from .errors import Problem, ValidationError, raise_if_any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "LONG_COLUMNS",
@@ -102,6 +105,7 @@ def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.Dat
     UTF-8, malformed) turned into a one-problem ValidationError about ``what``."""
     path = Path(path)
     _read_text(path, what, "a CSV table")
+    pd = pandas()
     try:
         return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
@@ -127,7 +131,7 @@ def load_predictions(preds: Any) -> PredictionDict:
     """The official prediction dict for any accepted prediction input."""
     if _is_path(preds):
         preds = read_json(preds)
-    if isinstance(preds, pd.DataFrame):
+    if is_pandas(preds, "DataFrame"):
         return _long_frame_to_dict(preds)
     if isinstance(preds, Mapping):
         return _unwrap_submission(preds)
@@ -247,7 +251,7 @@ def _blank(value: object) -> bool:
         value is None
         or (isinstance(value, float) and np.isnan(value))
         or (isinstance(value, str) and not value.strip())
-        or value is pd.NA
+        or is_na(value)
     )
 
 
@@ -283,7 +287,7 @@ def _table_labels(frame: pd.DataFrame) -> LabelInput:
     if "filename" not in frame.columns:
         missing_columns(frame, METADATA_COLUMNS, "label metadata")
     names = [str(n) for n in frame["filename"].tolist()]
-    metadata = frame.set_index(pd.Index(names, name="filename"))
+    metadata = frame.set_index(pandas().Index(names, name="filename"))
     if "emotion_1" in frame.columns:
         return LabelInput(metadata_to_labels(frame), metadata)
     # Only names (as in the dataset's clips.csv): labels come from the names.
@@ -301,6 +305,7 @@ def load_labels(labels: Any) -> LabelInput:
             if isinstance(data, list):
                 return LabelInput([str(x) for x in data])
             return LabelInput(dict(data))
+        pd = pandas()
         try:
             frame = pd.read_csv(path, dtype={"filename": str})
         except (
@@ -313,11 +318,11 @@ def load_labels(labels: Any) -> LabelInput:
                 [Problem(None, f"cannot read {path} as CSV: {error}")], "labels"
             ) from None
         return _table_labels(frame)
-    if isinstance(labels, pd.DataFrame):
+    if is_pandas(labels, "DataFrame"):
         return _table_labels(labels)
     if isinstance(labels, Mapping):
         return LabelInput(labels if isinstance(labels, dict) else dict(labels))
-    if isinstance(labels, (pd.Series, pd.Index, np.ndarray)):
+    if isinstance(labels, np.ndarray) or is_pandas(labels, "Series", "Index"):
         return LabelInput([str(x) for x in np.asarray(labels).ravel().tolist()])
     if isinstance(labels, Sequence):
         return LabelInput(list(labels))

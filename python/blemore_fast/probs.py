@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pandas
 from .encoded import EMOTIONS
 from .errors import Problem, ValidationError, raise_if_any
 from .inputs import LONG_COLUMNS, missing_columns, read_table
@@ -167,6 +167,7 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
     problems: list[Problem] = []
     for row in np.flatnonzero([not n for n in names]):
         problems.append(Problem(None, f"line {row + 2}: filename is empty"))
+    pd = pandas()
     counts = pd.Series(names).value_counts()
     for name in counts.index[(counts > 1).to_numpy()]:
         if name:

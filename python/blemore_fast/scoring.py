@@ -9,15 +9,17 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from . import _core
 from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
 from .inputs import LabelInput, _is_path, load_labels, load_predictions, read_submission_file
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Aligned",

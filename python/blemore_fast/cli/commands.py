@@ -1,7 +1,9 @@
 """The subcommands score, validate, grid, decode, compare and demo.
 
 Each takes the parsed options and the stream to print to, and returns the
-exit code; errors propagate to :func:`blemore_fast.cli.run`.
+exit code; errors propagate to :func:`blemore_fast.cli.run`. The statistics
+are imported by the commands that use them, and no table here needs pandas,
+so that scoring a JSON file starts quickly.
 """
 
 from __future__ import annotations
@@ -9,11 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-import pandas as pd
-
 from ..probs import read_names_map
 from ..scoring import Score, align, outcome_cells
-from ..stats import bootstrap, compare
 from ..submission import check_file, write_submission
 from ..training import grid_search
 from .inputs import (
@@ -35,7 +34,7 @@ from .output import (
     plural,
     score_frame,
 )
-from .terminal import Progress, number, p_value, table
+from .terminal import Columns, Progress, number, p_value, table
 
 __all__ = ["cmd_compare", "cmd_decode", "cmd_demo", "cmd_grid", "cmd_score", "cmd_validate"]
 
@@ -49,6 +48,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
         # The counts alone: no clip names kept.
         score = Score.from_cells(outcome_cells(preds, labels, strict=not args.lenient))
     else:
+        from ..stats import bootstrap
+
         aligned = align(preds, labels, strict=not args.lenient)
         score = Score.from_cells(aligned.cells())
         with Progress(None, "bootstrap", delay=1.0):
@@ -141,7 +142,7 @@ def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
         "salience": result.salience,
         "mean": (result.presence + result.salience) / 2,
     }
-    print(table(pd.DataFrame([best])), file=out)
+    print(table({column: [value] for column, value in best.items()}), file=out)
     print(
         f"best maximises {weight:g} x presence + {1 - weight:g} x salience; alone, the best "
         f"presence is {result.presence_only:.4f} and the best salience {result.salience_only:.4f}",
@@ -175,6 +176,8 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    from ..stats import compare
+
     labels = read_labels(args)
     a, b = read_predictions(args.a, args), read_predictions(args.b, args)
     with Progress(None, "paired bootstrap", delay=1.0):
@@ -184,14 +187,12 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         emit_json({"a": args.a, "b": args.b, **result.as_dict()}, out)
         return EXIT_OK
-    frame = pd.DataFrame(
-        {
-            "metric": list(METRICS),
-            "A": [getattr(result.score_a, m) for m in METRICS],
-            "B": [getattr(result.score_b, m) for m in METRICS],
-            "A - B": [getattr(result, m).estimate for m in METRICS],
-        }
-    )
+    frame: Columns = {
+        "metric": list(METRICS),
+        "A": [getattr(result.score_a, m) for m in METRICS],
+        "B": [getattr(result.score_b, m) for m in METRICS],
+        "A - B": [getattr(result, m).estimate for m in METRICS],
+    }
     add_interval_columns(frame, result)
     frame["p"] = [getattr(result, m).p_value for m in METRICS]
     signed = number(sign=True)

@@ -10,14 +10,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, ValidationError
 from ..inputs import PredictionDict, load_predictions, read_json, read_table
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
 from .terminal import Progress
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PROG",

@@ -6,10 +6,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
-import pandas as pd
-
 from ..scoring import Score
-from .terminal import jsonable
+from .terminal import Columns, jsonable
 
 __all__ = [
     "EXIT_INVALID",
@@ -39,26 +37,23 @@ def emit_json(value: Any, out: TextIO) -> None:
     out.write("\n")
 
 
-def score_frame(score: Score) -> pd.DataFrame:
+def score_frame(score: Score) -> Columns:
     """One row per metric: the score and the counts behind it."""
-    return pd.DataFrame(
-        {
-            "metric": list(METRICS),
-            "score": [score.presence, score.salience, score.mean],
-            "correct": [
-                f"{score.presence_correct}/{score.n}",
-                f"{score.salience_correct}/{score.n_blend}",
-                "",
-            ],
-        }
-    )
+    return {
+        "metric": list(METRICS),
+        "score": [score.presence, score.salience, score.mean],
+        "correct": [
+            f"{score.presence_correct}/{score.n}",
+            f"{score.salience_correct}/{score.n_blend}",
+            "",
+        ],
+    }
 
 
-def add_interval_columns(
-    frame: pd.DataFrame, result: Any, prefix: str = "", *, se: bool = True
-) -> None:
-    """Adds a bootstrap result's ``low``, ``high`` (and ``se``) per metric row."""
-    metrics = frame["metric"].tolist()
+def add_interval_columns(frame: Any, result: Any, prefix: str = "", *, se: bool = True) -> None:
+    """Adds a bootstrap result's ``low``, ``high`` (and ``se``) per metric row
+    to a table (a DataFrame or :data:`~blemore_fast.cli.terminal.Columns`)."""
+    metrics = list(frame["metric"])
     frame[f"{prefix}low"] = [getattr(result, m).low for m in metrics]
     frame[f"{prefix}high"] = [getattr(result, m).high for m in metrics]
     if se:

@@ -4,15 +4,60 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
-from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cmd_validate
 from .inputs import PROG
-from .report_command import cmd_report
 
 __all__ = ["build_parser", "parse_axis"]
+
+
+# Each subcommand's module is imported when the subcommand runs: `score` on
+# a JSON file needs neither pandas (the report, the statistics) nor
+# matplotlib, and parsing the options should not load them.
+
+
+def _score(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands import cmd_score
+
+    return cmd_score(args, out)
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands import cmd_validate
+
+    return cmd_validate(args, out)
+
+
+def _grid(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands import cmd_grid
+
+    return cmd_grid(args, out)
+
+
+def _decode(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands import cmd_decode
+
+    return cmd_decode(args, out)
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from .report_command import cmd_report
+
+    return cmd_report(args, out)
+
+
+def _compare(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands import cmd_compare
+
+    return cmd_compare(args, out)
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from .commands import cmd_demo
+
+    return cmd_demo(args, out)
 
 
 def _positive_int(text: str) -> int:
@@ -205,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding(p)
     _add_bootstrap(p, None)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=cmd_score)
+    p.set_defaults(run=_score)
 
     p = _subparser(
         subparsers,
@@ -228,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=cmd_validate)
+    p.set_defaults(run=_validate)
 
     p = _subparser(
         subparsers,
@@ -262,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plot", metavar="PNG", help="draw the presence and salience heat maps")
     p.add_argument("--json", action="store_true", help="print JSON (with the whole grids)")
-    p.set_defaults(run=cmd_grid)
+    p.set_defaults(run=_grid)
 
     p = _subparser(
         subparsers,
@@ -285,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CSV",
         help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
     )
-    p.set_defaults(run=cmd_decode)
+    p.set_defaults(run=_decode)
 
     p = _subparser(
         subparsers,
@@ -312,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=cmd_report)
+    p.set_defaults(run=_report)
 
     p = _subparser(
         subparsers,
@@ -329,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding(p)
     _add_bootstrap(p, 10_000)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=cmd_compare)
+    p.set_defaults(run=_compare)
 
     p = _subparser(
         subparsers,
@@ -370,5 +415,5 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed of the synthetic data and the bootstrap (default 0)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=cmd_demo)
+    p.set_defaults(run=_demo)
     return parser

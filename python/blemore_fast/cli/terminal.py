@@ -4,7 +4,7 @@ These serve the command line and the demo. The progress bar writes to
 stderr only when stderr is a terminal, and only once a job has run longer
 than a short delay, so quick runs, pipes and log files stay clean.
 
->>> print(table(pd.DataFrame({"metric": ["presence", "salience"], "score": [0.31479, 0.07186]})))
+>>> print(table({"metric": ["presence", "salience"], "score": [0.31479, 0.07186]}))
 metric     score
 presence  0.3148
 salience  0.0719
@@ -21,11 +21,14 @@ from types import TracebackType
 from typing import IO, Any
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["Formatter", "Progress", "jsonable", "number", "p_value", "table"]
+from .._pandas import is_na, is_pandas
+
+__all__ = ["Columns", "Formatter", "Progress", "jsonable", "number", "p_value", "table"]
 
 Formatter = Callable[[Any], str]
+#: A table without pandas: column name -> values, one per row.
+Columns = dict[str, list[Any]]
 
 
 def number(digits: int = 4, *, sign: bool = False) -> Formatter:
@@ -59,31 +62,45 @@ def _cell(value: Any, fmt: Formatter | None) -> str:
     return str(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
 def table(
-    frame: pd.DataFrame,
+    frame: Any,
     *,
     formats: Mapping[str, Formatter] | None = None,
     right: Sequence[str] = (),
     indent: str = "",
     gap: str = "  ",
 ) -> str:
-    """``frame`` as aligned text: text columns to the left, numbers to the right.
+    """``frame`` (a DataFrame, or :data:`Columns`) as aligned text: text
+    columns to the left, numbers to the right.
 
     Floats get four decimals and ints thousands separators unless
     ``formats`` gives a column its own formatter; NaN cells are blank.
     Columns named in ``right`` are right-aligned whatever their type.
     """
     formats = formats or {}
-    columns = [str(c) for c in frame.columns]
+    if is_pandas(frame, "DataFrame"):
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        names = list(frame.columns)
+        values = [frame[c].tolist() for c in names]
+        kinds = [is_numeric_dtype(frame[c]) and not is_bool_dtype(frame[c]) for c in names]
+    else:
+        names = list(frame)
+        values = [list(frame[c]) for c in names]
+        kinds = [
+            any(v is not None for v in column) and all(v is None or _is_number(v) for v in column)
+            for column in values
+        ]
+    columns = [str(c) for c in names]
     cells = [
-        [_cell(v, formats.get(c)) for v in frame[c].tolist()]
-        for c in frame.columns  # by column
+        [_cell(v, formats.get(c)) for v in column]
+        for c, column in zip(names, values, strict=True)  # by column
     ]
-    numeric = [
-        str(c) in right
-        or (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))
-        for c in frame.columns
-    ]
+    numeric = [str(c) in right or kind for c, kind in zip(names, kinds, strict=True)]
     widths = [
         max([len(name), *(len(x) for x in column)])
         for name, column in zip(columns, cells, strict=True)
@@ -97,14 +114,14 @@ def table(
         return (indent + gap.join(parts)).rstrip()
 
     rows = [line(columns)]
-    rows += [line([column[i] for column in cells]) for i in range(len(frame))]
+    rows += [line([column[i] for column in cells]) for i in range(len(cells[0]) if cells else 0)]
     return "\n".join(rows)
 
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values: NaN and infinities become None, NumPy and pandas
     values their Python equivalents, DataFrames lists of records."""
-    if isinstance(value, pd.DataFrame):
+    if is_pandas(value, "DataFrame"):
         return [jsonable(r) for r in value.to_dict(orient="records")]
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -116,7 +133,7 @@ def jsonable(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if value is pd.NA:
+    if is_na(value):
         return None
     return value
 

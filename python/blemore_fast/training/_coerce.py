@@ -11,8 +11,8 @@ import numbers
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._pandas import pandas
 from ..encoded import EMOTIONS
 
 
@@ -89,7 +89,7 @@ def clip_names(names: Any, n: int) -> list[str]:
     if len(result) != n:
         raise ValueError(f"names has {len(result)} entries but probs has {n} rows")
     if len(set(result)) != n:
-        counts = pd.Series(result).value_counts()
+        counts = pandas().Series(result).value_counts()
         raise ValueError(
             f"names must be unique; {counts.index[0]!r} appears {counts.iloc[0]} times"
         )

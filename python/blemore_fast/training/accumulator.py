@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._pandas import is_pandas
 from ..encoded import CELLS, EMOTIONS, Encoded
 from ..scoring import Score, _labels_or_names, count_cells, outcome_cells
 from ._coerce import as_array, class_codes
@@ -20,7 +20,7 @@ __all__ = ["Accumulator"]
 
 
 def _is_prediction_input(preds: Any) -> bool:
-    return isinstance(preds, (Mapping, pd.DataFrame, str, os.PathLike))
+    return isinstance(preds, (Mapping, str, os.PathLike)) or is_pandas(preds, "DataFrame")
 
 
 class Accumulator:

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._pandas import is_pandas
 from ..encoded import EMOTIONS, Encoded, from_codes
 from ..errors import Problem, raise_if_any
 from ..scoring import encode_labels
@@ -20,7 +20,9 @@ __all__ = ["encode_soft_labels"]
 
 def _is_soft(labels: Any) -> bool:
     """Whether ``labels`` is a numeric ``(N, 6)`` matrix rather than names or a table."""
-    if isinstance(labels, (str, os.PathLike, Mapping, pd.DataFrame, pd.Series, pd.Index, Encoded)):
+    if isinstance(labels, (str, os.PathLike, Mapping, Encoded)) or is_pandas(
+        labels, "DataFrame", "Series", "Index"
+    ):
         return False
     if isinstance(labels, np.ndarray):
         return labels.dtype.kind in "biuf"
