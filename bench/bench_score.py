@@ -1,41 +1,59 @@
-"""score: the native core against the pure-Python reference and against NumPy."""
+"""score: the native core against the pure-Python reference and against NumPy.
+
+Prediction dicts are built as a participant's arrive: parsed from JSON, so
+every clip has its own entry dicts, strings and floats (`json.loads` shares
+only the key objects).
+"""
 
 from __future__ import annotations
+
+import json
 
 import blemore_fast as bf
 import numpy as np
 import pandas as pd
 from blemore_fast import reference
 from blemore_fast.probs import softmax
-from common import DATA_DIR, has_data, info, median_seconds, ratio
+from common import DATA_DIR, has_data, info, load, median_seconds, ratio
 
 CODES = list(bf.EMOTIONS)
 PAIRS = [(a, b) for i, a in enumerate(CODES[:5]) for b in CODES[i + 1 : 5]]
+
+
+def parsed(preds: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:
+    """``preds`` as a participant's file gives it: ``json.loads`` of its JSON."""
+    return json.loads(json.dumps(preds))
 
 
 def real_predictions() -> dict[str, list[dict[str, object]]]:
     """The HiCMAE test outputs after the published post-processing (594 clips)."""
     frame = pd.read_csv(DATA_DIR / "hicmae" / "test_epoch100_ce.csv")
     probs = softmax(frame[CODES].to_numpy())
-    return reference.probs_to_dict(reference.top2(probs), frame["filename"].tolist(), 0.3, 0.1)
+    return parsed(
+        reference.probs_to_dict(reference.top2(probs), frame["filename"].tolist(), 0.3, 0.1)
+    )
 
 
 def synthetic_predictions(n: int, seed: int = 0) -> dict[str, list[dict[str, object]]]:
-    """Official dicts for ``n`` clips: about half blends, random guesses."""
+    """Official dicts for ``n`` clips, as parsed from JSON: about half
+    blends, random guesses."""
     rng = np.random.default_rng(seed)
+    pairs = rng.integers(len(PAIRS), size=n)
+    single_name, single_pred = rng.random(n) < 0.5, rng.random(n) < 0.5
+    ratios = rng.integers(3, size=n)
     preds: dict[str, list[dict[str, object]]] = {}
     for i in range(n):
-        a, b = PAIRS[rng.integers(len(PAIRS))]
-        if rng.random() < 0.5:
+        a, b = PAIRS[pairs[i]]
+        if single_name[i]:
             name = f"A{i}_{a}_int1_ver1"
         else:
-            s = [(30, 70), (50, 50), (70, 30)][rng.integers(3)]
+            s = [(30, 70), (50, 50), (70, 30)][ratios[i]]
             name = f"A{i}_mix_{a}_{b}_{s[0]}_{s[1]}_ver1"
-        if rng.random() < 0.5:
+        if single_pred[i]:
             preds[name] = [{"emotion": a, "salience": 100.0}]
         else:
             preds[name] = [{"emotion": a, "salience": 30.0}, {"emotion": b, "salience": 70.0}]
-    return preds
+    return parsed(preds)
 
 
 def encoded_clips(n: int, seed: int = 1) -> tuple[bf.Encoded, bf.Encoded]:
@@ -75,6 +93,8 @@ def main() -> None:
         print("  (real data not found: 594 synthetic clips instead)")
         sets = [("594 synthetic clips", synthetic_predictions(594))]
     sets.append(("100,000 clips", synthetic_predictions(100_000)))
+    sets.append(("1,000,000 clips", synthetic_predictions(1_000_000, seed=1)))
+    print(f"  ({load()})")
     for name, preds in sets:
         ours, expected = bf.score(preds), reference.score(preds)
         assert (ours.presence, ours.salience) == (expected["presence"], expected["salience"])
@@ -92,6 +112,8 @@ def main() -> None:
             "published",
             20,
         )
+        if len(preds) > 100_000:
+            continue
         # The reference's own single pass over both metrics (no goal: context).
         info(
             f"score(dict), {name}",
