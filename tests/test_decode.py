@@ -198,9 +198,6 @@ def test_array_likes_and_dtypes():
         pd.DataFrame(rows),
     ):
         assert bf.decode(probs, alpha=0.3, beta=0.05, names=["a", "b"]) == expected
-    assert bf.decode(np.array([[1, 0, 0, 0, 0, 0]]), alpha=0.5, beta=0.1, names=["a"]) == {
-        "a": [{"emotion": "ang", "salience": 100.0}]
-    }
     # Contiguous float32 / float64 arrays are used in place: decoding
     # allocates far less than a copy of the input (a Fortran-ordered array,
     # which must be copied, shows what a copy costs).
@@ -273,10 +270,12 @@ def test_rejects_bad_probs(probs, message):
 
 def test_rejects_bad_arguments():
     probs = np.full((1, 6), 1 / 6)
-    with pytest.raises(TypeError, match="real numbers"):
+    with pytest.raises(TypeError, match="floating point"):
         bf.decode(np.array([["a"] * 6]), alpha=0.3, beta=0.1)
-    with pytest.raises(TypeError, match="real numbers"):
+    with pytest.raises(TypeError, match="floating point"):
         bf.decode(probs.astype(complex), alpha=0.3, beta=0.1)
+    with pytest.raises(TypeError, match="floating point"):
+        bf.decode(probs.astype(np.longdouble), alpha=0.3, beta=0.1)
     with pytest.raises(ValueError, match="alpha must be finite"):
         bf.decode(probs, alpha=float("nan"), beta=0.1)
     with pytest.raises(TypeError, match="beta must be a real number"):

@@ -13,7 +13,7 @@ import pandas as pd
 from ..encoded import EMOTIONS, Encoded, from_codes
 from ..errors import Problem, raise_if_any
 from ..scoring import encode_labels
-from ._coerce import as_array, class_codes
+from ._coerce import as_array, class_codes, float_eps
 
 __all__ = ["encode_soft_labels"]
 
@@ -43,6 +43,10 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
     if array.ndim != 2 or array.shape[1] != len(EMOTIONS):
         raise ValueError(f"soft labels must have shape (N, {len(EMOTIONS)}); got {array.shape}")
     values = np.asarray(array, dtype=np.float64)
+    # 0.7 / 0.3 stored in float16 or bfloat16 split 0.7002 / 0.3000 or
+    # 0.6992 / 0.3008: allow the stored dtype's rounding (the three ratios
+    # 7/3, 1 and 3/7 are far apart), and 1e-6 for exact types.
+    rtol = max(1e-6, float_eps(labels, array))
     positive = values > 0
     count = positive.sum(axis=1)
     # The two nonzero columns of each row (ascending), or the one twice.
@@ -50,9 +54,9 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
     last = len(EMOTIONS) - 1 - np.argmax(positive[:, ::-1], axis=1)
     rows = np.arange(len(values))
     a, b = values[rows, first], values[rows, last]
-    equal = np.isclose(a, b, rtol=1e-6, atol=0)
-    first_larger = np.isclose(3 * a, 7 * b, rtol=1e-6, atol=0)
-    second_larger = np.isclose(7 * a, 3 * b, rtol=1e-6, atol=0)
+    equal = np.isclose(a, b, rtol=rtol, atol=0)
+    first_larger = np.isclose(3 * a, 7 * b, rtol=rtol, atol=0)
+    second_larger = np.isclose(7 * a, 3 * b, rtol=rtol, atol=0)
     problems = []
     for r in np.flatnonzero(
         ~np.isfinite(values).all(axis=1)
@@ -85,7 +89,9 @@ def encode_soft_labels(labels: Any, *, classes: Sequence[str] = EMOTIONS) -> Enc
 
     A row is one-hot for a single emotion, or has two nonzero entries in
     ratio 70/30, 50/50 or 30/70 for a blend (``0.7, 0.3`` or ``70, 30``
-    alike). Raises :class:`~blemore_fast.ValidationError` listing every other
+    alike, within the rounding of the dtype they are stored in, such as a
+    float16 or bfloat16 tensor). NumPy arrays, torch tensors and nested
+    lists are accepted. Raises :class:`~blemore_fast.ValidationError` listing every other
     row. Encode once and pass the result to :func:`grid_search` or
     :class:`Accumulator` at every epoch.
 
