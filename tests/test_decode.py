@@ -111,7 +111,7 @@ def test_ties_follow_numpy_argsort():
             [0.0, 0.25, 0.25, 0.25, 0.25, 0.0],
         ]
     )
-    for dtype in (np.float64, np.float32):
+    for dtype in (np.float64, np.float32, np.float16):
         probs = rows.astype(dtype)
         for alpha, beta in [(0.05, 0.05), (0.15, 0.0), (0.25, 0.2)]:
             got = bf.decode(probs, alpha=alpha, beta=beta, names=names_for(4))
@@ -124,7 +124,7 @@ def every_coarse_row(dtype) -> np.ndarray:
     return levels[np.array(list(itertools.product(range(4), repeat=6)))]
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 def test_every_tie_pattern(dtype):
     probs = every_coarse_row(dtype)
     names = names_for(len(probs))
@@ -292,7 +292,7 @@ def test_rejects_bad_arguments():
         bf.decode(np.vstack([probs, np.zeros((1, 6))]), alpha=0.0, beta=0.1)
 
 
-# --- real data: every HiCMAE output file, float64 and float32
+# --- real data: every HiCMAE output file, float64, float32 and float16
 
 
 def test_real_outputs_decode_exactly(data_dir):
@@ -300,7 +300,7 @@ def test_real_outputs_decode_exactly(data_dir):
     assert len(files) >= 20
     for path in files:
         names, probs = load_outputs(path)
-        for dtype in (np.float64, np.float32):
+        for dtype in (np.float64, np.float32, np.float16):
             p = probs.astype(dtype)
             reduced = reference.top2(p)
             # The README's thresholds, plus ones that hit real values exactly.
