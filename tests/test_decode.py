@@ -240,13 +240,6 @@ def test_array_protocols():
     assert peak_bytes(lambda: bf.decode(DlpackOnly(big), alpha=0.3, beta=0.1)) < big.nbytes // 10
 
 
-def test_torch_tensor():
-    torch = pytest.importorskip("torch")
-    rows = [[0.5, 0.0, 0.0, 0.4, 0.1, 0.0]]
-    expected = bf.decode(np.array(rows, dtype=np.float32), alpha=0.3, beta=0.05, names=["a"])
-    assert bf.decode(torch.tensor(rows), alpha=0.3, beta=0.05, names=["a"]) == expected
-
-
 def test_empty_input():
     encoded = bf.decode(np.empty((0, 6)), alpha=0.3, beta=0.1)
     assert len(encoded) == 0
