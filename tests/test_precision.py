@@ -21,7 +21,9 @@ def published(probs: np.ndarray, alpha, beta, names=None) -> dict:
 
 
 def decoded(probs: np.ndarray, alpha: float, beta: float) -> dict:
-    return bf.decode(probs, alpha=alpha, beta=beta, names=[f"clip{i:03d}" for i in range(len(probs))])
+    return bf.decode(
+        probs, alpha=alpha, beta=beta, names=[f"clip{i:03d}" for i in range(len(probs))]
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32])

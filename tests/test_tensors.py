@@ -10,9 +10,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 from blemore_fast import reference
-from blemore_fast.synthetic import make_dataset, soft_targets
+from blemore_fast.synthetic import soft_targets
 from blemore_fast.training import encode_soft_labels
 from torch.utils._python_dispatch import TorchDispatchMode
+from validation_sets import synthetic_validation
 
 ALPHA, BETA = 0.1447, 0.2395
 AXES = {"alphas": [0.1, 0.1447, 0.3, 0.5], "betas": [0.05, 0.2395, 0.4]}
@@ -30,14 +31,7 @@ class OpLog(TorchDispatchMode):
         return func(*args, **(kwargs or {}))
 
 
-def validation() -> tuple[list[str], np.ndarray]:
-    """Fold 0 of the synthetic dataset: 540 clips of 10 actors."""
-    data = make_dataset(seed=0, models=("good",))
-    rows = data.select(fold=0)
-    return data.clips["filename"][rows].tolist(), data.probs["good"][rows]
-
-
-NAMES, PROBS = validation()
+NAMES, PROBS = synthetic_validation()
 
 
 def host(tensor: torch.Tensor) -> np.ndarray:

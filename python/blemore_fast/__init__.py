@@ -67,6 +67,7 @@ _SUBMODULES = frozenset(
         "stats",
         "submission",
         "synthetic",
+        "torch",  # needs torch and torchmetrics, imported only here
         "training",
     }
 )

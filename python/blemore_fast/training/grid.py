@@ -133,7 +133,11 @@ class GridResult:
     ) -> GridResult:
         """The result of checked counts and axes (arrays the result keeps)."""
         presence, salience, best, presence_only, salience_only = _core.grid_scores(
-            presence_correct, salience_correct, n=n, n_blend=n_blend, presence_weight=presence_weight
+            presence_correct,
+            salience_correct,
+            n=n,
+            n_blend=n_blend,
+            presence_weight=presence_weight,
         )
         a, b = divmod(best, len(betas))
         return cls(
@@ -189,7 +193,9 @@ def _count(value: Any, argument: str) -> int:
     if is_tensor(value) or isinstance(value, np.ndarray):
         array = as_array(value, argument)
         if array.size != 1 or array.dtype.kind not in "iu":
-            raise TypeError(f"{argument} must be one integer; got {array.dtype} of shape {array.shape}")
+            raise TypeError(
+                f"{argument} must be one integer; got {array.dtype} of shape {array.shape}"
+            )
         value = array.reshape(()).item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{argument} must be an integer; got {value!r}")
@@ -251,9 +257,7 @@ def grid_search(
     label = _row_labels(labels, len(p), codes, row_names)
     alpha_axis, beta_axis = _axis(alphas, "alphas"), _axis(betas, "betas")
     weight = _weight(presence_weight)
-    presence_correct, salience_correct, n, n_blend = _counts(
-        p, label, alpha_axis, beta_axis, codes
-    )
+    presence_correct, salience_correct, n, n_blend = _counts(p, label, alpha_axis, beta_axis, codes)
     return GridResult._of_counts(
         presence_correct, salience_correct, n, n_blend, alpha_axis, beta_axis, weight
     )
