@@ -36,8 +36,8 @@ rust-test:
 lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	ruff check python tests bench
-	ruff format --check python tests bench
+	ruff check python tests bench examples
+	ruff format --check python tests bench examples
 	mypy
 	$(PY) -m mypy.stubtest blemore_fast._core
 
