@@ -20,7 +20,7 @@ mod _core {
     #[pymodule_export]
     use super::py::stats::{bootstrap_cells, compare_cells};
     #[pymodule_export]
-    use super::py::training::{decode_probs, grid_counts, grid_scores, tied_rows};
+    use super::py::training::{decode_probs, grid_counts, grid_scores, soft_labels, tied_rows};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

@@ -27,6 +27,7 @@ __all__ = [
     "grid_scores",
     "parse_clip_name",
     "score_pairs",
+    "soft_labels",
     "tied_rows",
 ]
 __version__: str
@@ -95,6 +96,9 @@ def grid_scores(
     n_blend: int,
     presence_weight: float,
 ) -> tuple[_F64_2D, _F64_2D, int, float, float]: ...
+def soft_labels(
+    labels: npt.NDArray[np.float64], *, codes: Sequence[int], rtol: float
+) -> tuple[_Encoded, list[tuple[int, str]]]: ...
 def bootstrap_cells(
     outcomes: _U8,
     *,

@@ -1,5 +1,6 @@
-//! Python wrappers for the training-loop toolkit: decoding probabilities and
-//! the threshold grid search (its counts, and its scores from counts). They borrow the arrays zero-copy; the Python
+//! Python wrappers for the training-loop toolkit: decoding probabilities,
+//! the threshold grid search (its counts, and its scores from counts) and
+//! soft-label matrices. They borrow the arrays zero-copy; the Python
 //! layer converts dtypes, checks shapes and resolves top-2 ties with NumPy.
 
 use numpy::{
@@ -12,6 +13,7 @@ use crate::core::decode::{self, Ties};
 use crate::core::encoding::EncodedClips;
 use crate::core::grid;
 use crate::core::probs::{ClassOrder, N_CLASSES};
+use crate::core::soft_labels::{encode_soft_labels, RowProblem};
 use crate::py::convert::{
     encoded_view, maybe_detach, rows, slice, to_arrays, with_probs, EncodedArrays,
 };
@@ -162,4 +164,29 @@ pub fn grid_scores<'py>(
         scores.presence_only,
         scores.salience_only,
     ))
+}
+
+/// `((mask, salience), problems)`: the encoded rows, and `(row, why)` for
+/// every row that is not a label.
+type SoftLabelArrays<'py> = (EncodedArrays<'py>, Vec<RowProblem>);
+
+/// Encodes a soft-label matrix (float64, C-contiguous `(N, 6)`, columns in
+/// the class order `codes`): one-hot rows are single emotions, two positive
+/// entries in ratio 70/30, 50/50 or 30/70 (within `rtol`) blends. Returns
+/// the encoded `(mask, salience)` and `(row, why)` for each row that is not a
+/// label; the arrays mean something only when there is none.
+#[pyfunction]
+#[pyo3(signature = (labels, *, codes, rtol))]
+pub fn soft_labels<'py>(
+    py: Python<'py>,
+    labels: PyReadonlyArray2<'py, f64>,
+    codes: Vec<usize>,
+    rtol: f64,
+) -> PyResult<SoftLabelArrays<'py>> {
+    let order = ClassOrder::new(&codes)?;
+    let rows = rows(&labels, "labels", N_CLASSES)?;
+    let (clips, problems) = maybe_detach(py, rows.len() / N_CLASSES, || {
+        encode_soft_labels(rows, &order, rtol)
+    })?;
+    Ok((to_arrays(py, clips.into_iter().collect())?, problems))
 }

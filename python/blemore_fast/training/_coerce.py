@@ -55,9 +55,10 @@ def _tensor_array(tensor: Any) -> np.ndarray:
     copy), else torch's own single copy to the host."""
     import torch  # already imported: ``tensor`` is one
 
-    tensor = tensor.detach()
     if tensor.dtype == torch.bfloat16:
-        tensor = tensor.to("cpu").float()  # NumPy has no bfloat16; float32 holds it exactly
+        # NumPy has no bfloat16; float32 holds it exactly. Copy to the host first.
+        tensor = tensor.detach().to("cpu").float()
+    # force=True detaches and copies to the host when needed (a no-op on the CPU).
     return tensor.numpy(force=True)
 
 
@@ -81,11 +82,16 @@ def float_eps(value: Any, array: np.ndarray) -> float:
     """The machine epsilon of the floating dtype ``value`` was stored in
     (``array`` is it as NumPy holds it: a bfloat16 tensor arrives as float32),
     or 0.0 for integers, which are exact."""
-    if is_tensor(value) and value.is_floating_point():
+    if is_tensor(value):
         import torch  # already imported: ``value`` is a tensor
 
-        return float(torch.finfo(value.dtype).eps)
-    return float(np.finfo(array.dtype).eps) if array.dtype.kind == "f" else 0.0
+        if value.dtype == torch.bfloat16:
+            return float(torch.finfo(torch.bfloat16).eps)
+    return _EPS.get(array.dtype.type, 0.0)
+
+
+#: Machine epsilon of NumPy's floating types, looked up once.
+_EPS = {t: float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64, np.longdouble)}
 
 
 def as_probs(probs: Any) -> np.ndarray:

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..encoded import EMOTIONS, Encoded, from_codes
+from .. import _core
+from ..encoded import EMOTIONS, Encoded
 from ..errors import Problem, raise_if_any
 from ..scoring import encode_labels
 from ._coerce import as_array, class_codes, float_eps
@@ -42,46 +43,16 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
         raise TypeError(f"soft labels must hold real numbers; got dtype {array.dtype}")
     if array.ndim != 2 or array.shape[1] != len(EMOTIONS):
         raise ValueError(f"soft labels must have shape (N, {len(EMOTIONS)}); got {array.shape}")
-    values = np.asarray(array, dtype=np.float64)
+    values = np.ascontiguousarray(array, dtype=np.float64)
     # 0.7 / 0.3 stored in float16 or bfloat16 split 0.7002 / 0.3000 or
-    # 0.6992 / 0.3008: allow the stored dtype's rounding (the three ratios
-    # 7/3, 1 and 3/7 are far apart), and 1e-6 for exact types.
+    # 0.6992 / 0.3008: allow the stored dtype's rounding, and 1e-6 for exact types.
     rtol = max(1e-6, float_eps(labels, array))
-    positive = values > 0
-    count = positive.sum(axis=1)
-    # The two nonzero columns of each row (ascending), or the one twice.
-    first = np.argmax(positive, axis=1)
-    last = len(EMOTIONS) - 1 - np.argmax(positive[:, ::-1], axis=1)
-    rows = np.arange(len(values))
-    a, b = values[rows, first], values[rows, last]
-    equal = np.isclose(a, b, rtol=rtol, atol=0)
-    first_larger = np.isclose(3 * a, 7 * b, rtol=rtol, atol=0)
-    second_larger = np.isclose(7 * a, 3 * b, rtol=rtol, atol=0)
-    problems = []
-    for r in np.flatnonzero(
-        ~np.isfinite(values).all(axis=1)
-        | (values < 0).any(axis=1)
-        | (count == 0)
-        | (count > 2)
-        | ((count == 2) & ~(equal | first_larger | second_larger))
-    ):
-        row = values[r]
-        if not np.isfinite(row).all() or (row < 0).any():
-            why = "entries must be finite and non-negative"
-        elif count[r] == 0:
-            why = "has no positive entry"
-        elif count[r] > 2:
-            why = f"has {count[r]} positive entries; a label has one emotion or a blend of two"
-        else:
-            why = (
-                f"splits {a[r]:g} / {b[r]:g}; a blend must be 70/30, 50/50 or 30/70 "
-                "(as 0.7/0.3, 70/30, 0.5/0.5 ...)"
-            )
-        problems.append(Problem(None, f"row {r} {row.tolist()}: {why}"))
-    raise_if_any(problems, "soft labels")
-    code = np.asarray(codes, dtype=np.int64)
-    share_first = np.where(equal, 50.0, np.where(first_larger, 70.0, 30.0))
-    return from_codes(code[first], code[last], share_first)
+    encoded, problems = _core.soft_labels(values, codes=codes, rtol=rtol)
+    raise_if_any(
+        [Problem(None, f"row {r} {values[r].tolist()}: {why}") for r, why in problems],
+        "soft labels",
+    )
+    return Encoded._native(*encoded)
 
 
 def encode_soft_labels(labels: Any, *, classes: Sequence[str] = EMOTIONS) -> Encoded:
