@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import numpy as np
+
 try:
     import torch
     from torchmetrics import Metric
@@ -57,9 +59,23 @@ class CountingMetric(Metric):
         for name, shape in counts.items():
             self.add_state(name, torch.zeros(shape, dtype=torch.int64), dist_reduce_fx="sum")
 
-    def _add_to(self, name: str, counts: Any) -> None:
+    def _add_to(self, name: str, counts: np.ndarray | int) -> None:
+        """Adds int64 counts (an array, or one int) to a count state, on its device."""
         state = getattr(self, name)
-        state += torch.as_tensor(counts, dtype=torch.int64).to(state.device)
+        state += (
+            torch.from_numpy(counts).to(state.device) if isinstance(counts, np.ndarray) else counts
+        )
+
+    @staticmethod
+    def _results(**values: float) -> dict[str, torch.Tensor]:
+        """Python floats as float64 tensors on the CPU (MPS has no float64)."""
+        return dict(
+            zip(
+                values,
+                torch.tensor(list(values.values()), dtype=torch.float64).unbind(),
+                strict=True,
+            )
+        )
 
     def set_dtype(self, dst_type: str | torch.dtype) -> CountingMetric:
         """Keeps the states as they are: exact int64 counts, which a floating

@@ -80,10 +80,7 @@ class BlEmoReScore(CountingMetric):
     def compute(self) -> dict[str, torch.Tensor]:
         """``presence``, ``salience`` and ``mean`` of everything added (and synced)."""
         score = Score.from_cells(self.cells.cpu().numpy())
-        return {
-            name: torch.tensor(getattr(score, name), dtype=torch.float64)
-            for name in ("presence", "salience", "mean")
-        }
+        return self._results(presence=score.presence, salience=score.salience, mean=score.mean)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha!r}, beta={self.beta!r}"

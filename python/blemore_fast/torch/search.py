@@ -113,8 +113,13 @@ class ThresholdSearch(CountingMetric):
     def compute(self) -> dict[str, torch.Tensor]:
         """The best cell of everything added (and synced), and the grids on request."""
         result = self.result()
-        names = ["alpha", "beta", "presence", "salience", "mean"]
-        out = {name: torch.tensor(getattr(result, name), dtype=torch.float64) for name in names}
+        out = self._results(
+            alpha=result.alpha,
+            beta=result.beta,
+            presence=result.presence,
+            salience=result.salience,
+            mean=result.mean,
+        )
         if self.full_grids:
             out["presence_grid"] = torch.from_numpy(result.presence_grid.copy())
             out["salience_grid"] = torch.from_numpy(result.salience_grid.copy())
