@@ -353,8 +353,8 @@ def test_validate_lists_the_problem_of_a_broken_file(case: str, tmp_path: Path) 
     document = failed(cli("validate", path, "--json", cwd=tmp_path)).json()
     assert document["ok"] is False
     expected = bf.check_submission(path)
-    assert [(p["clip"], p["message"]) for p in document["problems"]] == [
-        (p.clip, p.message) for p in expected
+    assert [(p["clip"], p["kind"], p["message"]) for p in document["problems"]] == [
+        (p.clip, p.kind, p.message) for p in expected
     ]
     # score refuses the same file with the same listing, on stderr
     run = failed(cli("score", path, cwd=tmp_path))

@@ -10,6 +10,7 @@ __all__ = [
     "BLEND_CELLS",
     "CELLS",
     "EMOTIONS",
+    "INTERVAL_METHODS",
     "NO_SALIENCE",
     "PRESENCE_RIGHT_CELLS",
     "PROBLEM_KINDS",
@@ -17,6 +18,8 @@ __all__ = [
     "UNKNOWN_BIT",
     "__version__",
     "bootstrap_cells",
+    "check_resampling",
+    "class_order",
     "classify_cells",
     "compare_cells",
     "count_cells",
@@ -36,7 +39,8 @@ CELLS: tuple[str, ...]
 PRESENCE_RIGHT_CELLS: tuple[int, ...]
 BLEND_CELLS: tuple[int, ...]
 SALIENCE_RIGHT_CELL: int
-PROBLEM_KINDS: tuple[str, ...]
+PROBLEM_KINDS: dict[str, str]
+INTERVAL_METHODS: tuple[str, ...]
 
 _U8 = npt.NDArray[np.uint8]
 _U8_2D = npt.NDArray[np.uint8]
@@ -63,6 +67,7 @@ def parse_clip_name(
 
 _Probs = npt.NDArray[np.float32] | npt.NDArray[np.float64]
 
+def class_order(classes: Sequence[str]) -> list[int]: ...
 def tied_rows(probs: _Probs) -> npt.NDArray[np.int64]: ...
 def decode_probs(
     probs: _Probs,
@@ -106,3 +111,4 @@ def compare_cells(
     seed: int,
     return_distribution: bool,
 ) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...

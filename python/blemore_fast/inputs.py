@@ -57,17 +57,21 @@ def _read_text(path: Path, what: str, expected: str) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise ValidationError(
-            [Problem(None, f"cannot read {path}: {error.strerror}")], what
+            [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")], what
         ) from None
     if not data.strip():
-        raise ValidationError([Problem(None, f"{path} is empty; expected {expected}")], what)
+        raise ValidationError(
+            [Problem(None, f"{path} is empty; expected {expected}", kind="empty_file")], what
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             [
                 Problem(
-                    None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})"
+                    None,
+                    f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})",
+                    kind="not_utf8",
                 )
             ],
             what,
@@ -86,6 +90,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
                 Problem(
                     None,
                     f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                    kind="invalid_json",
                 )
             ],
             "file",
@@ -102,7 +107,7 @@ def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.Dat
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ValidationError(
-            [Problem(None, f"cannot read {path} as CSV: {message}")], what
+            [Problem(None, f"cannot read {path} as CSV: {message}", kind="invalid_csv")], what
         ) from None
 
 
@@ -139,6 +144,7 @@ def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:
                         None,
                         f"unexpected top-level key {key!r}: a submission is "
                         '{"predictions": {clip: [entries]}}',
+                        kind="not_a_submission",
                     )
                 ],
                 "predictions",
@@ -155,6 +161,7 @@ def missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> No
                 Problem(
                     None,
                     f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+                    kind="missing_column",
                 )
             ],
             what,
@@ -205,17 +212,21 @@ def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     for row, (name, e1, e2, s1, s2) in enumerate(zip(*columns, strict=True)):
         where = f"row {row}"
         if _blank(name):
-            problems.append(Problem(None, f"{where}: filename is empty"))
+            problems.append(Problem(None, f"{where}: filename is empty", kind="missing_clip_name"))
             continue
         if _blank(e1):
-            problems.append(Problem(str(name), f"{where}: emotion_1 is empty"))
+            problems.append(
+                Problem(str(name), f"{where}: emotion_1 is empty", kind="bad_label_row")
+            )
             continue
         if _blank(e2):
             labels[str(name)] = [{"emotion": e1, "salience": 1.0}]
         elif _blank(s1) or _blank(s2):
             problems.append(
                 Problem(
-                    str(name), f"{where}: a blend needs emotion_1_salience and emotion_2_salience"
+                    str(name),
+                    f"{where}: a blend needs emotion_1_salience and emotion_2_salience",
+                    kind="bad_label_row",
                 )
             )
         else:
@@ -255,7 +266,7 @@ def load_labels(labels: Any) -> LabelInput:
             pd.errors.EmptyDataError,
         ) as error:
             raise ValidationError(
-                [Problem(None, f"cannot read {path} as CSV: {error}")], "labels"
+                [Problem(None, f"cannot read {path} as CSV: {error}", kind="invalid_csv")], "labels"
             ) from None
         return _table_labels(frame)
     if isinstance(labels, pd.DataFrame):

@@ -73,10 +73,10 @@ def check_submission(
     except TypeError as error:
         if isinstance(preds, (str, os.PathLike)):
             # The file parsed but holds no prediction object (a JSON list, a number...).
-            return [Problem(None, f"{preds}: {error}")]
+            return [Problem(None, f"{preds}: {error}", kind="not_a_submission")]
         raise
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [Problem(None, "the submission has no predictions")]
+        return [Problem(None, "the submission has no predictions", kind="empty_submission")]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)
@@ -88,10 +88,14 @@ def check_submission(
         expected = [str(n) for n in names]
         wanted = set(expected)
         problems += [
-            Problem(n, "clip is not in the expected names") for n in pred_dict if n not in wanted
+            Problem(n, "clip is not in the expected names", kind="unexpected_clip")
+            for n in pred_dict
+            if n not in wanted
         ]
         problems += [
-            Problem(n, "expected clip has no prediction") for n in expected if n not in pred_dict
+            Problem(n, "expected clip has no prediction", kind="missing_clip")
+            for n in expected
+            if n not in pred_dict
         ]
     return problems
 
@@ -191,6 +195,7 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
                     None,
                     f"{path} holds a JSON {type(data).__name__}; a submission is "
                     '{"predictions": {clip: [entries]}}',
+                    kind="not_a_submission",
                 )
             ],
             "submission",

@@ -12,7 +12,7 @@
 
 use crate::core::decode::{empty_row_error, profile_row, Decoded, Ties};
 use crate::core::encoding::{is_blend, EncodedView};
-use crate::core::error::{Error, Result};
+use crate::core::error::{domain, py_float, Result};
 use crate::core::parallel;
 use crate::core::probs::{rows_of, ClassOrder, Prob};
 use crate::core::score::{is_presence_right, is_salience_right, outcome_of, ratio};
@@ -50,16 +50,16 @@ struct Axis {
 impl Axis {
     fn new(argument: &'static str, values: &[f64]) -> Result<Axis> {
         if values.is_empty() {
-            return Err(Error::Value {
+            return Err(domain(
                 argument,
-                message: "must not be empty".into(),
-            });
+                "must be a non-empty 1-D array; got an empty one",
+            ));
         }
-        if let Some((k, v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::Value {
+        if let Some((k, &v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(domain(
                 argument,
-                message: format!("must be finite; entry {k} is {v}"),
-            });
+                format!("must be finite; entry {k} is {}", py_float(v)),
+            ));
         }
         let mut order: Vec<usize> = (0..values.len()).collect();
         order.sort_by(|&x, &y| values[x].total_cmp(&values[y]));
@@ -172,10 +172,10 @@ pub fn grid_search<T: Prob>(
     ties.check(n)?;
     labels.check("label mask", n)?;
     if !(0.0..=1.0).contains(&presence_weight) {
-        return Err(Error::Value {
-            argument: "presence_weight",
-            message: format!("must be between 0 and 1; got {presence_weight}"),
-        });
+        return Err(domain(
+            "presence_weight",
+            format!("must be between 0 and 1; got {}", py_float(presence_weight)),
+        ));
     }
     let alpha_axis = Axis::new("alphas", alphas)?;
     let beta_axis = Axis::new("betas", betas)?;

@@ -38,6 +38,14 @@ pub fn tied_rows<'py>(
     Ok(rows.into_pyarray(py))
 }
 
+/// Each column's index in EMOTIONS for a class order given by codes, such as
+/// `["neu", "ang", "disg", "fea", "hap", "sad"]`. Raises ValueError unless
+/// it lists each of the six codes exactly once.
+#[pyfunction]
+pub fn class_order(classes: Vec<String>) -> PyResult<Vec<usize>> {
+    Ok(ClassOrder::from_names(&classes)?.codes().to_vec())
+}
+
 /// Decodes every row of `probs` (float32 or float64, C-contiguous `(N, 6)`)
 /// at one `(alpha, beta)` by the published rules. `codes[c]` is the index in
 /// EMOTIONS of column `c`; `tie_rows` / `tie_picks` (`(K, 2)` uint8) give the

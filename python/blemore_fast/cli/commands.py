@@ -76,7 +76,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
                 "file": args.preds,
                 "ok": not problems,
                 "n_predictions": count,
-                "problems": [{"clip": p.clip, "message": p.message} for p in problems],
+                "problems": [
+                    {"clip": p.clip, "kind": p.kind, "message": p.message} for p in problems
+                ],
             },
             out,
         )

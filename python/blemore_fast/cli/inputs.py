@@ -118,14 +118,26 @@ def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> p
         return table
     if "partition" not in table.columns:
         raise ValidationError(
-            [Problem(None, f"{path} has no 'partition' column to select {partition!r} from")],
+            [
+                Problem(
+                    None,
+                    f"{path} has no 'partition' column to select {partition!r} from",
+                    kind="missing_column",
+                )
+            ],
             "labels",
         )
     keep = (table["partition"].astype(str) == partition).to_numpy()
     if not keep.any():
         known = ", ".join(sorted(table["partition"].dropna().astype(str).unique()))
         raise ValidationError(
-            [Problem(None, f"{path} has no rows with partition {partition!r} (it has {known})")],
+            [
+                Problem(
+                    None,
+                    f"{path} has no rows with partition {partition!r} (it has {known})",
+                    kind="empty_selection",
+                )
+            ],
             "labels",
         )
     return table[keep]
@@ -137,7 +149,10 @@ def read_manifest(path: str) -> list[str]:
     if _is_csv(path):
         frame = read_table(path, "manifest", dtype={"filename": str})
         if "filename" not in frame.columns:
-            raise ValidationError([Problem(None, f"{path} has no 'filename' column")], "manifest")
+            raise ValidationError(
+                [Problem(None, f"{path} has no 'filename' column", kind="missing_column")],
+                "manifest",
+            )
         return [str(n).strip() for n in frame["filename"]]
     if Path(path).suffix.lower() == ".json":
         data = read_json(path)
@@ -145,17 +160,26 @@ def read_manifest(path: str) -> list[str]:
             data = data.get("predictions", data)
         if not isinstance(data, (dict, list)):
             raise ValidationError(
-                [Problem(None, f"{path} holds neither clip names nor a submission")], "manifest"
+                [
+                    Problem(
+                        None,
+                        f"{path} holds neither clip names nor a submission",
+                        kind="invalid_manifest",
+                    )
+                ],
+                "manifest",
             )
         return [str(n) for n in data]
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as error:
         raise ValidationError(
-            [Problem(None, f"cannot read {path}: {error.strerror}")], "manifest"
+            [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")],
+            "manifest",
         ) from None
     except UnicodeDecodeError as error:
         raise ValidationError(
-            [Problem(None, f"{path} is not UTF-8 text (byte {error.start})")], "manifest"
+            [Problem(None, f"{path} is not UTF-8 text (byte {error.start})", kind="not_utf8")],
+            "manifest",
         ) from None
     return [line.strip() for line in text.splitlines() if line.strip()]

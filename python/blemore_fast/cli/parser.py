@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _core
 from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cmd_validate
 from .inputs import PROG
 from .report_command import cmd_report
@@ -153,7 +154,7 @@ def _add_bootstrap(
     parser.add_argument("--cluster", choices=["actor"], help=cluster)
     parser.add_argument(
         "--method",
-        choices=["percentile", "basic", "bca"],
+        choices=list(_core.INTERVAL_METHODS),
         help="interval method (default percentile)",
     )
     parser.add_argument(

@@ -26,14 +26,11 @@ def _axis(values: Any, argument: str) -> np.ndarray:
     array = as_array(values, argument)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{argument} must hold real numbers; got dtype {array.dtype}")
-    if array.ndim != 1 or array.size == 0:
+    if array.ndim != 1:
         raise ValueError(f"{argument} must be a non-empty 1-D array; got shape {array.shape}")
     # A copy: the result keeps it, read-only, as GridResult.alphas / .betas.
-    array = np.array(array, dtype=np.float64, order="C")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise ValueError(f"{argument} must be finite; entry {bad[0]} is {array[bad[0]]}")
-    return array
+    # Empty or non-finite axes are the core's to refuse.
+    return np.array(array, dtype=np.float64, order="C")
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,8 +120,6 @@ def grid_search(
     label = _row_labels(labels, len(p), codes, row_names)
     alpha_axis, beta_axis = _axis(alphas, "alphas"), _axis(betas, "betas")
     weight = real(presence_weight, "presence_weight")
-    if not 0.0 <= weight <= 1.0:
-        raise ValueError(f"presence_weight must be between 0 and 1; got {presence_weight!r}")
     tie_rows, tie_picks = _ties(p)
     presence, salience, best, presence_only, salience_only = _core.grid_search(
         p,

@@ -73,7 +73,7 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
                 f"splits {a[r]:g} / {b[r]:g}; a blend must be 70/30, 50/50 or 30/70 "
                 "(as 0.7/0.3, 70/30, 0.5/0.5 ...)"
             )
-        problems.append(Problem(None, f"row {r} {row.tolist()}: {why}"))
+        problems.append(Problem(None, f"row {r} {row.tolist()}: {why}", kind="bad_soft_label"))
     raise_if_any(problems, "soft labels")
     code = np.asarray(codes, dtype=np.int64)
     share_first = np.where(equal, 50.0, np.where(first_larger, 70.0, 30.0))
@@ -112,7 +112,9 @@ def _row_labels(labels: Any, n: int, codes: list[int], names: list[str] | None =
             )
         position = {name: k for k, name in enumerate(encoded.names)}
         missing = [
-            Problem(name, "no label for this clip") for name in names if name not in position
+            Problem(name, "no label for this clip", kind="unlabelled_prediction")
+            for name in names
+            if name not in position
         ]
         raise_if_any(missing, "labels")
         take = np.fromiter((position[name] for name in names), dtype=np.int64, count=len(names))
