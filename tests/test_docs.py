@@ -24,6 +24,8 @@ MODULES = [
     "blemore_fast.report.breakdown",
     "blemore_fast.report.confusion",
     "blemore_fast.submission",
+    "blemore_fast.archive",
+    "blemore_fast.manifest",
     "blemore_fast.report.plot",
     "blemore_fast.report.page",
     "blemore_fast.probs",

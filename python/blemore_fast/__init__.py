@@ -55,11 +55,13 @@ _LAZY = {
 _SUBMODULES = frozenset(
     {
         "actors",
+        "archive",
         "cli",
         "encoded",
         "errors",
         "filenames",
         "inputs",
+        "manifest",
         "probs",
         "reference",
         "report",

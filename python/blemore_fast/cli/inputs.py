@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..archive import is_zip
 from ..errors import Problem, ValidationError
 from ..inputs import PredictionDict, load_predictions, read_json, read_table
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
@@ -145,7 +146,8 @@ def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> p
 
 def read_manifest(path: str) -> list[str]:
     """Expected clip names: a text file (one a line), a CSV with a ``filename``
-    column, or JSON (a submission or template, a prediction dict, or a list)."""
+    column, or JSON (a submission or template, a prediction dict, or a list),
+    also inside a zip (such as the official upload template)."""
     if _is_csv(path):
         frame = read_table(path, "manifest", dtype={"filename": str})
         if "filename" not in frame.columns:
@@ -154,7 +156,7 @@ def read_manifest(path: str) -> list[str]:
                 "manifest",
             )
         return [str(n).strip() for n in frame["filename"]]
-    if Path(path).suffix.lower() == ".json":
+    if Path(path).suffix.lower() == ".json" or is_zip(path):
         data = read_json(path)
         if isinstance(data, dict):
             data = data.get("predictions", data)

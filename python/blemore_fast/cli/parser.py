@@ -188,9 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         "presence, salience, their mean and the counts",
         "Score predictions with the challenge's two metrics.\n\n"
-        "PREDS is a submission or prediction-dict JSON file, a long CSV (filename, emotion,\n"
-        "salience) or a probability CSV (filename and one column per emotion, decoded at\n"
-        "--alpha/--beta).",
+        "PREDS is a submission or prediction-dict JSON file (or the zip holding one), a long\n"
+        "CSV (filename, emotion, salience) or a probability CSV (filename and one column per\n"
+        "emotion, decoded at --alpha/--beta).",
         "blemore-fast score submission.json --labels clips.csv --partition test\n"
         "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
         "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
@@ -212,20 +212,30 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers,
         "validate",
         "check a submission file before upload",
-        'Check a submission: its structure ({"predictions": ...}), emotion codes, saliences,\n'
-        "and its coverage of the labelled clips or of a list of expected names.\n"
+        'Check a submission (JSON, or the zip you upload): its structure ({"predictions": ...}),\n'
+        "emotion codes, saliences, clips named twice, and its coverage of the labelled clips\n"
+        "or of a list of expected names (missing and unexpected names, each with the nearest\n"
+        "valid one). --codabench checks what the challenge's server needs: the 594 official\n"
+        'test names (test_0001.mov ... test_0594.mov) and the {"predictions": ...} wrapper.\n'
         "Prints every problem; exits 0 on a clean file and 1 on problems.",
-        "blemore-fast validate submission.json --manifest submission_template.json\n"
+        "blemore-fast validate submission.zip --codabench\n"
+        "blemore-fast validate submission.zip --manifest submission_template_codabench.zip\n"
         "blemore-fast validate submission.json --labels clips.csv --partition test",
     )
-    p.add_argument("preds", metavar="PREDS", help="the submission file to check")
+    p.add_argument("preds", metavar="PREDS", help="the submission file to check (JSON or zip)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
     group.add_argument(
         "--manifest",
         metavar="NAMES",
         help="expected clip names: a text file (one a line), a CSV with a filename column, "
-        "or a JSON submission template",
+        "or a JSON submission template (or its zip)",
+    )
+    group.add_argument(
+        "--codabench",
+        action="store_true",
+        help="check against the official test set as the challenge's server does: the 594 "
+        'names test_0001.mov ... test_0594.mov and the {"predictions": ...} wrapper',
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -270,16 +280,21 @@ def build_parser() -> argparse.ArgumentParser:
         "decode",
         "turn model outputs into a submission file",
         "Decode probabilities with the published post-processing at --alpha/--beta and write\n"
-        "a submission file. The write is atomic: on any error nothing is written.",
+        "a submission file: JSON, or, for a name ending in .zip, the zip Codabench takes (one\n"
+        "JSON file inside). The write is atomic: on any error nothing is written.",
         "blemore-fast decode test_epoch100_ce.csv --logits --alpha 0.1447 --beta 0.2395 "
-        "-o submission.json\n"
+        "--names-map names.csv -o submission.zip\n"
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
         "-o submission.json",
     )
     p.add_argument("probs", metavar="PROBS.csv", nargs="+", help="model outputs, one or more files")
     _add_decoding(p, required=True)
     p.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the submission file to write"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the submission file to write: NAME.json, or NAME.zip (holding NAME.json) to upload",
     )
     p.add_argument(
         "--names-map",
