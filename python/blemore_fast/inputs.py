@@ -280,12 +280,24 @@ def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     missing_columns(frame, METADATA_COLUMNS, "label metadata")
     labels: dict[str, list[dict[str, Any]]] = {}
     problems: list[Problem] = []
+    first_row: dict[str, int] = {}
     columns = [frame[c].tolist() for c in METADATA_COLUMNS]
     for row, (name, e1, e2, s1, s2) in enumerate(zip(*columns, strict=True)):
         where = f"row {row}"
         if _blank(name):
             problems.append(Problem(None, f"{where}: filename is empty", kind="missing_clip_name"))
             continue
+        if str(name) in first_row:
+            # A second row would silently replace the first one's label.
+            problems.append(
+                Problem(
+                    str(name),
+                    f"{where}: the clip already has row {first_row[str(name)]}",
+                    kind="duplicate_row",
+                )
+            )
+            continue
+        first_row[str(name)] = row
         if _blank(e1):
             problems.append(
                 Problem(str(name), f"{where}: emotion_1 is empty", kind="bad_label_row")
