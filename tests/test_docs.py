@@ -26,6 +26,8 @@ MODULES = [
     "blemore_fast.submission",
     "blemore_fast.archive",
     "blemore_fast.manifest",
+    "blemore_fast.challenge",
+    "blemore_fast.codabench.yaml_text",
     "blemore_fast.report.plot",
     "blemore_fast.report.page",
     "blemore_fast.probs",

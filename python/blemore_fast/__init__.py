@@ -56,7 +56,9 @@ _SUBMODULES = frozenset(
     {
         "actors",
         "archive",
+        "challenge",
         "cli",
+        "codabench",
         "encoded",
         "errors",
         "filenames",

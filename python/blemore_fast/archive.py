@@ -27,12 +27,12 @@ import os
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ValidationError
 
-__all__ = ["is_zip", "pick_json", "read_json_member", "zip_one"]
+__all__ = ["is_zip", "pick_json", "read_json_member", "zip_files", "zip_one"]
 
 # A zip starts with a local file header, or (when empty) with the end record.
 _MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -123,13 +123,20 @@ def read_json_member(path: str | os.PathLike[str]) -> tuple[str, bytes]:
         raise ValidationError([Problem(None, message, kind="invalid_zip")], "file") from None
 
 
-def zip_one(member: str, data: bytes) -> bytes:
-    """A zip archive holding one file, ``member``, with ``data`` (deflated,
-    dated now, readable by everyone once extracted)."""
-    info = zipfile.ZipInfo(member, date_time=time.localtime()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """A zip archive of ``files`` (member name to content): deflated, dated
+    now, each readable by everyone once extracted."""
+    now = time.localtime()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(info, data)
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=now)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def zip_one(member: str, data: bytes) -> bytes:
+    """A zip archive holding one file, ``member``, with ``data``: the upload."""
+    return zip_files({member: data})

@@ -169,12 +169,6 @@ def write_submission(
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
     target = Path(path)
-    if target.is_dir():
-        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
-    if not target.parent.is_dir():
-        raise ValueError(
-            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
-        )
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
     document = {
@@ -199,8 +193,15 @@ def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
 def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
     """Writes bytes to a file atomically: a temporary file in the same directory,
     then ``os.replace``. On any error the temporary file is removed and the
-    target is left as it was."""
+    target is left as it was. A directory, or a file in a missing directory,
+    is a ``ValueError`` before anything is written."""
     target = Path(target)
+    if target.is_dir():
+        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
+    if not target.parent.is_dir():
+        raise ValueError(
+            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -30,6 +30,7 @@ __all__ = [
     "read_predictions",
     "read_probabilities",
     "select_partition",
+    "train_rows",
 ]
 
 PROG = "blemore-fast"
@@ -111,6 +112,18 @@ def read_labels(args: argparse.Namespace) -> Any:
             raise UsageError("--partition needs --labels to be a CSV table")
         return args.labels
     return select_partition(table, args.partition, args.labels)
+
+
+def train_rows(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The train rows of the ``--labels`` table when ``--partition`` picked
+    other rows of it (such as test): the labels the trivial baselines are
+    fitted on. None when there are none."""
+    if args.partition in (None, "train"):
+        return None
+    table = read_label_table(args.labels)
+    if table is None or not (table["partition"].astype(str) == "train").any():
+        return None
+    return select_partition(table, "train", args.labels)
 
 
 def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> pd.DataFrame:

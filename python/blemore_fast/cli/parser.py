@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from .. import _core
+from ..codabench import DEFAULT_IMAGE, DEFAULT_TITLE
+from .codabench_command import cmd_codabench_bundle, cmd_codabench_help, cmd_codabench_score
 from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cmd_validate
 from .inputs import PROG
 from .report_command import cmd_report
@@ -387,4 +389,91 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_demo)
+
+    _add_codabench(subparsers)
     return parser
+
+
+def _add_codabench(subparsers: Any) -> None:
+    p = _subparser(
+        subparsers,
+        "codabench",
+        "the challenge on Codabench: the competition bundle and its scoring program",
+        "The organisers' side of the challenge on Codabench.\n\n"
+        "  bundle  write the competition bundle to upload to Codabench\n"
+        "  score   the scoring program Codabench runs on each submission",
+        "blemore-fast codabench bundle --labels clips.csv --partition test --names-map "
+        "names.csv -o bundle.zip\n"
+        "blemore-fast codabench score input output",
+    )
+    p.set_defaults(run=cmd_codabench_help)
+    nested = p.add_subparsers(dest="codabench_command", metavar="SUBCOMMAND")
+
+    q = _subparser(
+        nested,
+        "bundle",
+        "write the competition bundle",
+        "Write the bundle that creates the benchmark on Codabench: competition.yaml (one\n"
+        "phase, one task, a leaderboard of presence, salience and mean with their\n"
+        "actor-level intervals), the scoring program, the hidden labels as reference data,\n"
+        "and a Dockerfile for the scoring image.\n\n"
+        "LABELS is any label table score accepts, keyed by the names participants submit\n"
+        "(filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience, actor),\n"
+        "or keyed by the dataset's real names with --names-map to the anonymised ones\n"
+        "(clips.csv works: labels come from its names, actors from its actor column).\n"
+        "Names that carry their label are refused: participants submit under them.",
+        "blemore-fast codabench bundle --labels clips.csv --partition test --names-map "
+        "names.csv -o bundle.zip\n"
+        "blemore-fast codabench bundle --labels test_labels.csv --train-labels train.csv "
+        "--title 'BlEmoRe 2026' --image me/blemore-scoring:0.1.0 --start 2026-03-01 -o bundle.zip",
+    )
+    q.add_argument(
+        "--labels",
+        required=True,
+        metavar="LABELS",
+        help="the hidden test labels, with each clip's actor (a CSV table or a label JSON)",
+    )
+    q.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
+    q.add_argument(
+        "--names-map",
+        metavar="CSV",
+        help="a two-column CSV (with a header): the name in LABELS, the name participants submit",
+    )
+    q.add_argument(
+        "--train-labels",
+        metavar="LABELS",
+        help="train labels for the trivial baselines on the details page (default: the "
+        "train rows of --labels when --partition picked others)",
+    )
+    q.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the bundle to write (a .zip)"
+    )
+    q.add_argument("--title", default=DEFAULT_TITLE, help=f"the title (default {DEFAULT_TITLE!r})")
+    q.add_argument(
+        "--image",
+        default=DEFAULT_IMAGE,
+        help=f"the scoring image on Docker Hub, built from the bundle's Dockerfile (default "
+        f"{DEFAULT_IMAGE})",
+    )
+    q.add_argument(
+        "--start", metavar="DATE", help="the phase's start, YYYY-MM-DD[ HH:MM:SS] (default today)"
+    )
+    q.add_argument("--end", metavar="DATE", help="the phase's end (default: none, open)")
+    q.add_argument("--terms", metavar="FILE", help="the terms page (Markdown or HTML)")
+    q.set_defaults(run=cmd_codabench_bundle)
+
+    q = _subparser(
+        nested,
+        "score",
+        "the scoring program: score INPUT/res against INPUT/ref",
+        "Score a submission as Codabench's compute worker lays it out: the participant's\n"
+        "upload unzipped in INPUT/res (one JSON file, any name), the bundle's reference data\n"
+        "in INPUT/ref. Writes OUTPUT/scores.json (presence, salience, mean and their\n"
+        "interval bounds) and OUTPUT/detailed_results.html (aggregates only, never a clip).\n"
+        "A submission that cannot be scored exits 1 with every problem on stderr.\n"
+        "Also: python -m blemore_fast.codabench score INPUT OUTPUT.",
+        "blemore-fast codabench score /app/input /app/output",
+    )
+    q.add_argument("input", metavar="INPUT", help="the folder holding res/ and ref/")
+    q.add_argument("output", metavar="OUTPUT", help="the folder to write the scores to")
+    q.set_defaults(run=cmd_codabench_score)
