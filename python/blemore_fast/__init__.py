@@ -61,6 +61,7 @@ _SUBMODULES = frozenset(
         "codabench",
         "encoded",
         "errors",
+        "evalai",
         "filenames",
         "inputs",
         "manifest",
