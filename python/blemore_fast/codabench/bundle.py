@@ -49,6 +49,7 @@ from ..archive import zip_files
 from ..challenge import N_RESAMPLES, REFERENCE_COLUMNS, SCORE_KEYS
 from ..filenames import parse_filename
 from ..inputs import METADATA_COLUMNS, missing_columns
+from ..manifest import TEST_NAMES
 from ..submission import atomic_write_bytes
 from .program import REFERENCE_FILE, TRAIN_FILE
 from .yaml_text import to_yaml
@@ -193,9 +194,10 @@ which emotions it shows and in which proportion.
 Upload a zip holding one JSON file (any name):
 
 ```json
-{{"predictions": {{"{first}": [{{"emotion": "hap", "salience": 70}},
-                                {{"emotion": "sad", "salience": 30}}],
-                 "{second}": [{{"emotion": "ang", "salience": 100}}]}}}}
+{{"predictions": {{
+    "{first}": [{{"emotion": "hap", "salience": 70}}, {{"emotion": "sad", "salience": 30}}],
+    "{second}": [{{"emotion": "ang", "salience": 100}}]
+}}}}
 ```
 
 with one entry per clip, under the names of the submission template.
@@ -204,7 +206,7 @@ scorer this benchmark runs:
 
 ```console
 $ blemore-fast decode test_probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv -o submission.zip
-$ blemore-fast validate submission.zip --codabench
+$ blemore-fast validate submission.zip {check}
 ```
 """
 
@@ -353,7 +355,14 @@ def build_bundle(
         ),
         "terms.md": terms if terms and terms.strip() else _TERMS,
         "pages/overview.md": _OVERVIEW.format(
-            title=title, n=len(names), first=names[0], second=names[min(1, len(names) - 1)]
+            title=title,
+            n=len(names),
+            first=names[0],
+            second=names[min(1, len(names) - 1)],
+            # --codabench knows the official names; other names need the template.
+            check="--codabench"
+            if set(names) == set(TEST_NAMES)
+            else "--manifest submission_template.json",
         ),
         "pages/evaluation.md": _EVALUATION.format(
             actors=reference["actor"].nunique(),
