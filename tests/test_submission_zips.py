@@ -240,6 +240,11 @@ def test_decode_writes_the_upload_zip(hicmae_zip: tuple[Path, Path], data_dir: P
     assert list(document["predictions"]) == list(TEST_NAMES)
     run = ok(cli("validate", path, "--codabench", cwd=path.parent))
     assert run.out == f"{path}: OK, 594 predictions, one for every clip of the official test set\n"
+    # the JSON alone is fine, with a reminder to zip it
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("submission.json", path.parent)
+    run = ok(cli("validate", "submission.json", "--codabench", cwd=path.parent))
+    assert run.out.splitlines()[1].startswith("upload it as a zip holding this file")
     template = data_dir / "submission_template_codabench.zip"
     assert (
         "one for every name in the manifest"

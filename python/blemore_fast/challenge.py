@@ -150,7 +150,7 @@ def reference_table(labels: Any, *, names_map: Mapping[str, str] | None = None) 
         for actor in clip_actors(
             names,
             None if metadata is None else metadata.loc[names],
-            what="the reference table needs each clip's actor, but it",
+            what="the reference table",
             hint=" (or a clips.csv-style table with filename and actor)",
         )
     ]

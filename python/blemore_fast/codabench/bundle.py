@@ -46,7 +46,7 @@ import pandas as pd
 
 from .._core import __version__
 from ..archive import zip_files
-from ..challenge import N_RESAMPLES, REFERENCE_COLUMNS, SCORE_KEYS
+from ..challenge import REFERENCE_COLUMNS, SCORE_KEYS
 from ..filenames import parse_filename
 from ..inputs import METADATA_COLUMNS, missing_columns
 from ..manifest import TEST_NAMES
@@ -219,10 +219,11 @@ _EVALUATION = """# Evaluation
 - **Mean**: their average; the leaderboard ranks by it.
 
 **Intervals.** The test set has only {actors} actors, and clips of one actor
-succeed or fail together. The `low` and `high` columns are 95% bootstrap
-intervals that resample the actors ({resamples:,} resamples, a fixed seed):
-how a system would score on other actors like these. Two systems whose
-intervals overlap widely are not told apart by this test set.
+succeed or fail together. The `low` and `high` columns are 95% intervals at
+the actor level (blemore-fast's actor-level bootstrap, with a fixed seed, so
+a submission always gets the same interval; the detailed results say which
+method): how a system would score on other actors like these. Two systems
+whose intervals overlap widely are not told apart by this test set.
 
 **Detailed results** show the scores by kind (single or blend), emotion,
 blend pair and ratio, which label classes are confused with which,
@@ -366,7 +367,6 @@ def build_bundle(
         ),
         "pages/evaluation.md": _EVALUATION.format(
             actors=reference["actor"].nunique(),
-            resamples=N_RESAMPLES,
             baselines=" and the trivial baselines" if train is not None else "",
             version=__version__,
         ),
