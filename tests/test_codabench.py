@@ -390,7 +390,10 @@ def test_broken_reference_data_says_whose_file_it_is(
     run = run_scoring(broken.with_suffix(".zip"), upload, tmp_path / "run")
     assert run.returncode == 1
     assert "error: the reference table reads the clip names, but 594 of them" in run.stderr
-    assert "so they name no actor; give the labels as a metadata table with an 'actor' column" in run.stderr
+    assert (
+        "so they name no actor; give the labels as a metadata table with an 'actor' column"
+        in run.stderr
+    )
 
 
 def test_the_scoring_program_checks_the_image(simulated: tuple[Challenge, Path], tmp_path: Path):
