@@ -141,16 +141,11 @@ def test_the_bundle_is_what_codabench_accepts(simulated: tuple[Challenge, Path])
         "filename", "emotion_1", "emotion_2", "emotion_1_salience", "emotion_2_salience", "actor"
     ]  # fmt: skip
     assert set(labels["filename"]) == set(challenge.names.values())
-    assert (
-        bf.score(
-            {
-                challenge.names[n]: e
-                for n, e in bf.labels_from_filenames(challenge.test["filename"]).items()
-            },
-            labels,
-        ).presence
-        == 1.0
-    )  # each anonymised name keeps its clip's label
+    # each anonymised name keeps its clip's label: the labels, as predictions, score 1
+    truth = bf.labels_from_filenames(challenge.test["filename"])
+    as_predictions = {challenge.names[n]: entries for n, entries in truth.items()}
+    perfect = bf.score(as_predictions, labels)
+    assert (perfect.presence, perfect.salience, perfect.n) == (1.0, 1.0, len(truth))
     text = "\n".join(p.read_text(errors="replace") for p in bundle.rglob("*") if p.is_file())
     assert not any(name in text for name in challenge.test["filename"])
 
