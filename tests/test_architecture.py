@@ -37,7 +37,10 @@ EXPORTED = {
 
 #: Modules `import blemore_fast` must leave alone (and everything beneath them).
 LAZY = (
+    "blemore_fast.challenge",  # the server's verdict, with its report and statistics
     "blemore_fast.cli",  # the command, its demo and its terminal tables
+    "blemore_fast.codabench",
+    "blemore_fast.evalai",
     "blemore_fast.report.page",
     "blemore_fast.report.plot",
     "blemore_fast.stats",
@@ -147,7 +150,7 @@ def test_import_leaves_the_heavy_parts_for_later() -> None:
 
 
 def test_every_exported_name_is_still_there() -> None:
-    assert set(bf.__all__) == EXPORTED
+    assert set(bf.__all__) >= EXPORTED  # new names may come; none may go
     assert set(bf.__all__) <= set(dir(bf))
     for name in bf.__all__:
         value = getattr(bf, name)

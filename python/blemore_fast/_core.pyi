@@ -10,6 +10,7 @@ __all__ = [
     "BLEND_CELLS",
     "CELLS",
     "EMOTIONS",
+    "INTERVAL_METHODS",
     "NO_SALIENCE",
     "PRESENCE_RIGHT_CELLS",
     "PROBLEM_KINDS",
@@ -17,6 +18,9 @@ __all__ = [
     "UNKNOWN_BIT",
     "__version__",
     "bootstrap_cells",
+    "check_grid",
+    "check_resampling",
+    "class_order",
     "classify_cells",
     "compare_cells",
     "count_cells",
@@ -38,7 +42,8 @@ CELLS: tuple[str, ...]
 PRESENCE_RIGHT_CELLS: tuple[int, ...]
 BLEND_CELLS: tuple[int, ...]
 SALIENCE_RIGHT_CELL: int
-PROBLEM_KINDS: tuple[str, ...]
+PROBLEM_KINDS: dict[str, str]
+INTERVAL_METHODS: tuple[str, ...]
 
 _U8 = npt.NDArray[np.uint8]
 _U8_2D = npt.NDArray[np.uint8]
@@ -67,6 +72,7 @@ _Probs = npt.NDArray[np.float16] | npt.NDArray[np.float32] | npt.NDArray[np.floa
 _I64_2D = npt.NDArray[np.int64]
 _F64_2D = npt.NDArray[np.float64]
 
+def class_order(classes: Sequence[str]) -> list[int]: ...
 def tied_rows(probs: _Probs) -> npt.NDArray[np.int64]: ...
 def decode_probs(
     probs: _Probs,
@@ -88,6 +94,9 @@ def grid_counts(
     label_mask: _U8,
     label_salience: _U8_2D,
 ) -> tuple[_I64_2D, _I64_2D, int, int]: ...
+def check_grid(
+    *, alphas: npt.NDArray[np.float64], betas: npt.NDArray[np.float64], presence_weight: float
+) -> None: ...
 def grid_scores(
     presence_correct: _I64_2D,
     salience_correct: _I64_2D,
@@ -120,3 +129,4 @@ def compare_cells(
     seed: int,
     return_distribution: bool,
 ) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...

@@ -1,10 +1,12 @@
 """Reading, checking and writing challenge submission files.
 
 A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]}}``
-as JSON (the challenge's ``submission_template.json``). :func:`write_submission`
-validates before writing and writes atomically; :func:`read_submission`
-returns the prediction dict; :func:`check_submission` lists every problem,
-for the command line's ``validate``.
+as JSON (the challenge's ``submission_template.json``), uploaded to Codabench
+as a zip holding that one JSON file (``submission_template_codabench.zip``).
+Every function here takes either. :func:`write_submission` validates before
+writing and writes atomically (a zip when the name ends in ``.zip``);
+:func:`read_submission` returns the prediction dict; :func:`check_submission`
+lists every problem, for the command line's ``validate``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from .archive import zip_one
 from .encoded import EMOTIONS, Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
 from .inputs import PredictionDict, load_predictions, read_json
+from .manifest import coverage_problems
 from .scoring import align
 
-__all__ = ["atomic_write_text", "check_submission", "read_submission", "write_submission"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "check_submission",
+    "read_submission",
+    "write_submission",
+]
 
 
 def _prediction_dict(preds: Any) -> PredictionDict:
@@ -43,21 +53,44 @@ def _format_problems(preds: PredictionDict) -> list[Problem]:
     return [Problem._from_core(p) for p in problems]
 
 
+def _wrapper_problems(document: Any) -> list[Problem]:
+    if isinstance(document, Mapping) and isinstance(document.get("predictions"), Mapping):
+        return []
+    return [
+        Problem(
+            None,
+            'the file is not wrapped as {"predictions": {clip: [entries]}}, as the challenge '
+            "server requires",
+            kind="missing_wrapper",
+        )
+    ]
+
+
 def check_submission(
-    preds: Any, labels: Any = None, *, names: Iterable[str] | None = None
+    preds: Any,
+    labels: Any = None,
+    *,
+    names: Iterable[str] | None = None,
+    require_wrapper: bool = False,
 ) -> list[Problem]:
     """Every problem of a submission; an empty list means it is ready to upload.
 
-    ``preds`` is a submission file path, a submission object, a prediction
-    dict or named :class:`~blemore_fast.Encoded` predictions. The structure,
-    the emotion codes and the saliences are checked strictly. With
-    ``labels`` (anything :func:`blemore_fast.score` accepts), every labelled
-    clip must have a prediction and every prediction a label; with ``names``
-    (the expected clip names, such as a manifest file's lines) the same
-    coverage is checked against the names alone.
+    ``preds`` is a submission file path (JSON, or a zip holding one JSON
+    file), a submission object, a prediction dict or named
+    :class:`~blemore_fast.Encoded` predictions. The structure, the emotion
+    codes and the saliences are checked strictly, and a clip named twice in
+    the file is reported. With ``labels`` (anything
+    :func:`blemore_fast.score` accepts), every labelled clip must have a
+    prediction and every prediction a label; with ``names`` (the expected
+    clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
+    manifest file's lines) the same coverage is checked against the names
+    alone, each missing or unexpected name with its nearest counterpart.
+    ``require_wrapper=True`` also requires the ``{"predictions": ...}``
+    wrapper, as the challenge server does.
 
     A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, wrong top-level key) gives that one problem.
+    JSON, a zip without exactly one JSON file, wrong top-level key) gives that
+    one problem.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
@@ -66,33 +99,33 @@ def check_submission(
         raise ValueError("give labels or names, not both")
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
+    document = preds
     try:
-        pred_dict = _prediction_dict(preds)
+        if isinstance(preds, (str, os.PathLike)):
+            document = read_json(preds)
+        pred_dict = _prediction_dict(document)
     except ValidationError as error:
         return list(error.problems)
     except TypeError as error:
         if isinstance(preds, (str, os.PathLike)):
             # The file parsed but holds no prediction object (a JSON list, a number...).
-            return [Problem(None, f"{preds}: {error}")]
+            return [Problem(None, f"{preds}: {error}", kind="not_a_submission")]
         raise
+    problems = _wrapper_problems(document) if require_wrapper else []
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [Problem(None, "the submission has no predictions")]
+        return [
+            *problems,
+            Problem(None, "the submission has no predictions", kind="empty_submission"),
+        ]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)
         except ValidationError as error:
-            return list(error.problems)
-        return []
-    problems = _format_problems(pred_dict)
+            return problems + list(error.problems)
+        return problems
+    problems += _format_problems(pred_dict)
     if names is not None:
-        expected = [str(n) for n in names]
-        wanted = set(expected)
-        problems += [
-            Problem(n, "clip is not in the expected names") for n in pred_dict if n not in wanted
-        ]
-        problems += [
-            Problem(n, "expected clip has no prediction") for n in expected if n not in pred_dict
-        ]
+        problems += coverage_problems(pred_dict, names)
     return problems
 
 
@@ -113,8 +146,12 @@ def write_submission(
 ) -> Path:
     """Validates predictions and writes them as a submission file, atomically.
 
+    A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
+    holding one JSON file named after it (``submission.zip`` holds
+    ``submission.json``); any other name gets the JSON itself.
+
     ``preds`` is a prediction dict, a submission object, a prediction JSON
-    path, a long DataFrame or named :class:`~blemore_fast.Encoded`
+    (or zip) path, a long DataFrame or named :class:`~blemore_fast.Encoded`
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
@@ -132,12 +169,6 @@ def write_submission(
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
     target = Path(path)
-    if target.is_dir():
-        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
-    if not target.parent.is_dir():
-        raise ValueError(
-            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
-        )
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
     document = {
@@ -146,20 +177,35 @@ def write_submission(
             for name, entries in pred_dict.items()
         }
     }
-    text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
-    atomic_write_text(target, text + "\n")
+    text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+    if target.suffix.lower() == ".zip":
+        atomic_write_bytes(target, zip_one(f"{target.stem}.json", text.encode("utf-8")))
+    else:
+        atomic_write_text(target, text)
     return target
 
 
 def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
-    """Writes text to a file atomically: a temporary file in the same directory,
+    """Writes text to a file atomically, as UTF-8 (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(target, text.encode("utf-8"))
+
+
+def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
+    """Writes bytes to a file atomically: a temporary file in the same directory,
     then ``os.replace``. On any error the temporary file is removed and the
-    target is left as it was."""
+    target is left as it was. A directory, or a file in a missing directory,
+    is a ``ValueError`` before anything is written."""
     target = Path(target)
+    if target.is_dir():
+        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
+    if not target.parent.is_dir():
+        raise ValueError(
+            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates the file 0600; a submission is an ordinary file.
@@ -174,12 +220,12 @@ def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
 
 
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
-    """The prediction dict of a submission file.
+    """The prediction dict of a submission file: JSON, or a zip holding one JSON file.
 
     Accepts the submission object (``{"predictions": {...}}``) or a bare
     prediction dict. Errors name the file and say what is wrong: missing,
-    empty, not UTF-8, invalid JSON (with line and column), the wrong
-    top-level shape. With ``validate=True`` (the default), every problem of
+    empty, not UTF-8, invalid JSON (with line and column), a clip named
+    twice, a zip without exactly one JSON file, the wrong top-level shape. With ``validate=True`` (the default), every problem of
     the predictions themselves is reported too, as
     :func:`check_submission` finds them.
     """
@@ -191,6 +237,7 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
                     None,
                     f"{path} holds a JSON {type(data).__name__}; a submission is "
                     '{"predictions": {clip: [entries]}}',
+                    kind="not_a_submission",
                 )
             ],
             "submission",

@@ -26,7 +26,7 @@
 //! as they are.
 
 use crate::core::encoding::EncodedClip;
-use crate::core::error::{check_len, Error, Result};
+use crate::core::error::{check_len, domain, py_float, Error, Result};
 use crate::core::probs::{check_row, rows_of, ClassOrder, Prob, N_CLASSES};
 
 /// The two columns the top-2 reduction keeps, in `argsort(-row)` order.
@@ -260,10 +260,10 @@ pub fn check_threshold(argument: &'static str, value: f64) -> Result<()> {
     if value.is_finite() {
         Ok(())
     } else {
-        Err(Error::Value {
+        Err(domain(
             argument,
-            message: format!("must be finite; got {value}"),
-        })
+            format!("must be finite; got {}", py_float(value)),
+        ))
     }
 }
 

@@ -21,7 +21,7 @@
 
 use crate::core::decode::{empty_row_error, profile_row, Decoded, Ties};
 use crate::core::encoding::{is_blend, EncodedView};
-use crate::core::error::{check_len, Error, Result};
+use crate::core::error::{check_len, domain, py_float, Result};
 use crate::core::parallel;
 use crate::core::probs::{rows_of, ClassOrder, Prob};
 use crate::core::score::{is_presence_right, is_salience_right, outcome_of, ratio};
@@ -66,16 +66,16 @@ struct Axis {
 impl Axis {
     fn new(argument: &'static str, values: &[f64]) -> Result<Axis> {
         if values.is_empty() {
-            return Err(Error::Value {
+            return Err(domain(
                 argument,
-                message: "must not be empty".into(),
-            });
+                "must be a non-empty 1-D array; got an empty one",
+            ));
         }
-        if let Some((k, v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::Value {
+        if let Some((k, &v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(domain(
                 argument,
-                message: format!("must be finite; entry {k} is {v}"),
-            });
+                format!("must be finite; entry {k} is {}", py_float(v)),
+            ));
         }
         let mut order: Vec<usize> = (0..values.len()).collect();
         order.sort_by(|&x, &y| values[x].total_cmp(&values[y]));
@@ -171,6 +171,25 @@ fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> 
         }
     }
     Ok(partial)
+}
+
+fn check_presence_weight(presence_weight: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&presence_weight) {
+        Ok(())
+    } else {
+        Err(domain(
+            "presence_weight",
+            format!("must be between 0 and 1; got {}", py_float(presence_weight)),
+        ))
+    }
+}
+
+/// Checks a search's settings before any clip arrives: both axes non-empty
+/// and finite, the weight between 0 and 1.
+pub fn check_grid(alphas: &[f64], betas: &[f64], presence_weight: f64) -> Result<()> {
+    Axis::new("alphas", alphas)?;
+    Axis::new("betas", betas)?;
+    check_presence_weight(presence_weight)
 }
 
 /// The counts at every `(alpha, beta)` of the grid, identical to decoding
@@ -272,12 +291,11 @@ impl GridCounts {
         n: i64,
         n_blend: i64,
     ) -> Result<GridCounts> {
-        let value = |argument, message: String| Err(Error::Value { argument, message });
         if n < 0 || n_blend < 0 || n_blend > n {
-            return value(
+            return Err(domain(
                 "n_blend",
                 format!("must be between 0 and n; got n = {n}, n_blend = {n_blend}"),
-            );
+            ));
         }
         for (argument, grid, most) in [
             ("presence_correct", &presence_correct, n),
@@ -290,10 +308,10 @@ impl GridCounts {
                 .find(|(_, &c)| !(0..=most).contains(&c))
             {
                 let (a, b) = (k / n_betas, k % n_betas);
-                return value(
+                return Err(domain(
                     argument,
-                    format!("cell ({a}, {b}) is {c}; counts must be between 0 and {most}"),
-                );
+                    format!("must hold counts between 0 and {most}; cell ({a}, {b}) is {c}"),
+                ));
             }
         }
         Ok(GridCounts {
@@ -311,17 +329,12 @@ impl GridCounts {
     /// to the first cell in alpha-major order, as the published search's
     /// stable sort keeps them.
     pub fn scores(&self, presence_weight: f64) -> Result<GridScores> {
-        if !(0.0..=1.0).contains(&presence_weight) {
-            return Err(Error::Value {
-                argument: "presence_weight",
-                message: format!("must be between 0 and 1; got {presence_weight}"),
-            });
-        }
+        check_presence_weight(presence_weight)?;
         if self.n == 0 {
-            return Err(Error::Value {
-                argument: "n",
-                message: "the grid counts no clip; a grid search needs at least one".into(),
-            });
+            return Err(domain(
+                "n",
+                "must be at least 1: the grid counts no clip, and a search needs one",
+            ));
         }
         let (n, n_blend) = (self.n as u64, self.n_blend as u64);
         let cells = self.presence_correct.len();
@@ -546,7 +559,7 @@ mod tests {
         let err = new(vec![1, -2], vec![0, 1], 3, 1).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "presence_correct: cell (0, 1) is -2; counts must be between 0 and 3"
+            "presence_correct must hold counts between 0 and 3; cell (0, 1) is -2"
         );
         assert!(new(vec![1, 4], vec![0, 1], 3, 1).is_err());
         assert!(new(vec![1, 2], vec![0, 2], 3, 1).is_err());

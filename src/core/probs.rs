@@ -7,8 +7,8 @@ use std::ops::Sub;
 
 use half::f16;
 
-use crate::core::emotions::EMOTIONS;
-use crate::core::error::{Error, Result};
+use crate::core::emotions::{code_index, EMOTIONS};
+use crate::core::error::{domain, Error, Result};
 
 /// Columns per row: one per emotion code.
 pub const N_CLASSES: usize = EMOTIONS.len();
@@ -66,6 +66,37 @@ impl ClassOrder {
     /// The challenge's own order, `ang, disg, fea, hap, sad, neu`.
     pub fn standard() -> Self {
         ClassOrder::new(&[0, 1, 2, 3, 4, 5]).expect("the standard order is a permutation")
+    }
+
+    /// The order of columns named by their codes, such as
+    /// `["neu", "ang", ...]`: each of the six exactly once.
+    pub fn from_names<S: AsRef<str>>(names: &[S]) -> Result<Self> {
+        let codes: Option<Vec<usize>> = names.iter().map(|n| code_index(n.as_ref())).collect();
+        codes
+            .and_then(|codes| ClassOrder::new(&codes).ok())
+            .ok_or_else(|| {
+                let quoted = |items: Vec<&str>| {
+                    let inner: Vec<String> = items.iter().map(|s| format!("'{s}'")).collect();
+                    // As Python prints a tuple, so the message reads like the argument.
+                    match inner.len() {
+                        1 => format!("({},)", inner[0]),
+                        _ => format!("({})", inner.join(", ")),
+                    }
+                };
+                domain(
+                    "classes",
+                    format!(
+                        "must list each of {} exactly once; got {}",
+                        quoted(EMOTIONS.to_vec()),
+                        quoted(names.iter().map(AsRef::as_ref).collect())
+                    ),
+                )
+            })
+    }
+
+    /// Each column's index in `EMOTIONS`.
+    pub fn codes(&self) -> [usize; N_CLASSES] {
+        self.codes
     }
 
     pub fn new(codes: &[usize]) -> Result<Self> {
@@ -139,6 +170,21 @@ pub fn rows_of<T>(probs: &[T]) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_orders_by_name() {
+        let order = ClassOrder::from_names(&["neu", "ang", "disg", "fea", "hap", "sad"]).unwrap();
+        assert_eq!(order.codes(), [5, 0, 1, 2, 3, 4]);
+        assert_eq!(order.neutral(), 0);
+        let err = ClassOrder::from_names(&["ang", "disg", "fea", "hap", "sad", "sad"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "classes must list each of ('ang', 'disg', 'fea', 'hap', 'sad', 'neu') exactly \
+             once; got ('ang', 'disg', 'fea', 'hap', 'sad', 'sad')"
+        );
+        let err = ClassOrder::from_names(&["happy"]).unwrap_err();
+        assert!(err.to_string().ends_with("got ('happy',)"), "{err}");
+    }
 
     #[test]
     fn class_orders_are_permutations() {

@@ -10,7 +10,7 @@
 //! apart, so no tolerance up to a few percent makes them ambiguous.
 
 use crate::core::encoding::EncodedClip;
-use crate::core::error::{Error, Result};
+use crate::core::error::{domain, py_float, Result};
 use crate::core::probs::{rows_of, ClassOrder, N_CLASSES};
 
 /// `|x - y| <= rtol * |y|`, as `numpy.isclose(x, y, rtol=rtol, atol=0)`.
@@ -69,10 +69,10 @@ pub fn encode_soft_labels(
 ) -> Result<(Vec<EncodedClip>, Vec<RowProblem>)> {
     let n = rows_of(rows)?;
     if !(0.0..0.1).contains(&rtol) {
-        return Err(Error::Value {
-            argument: "rtol",
-            message: format!("must be at least 0 and below 0.1; got {rtol}"),
-        });
+        return Err(domain(
+            "rtol",
+            format!("must be at least 0 and below 0.1; got {}", py_float(rtol)),
+        ));
     }
     let mut clips = Vec::with_capacity(n);
     let mut problems = Vec::new();

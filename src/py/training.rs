@@ -43,6 +43,14 @@ pub fn tied_rows<'py>(
     Ok(rows.into_pyarray(py))
 }
 
+/// Each column's index in EMOTIONS for a class order given by codes, such as
+/// `["neu", "ang", "disg", "fea", "hap", "sad"]`. Raises ValueError unless
+/// it lists each of the six codes exactly once.
+#[pyfunction]
+pub fn class_order(classes: Vec<String>) -> PyResult<Vec<usize>> {
+    Ok(ClassOrder::from_names(&classes)?.codes().to_vec())
+}
+
 /// Decodes every row of `probs` (float16, float32 or float64, C-contiguous
 /// `(N, 6)`) at one `(alpha, beta)` by the published rules, comparing the
 /// thresholds as given (round them to the dtype first for the published
@@ -114,6 +122,20 @@ pub fn grid_counts<'py>(
         counts.n,
         counts.n_blend,
     ))
+}
+
+/// Checks a grid search's settings before any clip arrives: `alphas` and
+/// `betas` non-empty and finite, `presence_weight` between 0 and 1. Raises
+/// ValueError naming the argument.
+#[pyfunction]
+#[pyo3(signature = (*, alphas, betas, presence_weight))]
+pub fn check_grid(
+    alphas: PyReadonlyArray1<'_, f64>,
+    betas: PyReadonlyArray1<'_, f64>,
+    presence_weight: f64,
+) -> PyResult<()> {
+    let (alphas, betas) = (slice(&alphas, "alphas")?, slice(&betas, "betas")?);
+    Ok(grid::check_grid(alphas, betas, presence_weight)?)
 }
 
 /// `(presence_grid, salience_grid, best, presence_only, salience_only)`.

@@ -11,7 +11,7 @@ import torch
 
 from ..encoded import EMOTIONS
 from ..training._coerce import class_codes
-from ..training.grid import GridResult, _axis, _shard_counts, _weight
+from ..training.grid import GridResult, _settings, _shard_counts
 from ._metric import CountingMetric, probabilities
 
 __all__ = ["ThresholdSearch"]
@@ -67,11 +67,9 @@ class ThresholdSearch(CountingMetric):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.alphas = _axis(alphas, "alphas")
-        self.betas = _axis(betas, "betas")
+        self.alphas, self.betas, self.presence_weight = _settings(alphas, betas, presence_weight)
         for axis in (self.alphas, self.betas):
             axis.flags.writeable = False  # the counts belong to these values
-        self.presence_weight = _weight(presence_weight)
         self.classes, self._codes = class_codes(classes)
         self.from_logits = bool(from_logits)
         self.full_grids = bool(full_grids)

@@ -2,7 +2,9 @@
 
 Array-likes (NumPy arrays, lists, torch tensors, DLPack objects) become
 NumPy arrays without copying when they can; numbers, class orders and clip
-names are checked with errors that name the argument.
+names get the right types, with errors that name the argument. The domain
+checks (finite thresholds, a permutation of the six codes, a weight in
+[0, 1]) are the native core's.
 
 Torch tensors are recognised without importing torch (if torch was never
 imported, no tensor can exist): they are detached (no copy), copied to the
@@ -20,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _core
 from ..encoded import EMOTIONS
 
 #: The probability dtypes the native core reads as they are.
@@ -38,10 +41,10 @@ def class_codes(classes: Any) -> tuple[tuple[str, ...], list[int]]:
         raise TypeError(
             f"classes must be a sequence of the six emotion codes; got {type(classes).__name__}"
         ) from None
-    if not all(isinstance(c, str) for c in items) or sorted(items) != sorted(EMOTIONS):
-        raise ValueError(f"classes must list each of {EMOTIONS} exactly once; got {items!r}")
+    if not all(isinstance(c, str) for c in items):
+        raise TypeError(f"classes must be a sequence of the six emotion codes; got {items!r}")
     columns = tuple(str(c) for c in items)
-    return columns, [EMOTIONS.index(c) for c in columns]
+    return columns, _core.class_order(list(columns))
 
 
 def is_tensor(value: Any) -> bool:
@@ -137,12 +140,10 @@ def at_precision(threshold: float, dtype: np.dtype) -> float:
 
 
 def real(value: Any, argument: str) -> float:
+    """A real number (not a bool) as a float; its range is the core's to check."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{argument} must be a real number; got {value!r}")
-    result = float(value)
-    if not np.isfinite(result):
-        raise ValueError(f"{argument} must be finite; got {value!r}")
-    return result
+    return float(value)
 
 
 def clip_names(names: Any, n: int) -> list[str]:

@@ -27,14 +27,11 @@ def _axis(values: Any, argument: str) -> np.ndarray:
     array = as_array(values, argument)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{argument} must hold real numbers; got dtype {array.dtype}")
-    if array.ndim != 1 or array.size == 0:
+    if array.ndim != 1:
         raise ValueError(f"{argument} must be a non-empty 1-D array; got shape {array.shape}")
     # A copy: the result keeps it, read-only, as GridResult.alphas / .betas.
-    array = np.array(array, dtype=np.float64, order="C")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise ValueError(f"{argument} must be finite; entry {bad[0]} is {array[bad[0]]}")
-    return array
+    # Empty or non-finite axes are the core's to refuse.
+    return np.array(array, dtype=np.float64, order="C")
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,8 +95,7 @@ class GridResult:
         >>> both.alpha, both.beta, both.presence, both.salience
         (0.2, 0.1, 1.0, 1.0)
         """
-        alpha_axis, beta_axis = _axis(alphas, "alphas"), _axis(betas, "betas")
-        weight = _weight(presence_weight)
+        alpha_axis, beta_axis, weight = _settings(alphas, betas, presence_weight)
         shape = (len(alpha_axis), len(beta_axis))
         grids = []
         for argument, counts in (
@@ -181,11 +177,13 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _weight(presence_weight: Any) -> float:
+def _settings(alphas: Any, betas: Any, presence_weight: Any) -> tuple[np.ndarray, np.ndarray, float]:
+    """A search's axes and weight, coerced here and checked by the core
+    (non-empty, finite axes; a weight between 0 and 1)."""
+    alpha_axis, beta_axis = _axis(alphas, "alphas"), _axis(betas, "betas")
     weight = real(presence_weight, "presence_weight")
-    if not 0.0 <= weight <= 1.0:
-        raise ValueError(f"presence_weight must be between 0 and 1; got {presence_weight!r}")
-    return weight
+    _core.check_grid(alphas=alpha_axis, betas=beta_axis, presence_weight=weight)
+    return alpha_axis, beta_axis, weight
 
 
 def _count(value: Any, argument: str) -> int:
@@ -255,8 +253,7 @@ def grid_search(
         raise ValueError("probs has no rows; a grid search needs at least one clip")
     row_names = clip_names(names, len(p)) if names is not None else None
     label = _row_labels(labels, len(p), codes, row_names)
-    alpha_axis, beta_axis = _axis(alphas, "alphas"), _axis(betas, "betas")
-    weight = _weight(presence_weight)
+    alpha_axis, beta_axis, weight = _settings(alphas, betas, presence_weight)
     presence_correct, salience_correct, n, n_blend = _counts(p, label, alpha_axis, beta_axis, codes)
     return GridResult._of_counts(
         presence_correct, salience_correct, n, n_blend, alpha_axis, beta_axis, weight

@@ -49,7 +49,10 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
     rtol = max(1e-6, float_eps(labels, array))
     encoded, problems = _core.soft_labels(values, codes=codes, rtol=rtol)
     raise_if_any(
-        [Problem(None, f"row {r} {values[r].tolist()}: {why}") for r, why in problems],
+        [
+            Problem(None, f"row {r} {values[r].tolist()}: {why}", kind="bad_soft_label")
+            for r, why in problems
+        ],
         "soft labels",
     )
     return Encoded._native(*encoded)
@@ -89,7 +92,9 @@ def _row_labels(labels: Any, n: int, codes: list[int], names: list[str] | None =
             )
         position = {name: k for k, name in enumerate(encoded.names)}
         missing = [
-            Problem(name, "no label for this clip") for name in names if name not in position
+            Problem(name, "no label for this clip", kind="unlabelled_prediction")
+            for name in names
+            if name not in position
         ]
         raise_if_any(missing, "labels")
         take = np.fromiter((position[name] for name in names), dtype=np.int64, count=len(names))

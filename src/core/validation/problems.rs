@@ -41,6 +41,13 @@ macro_rules! problem_kinds {
                 }
             }
 
+            /// What the kind means, in one line (its doc comment).
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(ProblemKind::$variant => concat!($($doc),+).trim_ascii(),)+
+                }
+            }
+
             pub fn severity(self) -> Severity {
                 match self {
                     $(ProblemKind::$variant => Severity::$severity,)+
