@@ -56,8 +56,7 @@ def is_tensor(value: Any) -> bool:
 def _tensor_array(tensor: Any) -> np.ndarray:
     """A tensor's values on the host: a view of a CPU tensor (detached, no
     copy), else torch's own single copy to the host."""
-    import torch  # already imported: ``tensor`` is one
-
+    torch = sys.modules["torch"]  # imported: ``tensor`` is one
     if tensor.dtype == torch.bfloat16:
         # NumPy has no bfloat16; float32 holds it exactly. Copy to the host first.
         tensor = tensor.detach().to("cpu").float()
@@ -86,8 +85,7 @@ def float_eps(value: Any, array: np.ndarray) -> float:
     (``array`` is it as NumPy holds it: a bfloat16 tensor arrives as float32),
     or 0.0 for integers, which are exact."""
     if is_tensor(value):
-        import torch  # already imported: ``value`` is a tensor
-
+        torch = sys.modules["torch"]  # imported: ``value`` is a tensor
         if value.dtype == torch.bfloat16:
             return float(torch.finfo(torch.bfloat16).eps)
     return _EPS.get(array.dtype.type, 0.0)

@@ -111,10 +111,8 @@ class GridResult:
                     f"got {array.shape}"
                 )
             grids.append(np.array(array, dtype=np.int64, order="C"))
-        return cls._of_counts(
-            grids[0], grids[1], _count(n, "n"), _count(n_blend, "n_blend"),
-            alpha_axis, beta_axis, weight,
-        )  # fmt: skip
+        n, n_blend = _count(n, "n"), _count(n_blend, "n_blend")
+        return cls._of_counts(grids[0], grids[1], n, n_blend, alpha_axis, beta_axis, weight)
 
     @classmethod
     def _of_counts(
@@ -177,7 +175,9 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _settings(alphas: Any, betas: Any, presence_weight: Any) -> tuple[np.ndarray, np.ndarray, float]:
+def _settings(
+    alphas: Any, betas: Any, presence_weight: Any
+) -> tuple[np.ndarray, np.ndarray, float]:
     """A search's axes and weight, coerced here and checked by the core
     (non-empty, finite axes; a weight between 0 and 1)."""
     alpha_axis, beta_axis = _axis(alphas, "alphas"), _axis(betas, "betas")
