@@ -34,6 +34,8 @@ MODULES = [
     "blemore_fast.cli.terminal",
     "blemore_fast.cli.demo",
     "blemore_fast.cli.parser",
+    "blemore_fast.torch.score",
+    "blemore_fast.torch.search",
 ]
 
 
