@@ -21,7 +21,7 @@ from pathlib import Path
 
 import blemore_fast as bf
 from bench_score import synthetic_predictions
-from common import RESULTS, load, paired_seconds, ratio_runs
+from common import RESULTS, load, ratio_runs, runs_in_turn
 
 N = 1_000_000
 EXE = Path(sys.executable).with_name("blemore-fast")
@@ -56,7 +56,7 @@ def commands(path: Path, size: int) -> None:
         def ours(command: str = command, peaks: list[int] = peaks) -> None:
             peaks.append(run_process([str(EXE), command, str(path)])[1])
 
-        ours_times, baseline_times = paired_seconds(ours, lambda: run_process(load_json), repeat=3)
+        ours_times, baseline_times = runs_in_turn(ours, lambda: run_process(load_json), repeat=3)
         ratio_runs(
             f"`blemore-fast {command}` (process)", ours_times, baseline_times, "json.load", 5
         )
@@ -85,7 +85,7 @@ def main() -> None:
             with path.open(encoding="utf-8") as handle:
                 json.load(handle)
 
-        ours, baseline = paired_seconds(lambda: bf.score(path), read_json, repeat=3)
+        ours, baseline = runs_in_turn(lambda: bf.score(path), read_json, repeat=3)
         ratio_runs("score(path), in-process", ours, baseline, "json.load", 10)
         commands(path, size)
 
@@ -95,7 +95,7 @@ def main() -> None:
             with dumped.open("w", encoding="utf-8") as handle:
                 json.dump({"predictions": preds}, handle, indent=4, ensure_ascii=False)
 
-        ours, baseline = paired_seconds(lambda: bf.write_submission(preds, out), dump, repeat=3)
+        ours, baseline = runs_in_turn(lambda: bf.write_submission(preds, out), dump, repeat=3)
         assert out.read_bytes() == dumped.read_bytes() + b"\n"
         ratio_runs("write_submission (indent 4, validated)", ours, baseline, "json.dump", 5)
     print(f"  ({load()})")

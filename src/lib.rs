@@ -21,16 +21,18 @@ mod _core {
         parse_clip_name, score_pairs,
     };
     #[pymodule_export]
-    use super::py::stats::{bootstrap_cells, compare_cells};
+    use super::py::stats::{bootstrap_cells, check_resampling, compare_cells};
     #[pymodule_export]
-    use super::py::training::{decode_probs, grid_search, tied_rows};
+    use super::py::training::{
+        check_grid, class_order, decode_probs, grid_counts, grid_scores, soft_labels, tied_rows,
+    };
     #[pymodule_export]
     use super::py::write::submission_json;
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
         use super::core::validation::problems::ProblemKind;
-        use super::core::{emotions, encoding, parallel, score};
+        use super::core::{emotions, encoding, parallel, score, stats};
         use pyo3::prelude::*;
         use pyo3::types::PyTuple;
 
@@ -47,8 +49,14 @@ mod _core {
         )?;
         m.add("BLEND_CELLS", PyTuple::new(py, score::BLEND_CELLS)?)?;
         m.add("SALIENCE_RIGHT_CELL", score::SALIENCE_RIGHT_CELL)?;
-        let kinds = ProblemKind::ALL.iter().map(|k| k.as_str());
-        m.add("PROBLEM_KINDS", PyTuple::new(py, kinds)?)?;
+        // Each kind's code and its meaning, in declaration order.
+        let kinds = pyo3::types::PyDict::new(py);
+        for kind in ProblemKind::ALL {
+            kinds.set_item(kind.as_str(), kind.meaning())?;
+        }
+        m.add("PROBLEM_KINDS", kinds)?;
+        let methods = stats::interval::Method::ALL.map(|method| method.name());
+        m.add("INTERVAL_METHODS", PyTuple::new(py, methods)?)?;
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         Ok(())
     }

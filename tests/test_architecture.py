@@ -37,12 +37,18 @@ EXPORTED = {
 
 #: Modules `import blemore_fast` must leave alone (and everything beneath them).
 LAZY = (
+    "blemore_fast.challenge",  # the server's verdict, with its report and statistics
     "blemore_fast.cli",  # the command, its demo and its terminal tables
+    "blemore_fast.codabench",
+    "blemore_fast.evalai",
     "blemore_fast.report.page",
     "blemore_fast.report.plot",
     "blemore_fast.stats",
+    "blemore_fast.torch",  # the torchmetrics metrics
     "matplotlib",
     "pandas",  # tables load it when they are needed
+    "torch",
+    "torchmetrics",
 )
 
 
@@ -168,14 +174,14 @@ def test_the_command_reads_a_json_file_without_tables_or_plots(
     heavy = [
         m
         for m in loaded
-        if m.split(".")[0] in ("pandas", "matplotlib")
+        if m.split(".")[0] in ("pandas", "matplotlib", "torch")
         or m.startswith(("blemore_fast.stats", "blemore_fast.report"))
     ]
     assert heavy == []
 
 
 def test_every_exported_name_is_still_there() -> None:
-    assert set(bf.__all__) == EXPORTED
+    assert set(bf.__all__) >= EXPORTED  # new names may come; none may go
     assert set(bf.__all__) <= set(dir(bf))
     for name in bf.__all__:
         value = getattr(bf, name)

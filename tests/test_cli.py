@@ -22,45 +22,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import EMOTIONS, reference, synthetic
+from cli_support import EXE, cli, failed, ok
 from hicmae import softmax
 
-EXE = Path(sys.executable).with_name("blemore-fast")
-SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo")
+SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo", "codabench")
 ALPHA, BETA = 0.3, 0.1
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-def cli(*args: object, cwd: Path, env: dict[str, str] | None = None) -> Run:
-    proc = subprocess.run(
-        [str(EXE), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env=env,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
-
-
-def ok(run: Run) -> Run:
-    assert run.code == 0, f"exit {run.code}\nstdout:\n{run.out}\nstderr:\n{run.err}"
-    assert "Traceback" not in run.err
-    return run
-
-
-def failed(run: Run, code: int = 1) -> Run:
-    assert run.code == code, f"exit {run.code}, expected {code}\n{run.out}\n{run.err}"
-    assert "Traceback" not in run.err
-    return run
 
 
 def _probs_frame(names: list[str], probs: np.ndarray) -> pd.DataFrame:
@@ -353,8 +319,8 @@ def test_validate_lists_the_problem_of_a_broken_file(case: str, tmp_path: Path) 
     document = failed(cli("validate", path, "--json", cwd=tmp_path)).json()
     assert document["ok"] is False
     expected = bf.check_submission(path)
-    assert [(p["clip"], p["message"]) for p in document["problems"]] == [
-        (p.clip, p.message) for p in expected
+    assert [(p["clip"], p["kind"], p["message"]) for p in document["problems"]] == [
+        (p.clip, p.kind, p.message) for p in expected
     ]
     # score refuses the same file with the same listing, on stderr
     run = failed(cli("score", path, cwd=tmp_path))

@@ -24,12 +24,18 @@ MODULES = [
     "blemore_fast.report.breakdown",
     "blemore_fast.report.confusion",
     "blemore_fast.submission",
+    "blemore_fast.archive",
+    "blemore_fast.manifest",
+    "blemore_fast.challenge",
+    "blemore_fast.codabench.yaml_text",
     "blemore_fast.report.plot",
     "blemore_fast.report.page",
     "blemore_fast.probs",
     "blemore_fast.cli.terminal",
     "blemore_fast.cli.demo",
     "blemore_fast.cli.parser",
+    "blemore_fast.torch.score",
+    "blemore_fast.torch.search",
 ]
 
 

@@ -344,9 +344,9 @@ def test_a_clip_given_twice_is_an_error_naming_it(tmp_path: Path) -> None:
         except bf.ValidationError as error:
             problems = error.problems
         assert [(p.clip, p.kind) for p in problems] == [(name, "duplicate_clip")], read
-    with pytest.raises(bf.ValidationError, match="the clip is given twice"):
+    with pytest.raises(bf.ValidationError, match="appears 2 times in"):
         bf.read_submission(path, validate=False)
-    with pytest.raises(bf.ValidationError, match="duplicate_clip|given twice"):
+    with pytest.raises(bf.ValidationError, match="appears 2 times in"):
         bf.score(path, strict=False)
 
 
@@ -358,7 +358,7 @@ def test_keys_given_twice_are_errors(tmp_path: Path) -> None:
     )
     problems = bf.check_submission(path)
     assert [(p.clip, p.kind, p.message) for p in problems] == [
-        ("A1_ang_int1_ver1", "duplicate_key", "entry 0 has the key 'emotion' twice"),
+        ("A1_ang_int1_ver1", "duplicate_key", "entry 0 gives 'emotion' twice, with two values"),
         (None, "duplicate_key", "the top-level key 'predictions' appears twice"),
     ]
 

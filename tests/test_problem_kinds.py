@@ -1,6 +1,7 @@
-"""Every problem the native validation reports carries a stable kind, one of
-`_core.PROBLEM_KINDS`, so that programs branch on the kind and never on the
-message's wording."""
+"""Every problem carries a stable kind, one of `blemore_fast.PROBLEM_KINDS`, so
+that programs branch on the kind and never on the message's wording. The
+native core declares the kinds it finds in entries (`_core.PROBLEM_KINDS`);
+the Python layer adds those of files, tables and manifests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import blemore_fast as bf
 import numpy as np
 import pytest
-from blemore_fast import _core  # the native module's constants are its contract
+from blemore_fast import _core  # the native module's constants are what these tests check
 
 ANG = "A102_ang_int1_ver1"
 BLEND = "A411_mix_ang_hap_30_70_ver1"
@@ -52,38 +53,10 @@ def test_each_problem_has_its_kind(kind: str, preds: dict[Any, Any], labels: Any
     assert [p.kind for p in caught.value.problems] == [kind]
 
 
-_ENTRY = '{"emotion": "ang", "salience": 100}'
-
-# (kind, file content): problems only a file can have, one per file; None
-# makes the path a directory, which cannot be read as a file.
-FILE_CASES: list[tuple[str, bytes | None]] = [
-    ("duplicate_clip", f'{{"predictions": {{"{ANG}": [{_ENTRY}], "{ANG}": [{_ENTRY}]}}}}'.encode()),
-    (
-        "duplicate_key",
-        f'{{"{ANG}": [{{"emotion": "ang", "salience": 100, "salience": 100}}]}}'.encode(),
-    ),
-    ("unexpected_top_level_key", f'{{"preds": {{"{ANG}": [{_ENTRY}]}}}}'.encode()),
-    ("unreadable_file", None),
-    ("empty_file", b" \n"),
-    ("not_utf8", b'{"\xff": []}'),
-    ("invalid_json", b'{"predictions": {'),
-]
-
-
-@pytest.mark.parametrize(("kind", "content"), FILE_CASES, ids=[c[0] for c in FILE_CASES])
-def test_each_file_problem_has_its_kind(kind: str, content: bytes | None, tmp_path: Path) -> None:
-    path = tmp_path / "submission.json"
-    if content is None:
-        path.mkdir()
-    else:
-        path.write_bytes(content)
-    with pytest.raises(bf.ValidationError) as caught:
-        bf.score(path)
-    assert [p.kind for p in caught.value.problems] == [kind]
-
-
 def test_the_cases_cover_every_native_kind() -> None:
-    assert sorted(c[0] for c in CASES + FILE_CASES) == sorted(_core.PROBLEM_KINDS)
+    # Submission files are read natively: their kinds are the core's too.
+    file_kinds = [c[0] for c in FILE_CASES if c[2] == "json"] + ["file_unreadable"]
+    assert sorted([c[0] for c in CASES] + file_kinds) == sorted(_core.PROBLEM_KINDS)
     assert len(set(_core.PROBLEM_KINDS)) == len(_core.PROBLEM_KINDS)
 
 
@@ -105,10 +78,65 @@ def test_lenient_mode_keeps_only_what_the_published_scorer_rejects() -> None:
     assert [(p.clip, p.kind) for p in caught.value.problems] == [(BLEND, "entry_not_mapping")]
 
 
-def test_problems_found_in_python_have_the_generic_kind() -> None:
-    problem = bf.Problem("clip", "why")
-    assert problem.kind == "invalid_input"
+def test_every_problem_has_a_registered_kind() -> None:
+    problem = bf.Problem("clip", "why", kind="missing_clip")
     assert str(problem) == "clip: why"
+    with pytest.raises(TypeError):
+        bf.Problem("clip", "why")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="unknown problem kind 'typo'"):
+        bf.Problem("clip", "why", kind="typo")
+    # The registry holds the core's kinds and the Python layer's, each once.
+    assert set(_core.PROBLEM_KINDS) <= set(bf.PROBLEM_KINDS)
+    assert all(meaning.endswith(".") for meaning in bf.PROBLEM_KINDS.values())
+
+
+_ENTRY = '{"emotion": "ang", "salience": 100}'
+
+# Problems found in files: (kind, file content, how to read it).
+FILE_CASES = [
+    ("empty_file", b"  \n", "json"),
+    ("not_utf8", b'{"a": "\xff"}', "json"),
+    ("invalid_json", b'{"predictions": {', "json"),
+    ("not_a_submission", b'{"preds": {"A102_ang_int1_ver1": []}}', "json"),
+    (
+        "duplicate_clip",
+        f'{{"predictions": {{"{ANG}": [{_ENTRY}], "{ANG}": [{_ENTRY}]}}}}'.encode(),
+        "json",
+    ),
+    (
+        "duplicate_key",
+        f'{{"{ANG}": [{{"emotion": "ang", "salience": 100, "salience": 50}}]}}'.encode(),
+        "json",
+    ),
+    ("missing_column", b"name,emotion_1\nA102_ang_int1_ver1,ang\n", "labels"),
+    (
+        "bad_label_row",
+        b"filename,emotion_1,emotion_2,emotion_1_salience,emotion_2_salience\n"
+        b"A102_ang_int1_ver1,,,,\n",
+        "labels",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "content", "how"), FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_file_problems_have_their_kind(tmp_path, kind: str, content: bytes, how: str) -> None:
+    path = tmp_path / ("f.json" if how == "json" else "f.csv")
+    path.write_bytes(content)
+    with pytest.raises(bf.ValidationError) as caught:
+        if how == "json":
+            bf.score(path)
+        else:
+            bf.score({ANG: [_entry("ang", 100)]}, path)
+    assert [p.kind for p in caught.value.problems] == [kind]
+    with pytest.raises(bf.ValidationError) as caught:
+        bf.score(tmp_path / "missing.json")
+    assert [p.kind for p in caught.value.problems] == ["file_unreadable"]
+
+
+def test_the_readme_lists_every_kind() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for kind, meaning in bf.PROBLEM_KINDS.items():
+        assert f"| `{kind}` | {meaning} |" in readme, kind
 
 
 def test_the_cell_tables_are_the_metrics() -> None:

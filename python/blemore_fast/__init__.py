@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import __version__
 from .encoded import CELLS, EMOTIONS, Encoded
-from .errors import Problem, ValidationError
+from .errors import PROBLEM_KINDS, Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .probs import ProbTable, read_probs
 from .scoring import Aligned, Score, align, encode_labels, score
@@ -55,11 +55,16 @@ _LAZY = {
 _SUBMODULES = frozenset(
     {
         "actors",
+        "archive",
+        "challenge",
         "cli",
+        "codabench",
         "encoded",
         "errors",
+        "evalai",
         "filenames",
         "inputs",
+        "manifest",
         "probs",
         "reference",
         "report",
@@ -67,6 +72,7 @@ _SUBMODULES = frozenset(
         "stats",
         "submission",
         "synthetic",
+        "torch",  # needs torch and torchmetrics, imported only here
         "training",
     }
 )
@@ -75,6 +81,7 @@ __all__ = [
     "CELLS",
     "EMOTIONS",
     "LABEL_CLASSES",
+    "PROBLEM_KINDS",
     "Accumulator",
     "Aligned",
     "Baselines",

@@ -11,6 +11,7 @@ __all__ = [
     "BLEND_CELLS",
     "CELLS",
     "EMOTIONS",
+    "INTERVAL_METHODS",
     "NO_SALIENCE",
     "PRESENCE_RIGHT_CELLS",
     "PROBLEM_KINDS",
@@ -19,17 +20,22 @@ __all__ = [
     "SubmissionFile",
     "__version__",
     "bootstrap_cells",
+    "check_grid",
     "check_predictions",
+    "check_resampling",
+    "class_order",
     "classify_cells",
     "compare_cells",
     "count_cells",
     "decode_probs",
     "encode_labels",
     "encode_pairs",
-    "grid_search",
+    "grid_counts",
+    "grid_scores",
     "parse_clip_name",
     "read_submission",
     "score_pairs",
+    "soft_labels",
     "submission_json",
     "tied_rows",
 ]
@@ -41,7 +47,8 @@ CELLS: tuple[str, ...]
 PRESENCE_RIGHT_CELLS: tuple[int, ...]
 BLEND_CELLS: tuple[int, ...]
 SALIENCE_RIGHT_CELL: int
-PROBLEM_KINDS: tuple[str, ...]
+PROBLEM_KINDS: dict[str, str]
+INTERVAL_METHODS: tuple[str, ...]
 
 _U8 = npt.NDArray[np.uint8]
 _U8_2D = npt.NDArray[np.uint8]
@@ -101,8 +108,11 @@ def parse_clip_name(
     name: str,
 ) -> tuple[str, list[str], list[int], int | None, int | None, int]: ...
 
-_Probs = npt.NDArray[np.float32] | npt.NDArray[np.float64]
+_Probs = npt.NDArray[np.float16] | npt.NDArray[np.float32] | npt.NDArray[np.float64]
+_I64_2D = npt.NDArray[np.int64]
+_F64_2D = npt.NDArray[np.float64]
 
+def class_order(classes: Sequence[str]) -> list[int]: ...
 def tied_rows(probs: _Probs) -> npt.NDArray[np.int64]: ...
 def decode_probs(
     probs: _Probs,
@@ -113,18 +123,31 @@ def decode_probs(
     tie_rows: npt.NDArray[np.int64],
     tie_picks: _U8_2D,
 ) -> _Encoded: ...
-def grid_search(
+def grid_counts(
     probs: _Probs,
     *,
     alphas: npt.NDArray[np.float64],
     betas: npt.NDArray[np.float64],
-    presence_weight: float,
     codes: Sequence[int],
     tie_rows: npt.NDArray[np.int64],
     tie_picks: _U8_2D,
     label_mask: _U8,
     label_salience: _U8_2D,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int, float, float]: ...
+) -> tuple[_I64_2D, _I64_2D, int, int]: ...
+def check_grid(
+    *, alphas: npt.NDArray[np.float64], betas: npt.NDArray[np.float64], presence_weight: float
+) -> None: ...
+def grid_scores(
+    presence_correct: _I64_2D,
+    salience_correct: _I64_2D,
+    *,
+    n: int,
+    n_blend: int,
+    presence_weight: float,
+) -> tuple[_F64_2D, _F64_2D, int, float, float]: ...
+def soft_labels(
+    labels: npt.NDArray[np.float64], *, codes: Sequence[int], rtol: float
+) -> tuple[_Encoded, list[tuple[int, str]]]: ...
 def bootstrap_cells(
     outcomes: _U8,
     *,
@@ -146,3 +169,4 @@ def compare_cells(
     seed: int,
     return_distribution: bool,
 ) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...

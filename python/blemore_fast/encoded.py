@@ -242,7 +242,13 @@ def to_dict(
     for name, key in zip(names, keys, strict=True):
         template = templates[key]
         if template is None:
-            problems.append(Problem(name, "cannot be written: not one emotion or a blend of two"))
+            problems.append(
+                Problem(
+                    name,
+                    "cannot be written: not one emotion or a blend of two",
+                    kind="unwritable_prediction",
+                )
+            )
             continue
         result[name] = [{"emotion": code, "salience": share} for code, share in template]
     raise_if_any(problems, "predictions")

@@ -2,29 +2,68 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
-__all__ = ["GENERIC_KIND", "MAX_LISTED", "Problem", "ValidationError", "raise_if_any"]
+from . import _core
+
+__all__ = ["MAX_LISTED", "PROBLEM_KINDS", "Problem", "ValidationError", "raise_if_any"]
 
 #: How many problems an error message lists before "and N more".
 MAX_LISTED = 20
 
+# The kinds of problem found only in Python: zips, tables, names and manifests.
+# The native core declares the kinds it finds in prediction and label entries
+# and in submission files (which Python's JSON reader reports too).
+_PYTHON_KINDS = {
+    "invalid_zip": "A file is not a readable zip archive.",
+    "no_json_file": "A zip archive (or a submission folder) holds no JSON file.",
+    "several_json_files": "A zip archive (or a submission folder) holds more than one JSON file.",
+    "invalid_csv": "A file cannot be read as a CSV table.",
+    "missing_column": "A table lacks a column it needs.",
+    "duplicate_column": "A table has the same column twice.",
+    "missing_file": "A folder lacks a file it needs.",
+    "empty_submission": "A submission has no predictions.",
+    "missing_wrapper": 'A submission lacks the {"predictions": ...} wrapper the challenge server requires.',
+    "missing_clip_name": "A table row has no clip name.",
+    "duplicate_row": "A clip has more than one row (in one table or across tables).",
+    "bad_label_row": "A label table row describes no label (no emotion, or a blend without saliences).",
+    "bad_soft_label": "A soft-label row is not one emotion or a 70/30, 50/50 or 30/70 blend.",
+    "bad_probability": "A model-output cell is empty, not a number, or not finite.",
+    "not_probabilities": "Model outputs outside 0-1: logits given as probabilities.",
+    "not_in_names_map": "A clip the names map does not rename.",
+    "names_map_conflict": "A names map gives one clip two names, or one name to two clips.",
+    "empty_selection": "A filter (such as a partition) keeps no rows.",
+    "invalid_manifest": "A manifest holds neither clip names nor a submission.",
+    "unexpected_clip": "A clip that is not among the expected names.",
+    "missing_clip": "An expected clip without a prediction.",
+    "unwritable_prediction": "An encoded clip that is not one emotion or a blend of two.",
+}
 
-#: The kind of the problems that have no code of their own yet (those the
-#: Python layer finds); the native core's problems carry theirs.
-GENERIC_KIND = "invalid_input"
+#: Every kind of problem, its stable code mapped to what it means. Programs
+#: branch on ``Problem.kind``, never on the wording of the message.
+PROBLEM_KINDS: Mapping[str, str] = MappingProxyType({**_core.PROBLEM_KINDS, **_PYTHON_KINDS})
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: the clip it concerns (if any), why, and
-    ``kind``, a stable code such as ``"unknown_emotion"`` for programs to
-    branch on (the message's wording may change; the kind does not)."""
+    ``kind``, a stable code from :data:`PROBLEM_KINDS` such as
+    ``"unknown_emotion"``, for programs to branch on (the message's wording
+    may change; the kind does not).
+
+    >>> Problem("A102_ang_int1_ver1", "unknown emotion code 'angry'", kind="unknown_emotion")
+    Problem(clip='A102_ang_int1_ver1', message="unknown emotion code 'angry'", kind='unknown_emotion')
+    """
 
     clip: str | None
     message: str
-    kind: str = GENERIC_KIND
+    kind: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in PROBLEM_KINDS:
+            raise ValueError(f"unknown problem kind {self.kind!r}; see blemore_fast.PROBLEM_KINDS")
 
     @classmethod
     def _from_core(cls, problem: tuple[str | None, str, str]) -> Problem:

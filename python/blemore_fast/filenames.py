@@ -75,6 +75,6 @@ def labels_from_filenames(names: Iterable[str]) -> dict[str, list[dict[str, obje
         try:
             labels[name] = parse_filename(name).label()
         except (ValueError, TypeError) as error:
-            problems.append(Problem(str(name), str(error)))
+            problems.append(Problem(str(name), str(error), kind="bad_clip_name"))
     raise_if_any(problems, "clip names")
     return labels

@@ -1,7 +1,7 @@
 """Reading predictions and labels from every form users hold them in.
 
 Predictions: the official dict, the submission object ``{"predictions": {...}}``,
-a JSON path, or a long DataFrame (``filename, emotion, salience``).
+a JSON path (or a zip holding one JSON file), or a long DataFrame (``filename, emotion, salience``).
 Labels: clip names, a label dict, a label JSON path, or a metadata table
 (``filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience``)
 as a DataFrame or CSV path. A table with only ``filename`` (such as the
@@ -9,16 +9,19 @@ dataset's ``clips.csv``) gives labels read from the names.
 
 Files are read by :func:`read_json` and :func:`read_table`, which turn every
 failure (missing, empty, not UTF-8, malformed) into one
-:class:`~blemore_fast.ValidationError` problem naming the file. A prediction
-file is read natively by :func:`read_submission_file`: the bytes are parsed
-in Rust, straight into the clip encoding, with the same failures reported the
-same way, and clips or keys given twice found.
+:class:`~blemore_fast.ValidationError` problem naming the file. JSON is
+parsed in one place, :func:`parse_json`, whether it comes from a file or
+from a zip member. A prediction file (or zip member) is read natively by
+:func:`read_submission_file`: the bytes are parsed in Rust, straight into the
+clip encoding, with the same failures reported the same way, and clips or
+keys given twice found.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,7 @@ import numpy as np
 
 from . import _core
 from ._pandas import is_na, is_pandas, pandas
+from .archive import is_zip, read_json_member
 from .errors import Problem, ValidationError, raise_if_any
 
 if TYPE_CHECKING:
@@ -42,6 +46,7 @@ __all__ = [
     "load_predictions",
     "metadata_to_labels",
     "missing_columns",
+    "parse_json",
     "read_json",
     "read_submission_file",
     "read_table",
@@ -58,46 +63,118 @@ METADATA_COLUMNS = (
 LONG_COLUMNS = ("filename", "emotion", "salience")
 
 
-def _read_text(path: Path, what: str, expected: str) -> str:
-    """The text of a UTF-8 file (a BOM is dropped); a missing, empty or
-    non-UTF-8 file is a one-problem ValidationError about ``what``."""
+def _read_bytes(path: Path, what: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise ValidationError(
-            [Problem(None, f"cannot read {path}: {error.strerror}")], what
+            [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")], what
         ) from None
+
+
+def _decode(data: bytes, where: str, what: str, expected: str) -> str:
+    """``data`` as UTF-8 text (a BOM is dropped); empty or non-UTF-8 data is
+    a one-problem ValidationError about ``what``, naming ``where`` it came from."""
     if not data.strip():
-        raise ValidationError([Problem(None, f"{path} is empty; expected {expected}")], what)
+        raise ValidationError(
+            [Problem(None, f"{where} is empty; expected {expected}", kind="empty_file")], what
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
             [
                 Problem(
-                    None, f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})"
+                    None,
+                    f"{where} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})",
+                    kind="not_utf8",
                 )
             ],
             what,
         ) from None
 
 
-def read_json(path: str | os.PathLike[str]) -> Any:
-    """Parses a JSON file; errors give the path and the parser's line and column."""
-    path = Path(path)
-    text = _read_text(path, "file", "JSON")
+def _read_text(path: Path, what: str, expected: str) -> str:
+    """The text of a UTF-8 file; a missing, empty or non-UTF-8 file is a
+    one-problem ValidationError about ``what``."""
+    return _decode(_read_bytes(path, what), str(path), what, expected)
+
+
+class _Duplicates:
+    """Records the JSON objects that repeat a key, as ``json.loads`` builds them.
+
+    Python's parser silently keeps the last value of a repeated key; a
+    submission naming a clip twice is ambiguous (another reader may keep the
+    first), so it must be reported instead. Each record keeps its object
+    alive, so that ``id`` stays unique while the records are looked up.
+    """
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[dict[str, Any], Counter[str]]] = {}
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.found[id(obj)] = (obj, Counter(key for key, _ in pairs))
+        return obj
+
+    def problems(self, value: Any, where: str) -> list[Problem]:
+        """The repeated keys of the object that maps clips: the top level, or
+        the submission's ``predictions``."""
+        mappings = [value]
+        if isinstance(value, dict) and isinstance(value.get("predictions"), dict):
+            mappings.append(value["predictions"])
+        problems = []
+        for mapping in mappings:
+            if id(mapping) in self.found:
+                counts = self.found[id(mapping)][1]
+                problems += [
+                    Problem(
+                        key,
+                        f"appears {count} times in {where}; readers differ on which one "
+                        "counts, so give each clip once",
+                        kind="duplicate_clip",
+                    )
+                    for key, count in counts.items()
+                    if count > 1
+                ]
+        return problems
+
+
+def parse_json(data: bytes, where: str) -> Any:
+    """Parses JSON ``data`` read from ``where`` (a path, or a member of a zip).
+
+    Errors name ``where`` and give the parser's line and column; a clip named
+    twice is a ``duplicate_clip`` problem.
+    """
+    text = _decode(data, where, "file", "JSON")
+    duplicates = _Duplicates()
     try:
-        return json.loads(text)
+        value = json.loads(text, object_pairs_hook=duplicates)
     except json.JSONDecodeError as error:
         raise ValidationError(
             [
                 Problem(
                     None,
-                    f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                    f"{where} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                    kind="invalid_json",
                 )
             ],
             "file",
         ) from None
+    raise_if_any(duplicates.problems(value, where), "file")
+    return value
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parses a JSON file, or the one JSON file inside a zip (see
+    :mod:`blemore_fast.archive`); errors give the path and the parser's line
+    and column."""
+    path = Path(path)
+    if is_zip(path):
+        member, data = read_json_member(path)
+        return parse_json(data, f"{member} in {path}")
+    return parse_json(_read_bytes(path, "file"), str(path))
 
 
 def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.DataFrame:
@@ -111,7 +188,7 @@ def read_table(path: str | os.PathLike[str], what: str, **kwargs: Any) -> pd.Dat
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ValidationError(
-            [Problem(None, f"cannot read {path} as CSV: {message}")], what
+            [Problem(None, f"cannot read {path} as CSV: {message}", kind="invalid_csv")], what
         ) from None
 
 
@@ -147,7 +224,8 @@ def read_submission_file(
     names: bool = False,
     any_top_level: bool = False,
 ) -> Any:
-    """Reads a submission JSON file natively, matching its clips to ``labels``.
+    """Reads a submission JSON file (or the JSON file in a zip) natively,
+    matching its clips to ``labels``.
 
     ``labels`` is a :class:`LabelInput` source (None: read from the clip
     names); with ``alone`` there are none and the predictions are judged by
@@ -163,13 +241,13 @@ def read_submission_file(
     when it holds no JSON object, as :func:`load_predictions` does (unless
     ``any_top_level``: then ``top_level`` names the type it holds).
     """
+    source: str | bytes = os.fspath(path)
+    shown_as = str(Path(path))
+    if is_zip(path):
+        member, source = read_json_member(Path(path))
+        shown_as = f"{member} in {shown_as}"
     read = _core.read_submission(
-        os.fspath(path),
-        labels,
-        strict=strict,
-        alone=alone,
-        keep_names=names,
-        shown_as=str(Path(path)),
+        source, labels, strict=strict, alone=alone, keep_names=names, shown_as=shown_as
     )
     if read.file_problem is not None:
         kind, message = read.file_problem
@@ -197,7 +275,7 @@ def _unwrap_submission(preds: Mapping[Any, Any]) -> PredictionDict:
                         None,
                         f"unexpected top-level key {key!r}: a submission is "
                         '{"predictions": {clip: [entries]}}',
-                        "unexpected_top_level_key",
+                        kind="not_a_submission",
                     )
                 ],
                 "predictions",
@@ -214,6 +292,7 @@ def missing_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> No
                 Problem(
                     None,
                     f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}",
+                    kind="missing_column",
                 )
             ],
             what,
@@ -260,21 +339,37 @@ def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     missing_columns(frame, METADATA_COLUMNS, "label metadata")
     labels: dict[str, list[dict[str, Any]]] = {}
     problems: list[Problem] = []
+    first_row: dict[str, int] = {}
     columns = [frame[c].tolist() for c in METADATA_COLUMNS]
     for row, (name, e1, e2, s1, s2) in enumerate(zip(*columns, strict=True)):
         where = f"row {row}"
         if _blank(name):
-            problems.append(Problem(None, f"{where}: filename is empty"))
+            problems.append(Problem(None, f"{where}: filename is empty", kind="missing_clip_name"))
             continue
+        if str(name) in first_row:
+            # A second row would silently replace the first one's label.
+            problems.append(
+                Problem(
+                    str(name),
+                    f"{where}: the clip already has row {first_row[str(name)]}",
+                    kind="duplicate_row",
+                )
+            )
+            continue
+        first_row[str(name)] = row
         if _blank(e1):
-            problems.append(Problem(str(name), f"{where}: emotion_1 is empty"))
+            problems.append(
+                Problem(str(name), f"{where}: emotion_1 is empty", kind="bad_label_row")
+            )
             continue
         if _blank(e2):
             labels[str(name)] = [{"emotion": e1, "salience": 1.0}]
         elif _blank(s1) or _blank(s2):
             problems.append(
                 Problem(
-                    str(name), f"{where}: a blend needs emotion_1_salience and emotion_2_salience"
+                    str(name),
+                    f"{where}: a blend needs emotion_1_salience and emotion_2_salience",
+                    kind="bad_label_row",
                 )
             )
         else:
@@ -315,18 +410,21 @@ def load_labels(labels: Any) -> LabelInput:
             pd.errors.EmptyDataError,
         ) as error:
             raise ValidationError(
-                [Problem(None, f"cannot read {path} as CSV: {error}")], "labels"
+                [Problem(None, f"cannot read {path} as CSV: {error}", kind="invalid_csv")], "labels"
             ) from None
         return _table_labels(frame)
     if is_pandas(labels, "DataFrame"):
         return _table_labels(labels)
     if isinstance(labels, Mapping):
         return LabelInput(labels if isinstance(labels, dict) else dict(labels))
-    if isinstance(labels, np.ndarray) or is_pandas(labels, "Series", "Index"):
+    matrix = isinstance(labels, np.ndarray) and labels.ndim == 2 and labels.dtype.kind in "biuf"
+    if (isinstance(labels, np.ndarray) or is_pandas(labels, "Series", "Index")) and not matrix:
         return LabelInput([str(x) for x in np.asarray(labels).ravel().tolist()])
     if isinstance(labels, Sequence):
         return LabelInput(list(labels))
     raise TypeError(
         "labels must be None, a label dict, clip names, a metadata DataFrame or a "
-        f"CSV/JSON path; got {type(labels).__name__}"
+        f"CSV/JSON path; got {type(labels).__name__}. A soft-label matrix or tensor "
+        "is read by row by grid_search and Accumulator.update, and "
+        "blemore_fast.training.encode_soft_labels encodes one for score"
     )

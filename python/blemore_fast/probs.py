@@ -26,7 +26,7 @@ several files (the five validation folds); :func:`read_names_map` and
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +41,7 @@ from .inputs import LONG_COLUMNS, missing_columns, read_table
 __all__ = [
     "PROB_COLUMNS",
     "ProbTable",
+    "apply_names_map",
     "concat_probs",
     "read_names_map",
     "read_probs",
@@ -101,15 +102,7 @@ class ProbTable:
         Raises :class:`~blemore_fast.ValidationError` listing every row the
         mapping does not cover and every new name given to two rows.
         """
-        problems = [Problem(n, "not in the names map") for n in self.names if n not in mapping]
-        raise_if_any(problems, "names map")
-        renamed = [mapping[n] for n in self.names]
-        seen: dict[str, str] = {}
-        for old, new in zip(self.names, renamed, strict=True):
-            if new in seen:
-                problems.append(Problem(old, f"maps to {new!r}, as {seen[new]!r} does"))
-            seen.setdefault(new, old)
-        raise_if_any(problems, "names map")
+        renamed = apply_names_map(self.names, mapping)
         return ProbTable(tuple(renamed), self.probs, self.sources)
 
 
@@ -133,6 +126,7 @@ def sniff_csv(path: str | os.PathLike[str]) -> Literal["probs", "long"]:
                 None,
                 f"{path} has columns {', '.join(columns)}; expected a probability table "
                 f"({', '.join(PROB_COLUMNS)}) or long predictions ({', '.join(LONG_COLUMNS)})",
+                kind="missing_column",
             )
         ],
         "CSV",
@@ -159,21 +153,36 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
     duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if duplicated:
         raise ValidationError(
-            [Problem(None, f"column(s) {', '.join(duplicated)} appear more than once")], what
+            [
+                Problem(
+                    None,
+                    f"column(s) {', '.join(duplicated)} appear more than once",
+                    kind="duplicate_column",
+                )
+            ],
+            what,
         )
     if frame.empty:
-        raise ValidationError([Problem(None, f"{path} has a header but no rows")], what)
+        raise ValidationError(
+            [Problem(None, f"{path} has a header but no rows", kind="empty_file")], what
+        )
     names = [n.strip() for n in frame["filename"].tolist()]
     problems: list[Problem] = []
     for row in np.flatnonzero([not n for n in names]):
-        problems.append(Problem(None, f"line {row + 2}: filename is empty"))
+        problems.append(
+            Problem(None, f"line {row + 2}: filename is empty", kind="missing_clip_name")
+        )
     pd = pandas()
     counts = pd.Series(names).value_counts()
     for name in counts.index[(counts > 1).to_numpy()]:
         if name:
             lines = [str(i + 2) for i, n in enumerate(names) if n == name]
             problems.append(
-                Problem(name, f"appears {counts[name]} times (lines {', '.join(lines)})")
+                Problem(
+                    name,
+                    f"appears {counts[name]} times (lines {', '.join(lines)})",
+                    kind="duplicate_row",
+                )
             )
     raw = frame[list(EMOTIONS)]
     try:
@@ -186,7 +195,13 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
     for row, col in zip(*np.nonzero(~np.isfinite(array)), strict=True):
         cell = raw.iat[row, col]
         why = "is empty" if not cell.strip() else f"is {cell.strip()!r}, not a finite number"
-        problems.append(Problem(names[row] or None, f"line {row + 2}: {EMOTIONS[col]} {why}"))
+        problems.append(
+            Problem(
+                names[row] or None,
+                f"line {row + 2}: {EMOTIONS[col]} {why}",
+                kind="bad_probability",
+            )
+        )
     if not logits and not problems:
         # One problem for the file, not one a row: outputs that are not
         # probabilities are nearly always logits, on every row.
@@ -199,6 +214,7 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
                     f"{outside.size:,} of {len(array):,} rows hold values outside 0-1 (first: "
                     f"line {first + 2}, {names[first]}: {array[first].tolist()}); these are not "
                     "probabilities; if they are logits, read them with logits=True (--logits)",
+                    kind="not_probabilities",
                 )
             )
     raise_if_any(problems, what)
@@ -232,6 +248,7 @@ def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
                 None,
                 f"{len(names):,} clip(s) appear in both {first} and {second} "
                 f"(first: {', '.join(names[:3])})",
+                kind="duplicate_row",
             )
         )
     raise_if_any(problems, "probability tables")
@@ -240,6 +257,33 @@ def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
         np.concatenate([t.probs for t in tables]),
         tuple(s for t in tables for s in t.sources),
     )
+
+
+def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[str]:
+    """``mapping[name]`` for every name, in order.
+
+    Raises :class:`~blemore_fast.ValidationError` listing every name the
+    mapping does not cover and every new name given to two names.
+
+    >>> apply_names_map(["A101_ang_int1_ver1"], {"A101_ang_int1_ver1": "test_0001.mov"})
+    ['test_0001.mov']
+    """
+    problems = [
+        Problem(n, "not in the names map", kind="not_in_names_map")
+        for n in names
+        if n not in mapping
+    ]
+    raise_if_any(problems, "names map")
+    renamed = [mapping[n] for n in names]
+    seen: dict[str, str] = {}
+    for old, new in zip(names, renamed, strict=True):
+        if new in seen:
+            problems.append(
+                Problem(old, f"maps to {new!r}, as {seen[new]!r} does", kind="names_map_conflict")
+            )
+        seen.setdefault(new, old)
+    raise_if_any(problems, "names map")
+    return renamed
 
 
 def read_names_map(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -264,6 +308,7 @@ def read_names_map(path: str | os.PathLike[str]) -> dict[str, str]:
                     None,
                     f"expected two columns (name in the probability table, name in the "
                     f"submission); found {frame.shape[1]}: {', '.join(map(str, frame.columns))}",
+                    kind="missing_column",
                 )
             ],
             what,
@@ -273,10 +318,16 @@ def read_names_map(path: str | os.PathLike[str]) -> dict[str, str]:
     for row, (old, new) in enumerate(frame.itertuples(index=False, name=None)):
         old, new = str(old).strip(), str(new).strip()
         if not old or not new:
-            problems.append(Problem(old or None, f"line {row + 2}: a name is empty"))
+            problems.append(
+                Problem(old or None, f"line {row + 2}: a name is empty", kind="missing_clip_name")
+            )
         elif old in mapping and mapping[old] != new:
             problems.append(
-                Problem(old, f"line {row + 2}: mapped to {new!r} and to {mapping[old]!r}")
+                Problem(
+                    old,
+                    f"line {row + 2}: mapped to {new!r} and to {mapping[old]!r}",
+                    kind="names_map_conflict",
+                )
             )
         else:
             mapping[old] = new

@@ -1,28 +1,30 @@
 """Reading, checking and writing challenge submission files.
 
 A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]}}``
-as JSON (the challenge's ``submission_template.json``). :func:`write_submission`
-validates before writing and writes atomically; :func:`read_submission`
-returns the prediction dict; :func:`check_submission` lists every problem, and
-:func:`check_file` also says how a file is shaped, for the command line's
-``validate``. Files are read and written natively (see
+as JSON (the challenge's ``submission_template.json``), uploaded to Codabench
+as a zip holding that one JSON file (``submission_template_codabench.zip``).
+Every function here takes either. :func:`write_submission` validates before
+writing and writes atomically (a zip when the name ends in ``.zip``);
+:func:`read_submission` returns the prediction dict; :func:`check_submission`
+lists every problem, and :func:`check_file` also says how a file is shaped,
+for the command line's ``validate``. Files are read and written natively (see
 :func:`~blemore_fast.inputs.read_submission_file`); one function,
-:func:`atomic_write_text`, puts bytes on disk.
+:func:`atomic_write_bytes`, puts bytes on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import _core
+from .archive import zip_one
 from .encoded import Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
 from .inputs import (
@@ -30,12 +32,15 @@ from .inputs import (
     _is_path,
     load_labels,
     load_predictions,
+    read_json,
     read_submission_file,
 )
+from .manifest import coverage_problems
 from .scoring import align
 
 __all__ = [
     "FileCheck",
+    "atomic_write_bytes",
     "atomic_write_text",
     "check_file",
     "check_submission",
@@ -62,13 +67,19 @@ def _format_problems(preds: PredictionDict) -> list[Problem]:
     return [Problem._from_core(p) for p in _core.check_predictions(preds)]
 
 
-def _coverage(clips: Sequence[str], names: Iterable[str]) -> list[Problem]:
-    """The clips missing from ``names`` and the names without a clip."""
-    expected = [str(n) for n in names]
-    wanted, present = set(expected), set(clips)
-    return [Problem(n, "clip is not in the expected names") for n in clips if n not in wanted] + [
-        Problem(n, "expected clip has no prediction") for n in expected if n not in present
-    ]
+def _wrapper_problem() -> Problem:
+    return Problem(
+        None,
+        'the file is not wrapped as {"predictions": {clip: [entries]}}, as the challenge '
+        "server requires",
+        kind="missing_wrapper",
+    )
+
+
+def _wrapper_problems(document: Any) -> list[Problem]:
+    if isinstance(document, Mapping) and isinstance(document.get("predictions"), Mapping):
+        return []
+    return [_wrapper_problem()]
 
 
 @dataclass(frozen=True)
@@ -86,9 +97,14 @@ class FileCheck:
 
 
 def check_file(
-    path: str | os.PathLike[str], labels: Any = None, *, names: Iterable[str] | None = None
+    path: str | os.PathLike[str],
+    labels: Any = None,
+    *,
+    names: Iterable[str] | None = None,
+    require_wrapper: bool = False,
 ) -> FileCheck:
-    """:func:`check_submission` of a file, read once, natively, with its shape."""
+    """:func:`check_submission` of a file (JSON, or a zip holding one), read
+    once, natively, with its shape."""
     if labels is not None and names is not None:
         raise ValueError("give labels or names, not both")
     if isinstance(names, str):
@@ -105,34 +121,46 @@ def check_file(
         return FileCheck(list(error.problems), 0, None, ())
     except TypeError as error:
         # The file parsed but holds no prediction object (a JSON list, a number...).
-        return FileCheck([Problem(None, f"{path}: {error}")], 0, None, ())
+        return FileCheck([Problem(None, f"{path}: {error}", kind="not_a_submission")], 0, None, ())
     shape = (read.top_level, tuple(read.extra_keys))
+    problems = [_wrapper_problem()] if require_wrapper and read.top_level != "wrapped" else []
     if read.n_clips == 0:
-        return FileCheck([Problem(None, "the submission has no predictions")], 0, *shape)
-    problems = [Problem._from_core(p) for p in read.problems]
+        problems.append(Problem(None, "the submission has no predictions", kind="empty_submission"))
+        return FileCheck(problems, 0, *shape)
+    problems += [Problem._from_core(p) for p in read.problems]
     if labels is not None:
         for message in read.warnings:
             warnings.warn(message, UserWarning, stacklevel=3)
     elif names is not None:
-        problems += _coverage(read.names, names)
+        problems += coverage_problems(read.names, names)
     return FileCheck(problems, read.n_clips, *shape)
 
 
 def check_submission(
-    preds: Any, labels: Any = None, *, names: Iterable[str] | None = None
+    preds: Any,
+    labels: Any = None,
+    *,
+    names: Iterable[str] | None = None,
+    require_wrapper: bool = False,
 ) -> list[Problem]:
     """Every problem of a submission; an empty list means it is ready to upload.
 
-    ``preds`` is a submission file path, a submission object, a prediction
-    dict or named :class:`~blemore_fast.Encoded` predictions. The structure,
-    the emotion codes and the saliences are checked strictly. With
-    ``labels`` (anything :func:`blemore_fast.score` accepts), every labelled
-    clip must have a prediction and every prediction a label; with ``names``
-    (the expected clip names, such as a manifest file's lines) the same
-    coverage is checked against the names alone.
+    ``preds`` is a submission file path (JSON, or a zip holding one JSON
+    file), a submission object, a prediction dict or named
+    :class:`~blemore_fast.Encoded` predictions. The structure, the emotion
+    codes and the saliences are checked strictly, and a clip named twice in
+    the file is reported. With ``labels`` (anything
+    :func:`blemore_fast.score` accepts), every labelled clip must have a
+    prediction and every prediction a label; with ``names`` (the expected
+    clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
+    manifest file's lines) the same coverage is checked against the names
+    alone, each missing or unexpected name with its nearest counterpart.
+    ``require_wrapper=True`` also requires the ``{"predictions": ...}``
+    wrapper, as the challenge server does.
 
     A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, wrong top-level key) gives that one problem.
+    JSON, a zip without exactly one JSON file, wrong top-level key) gives that
+    one problem.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
@@ -142,22 +170,27 @@ def check_submission(
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
     if _is_path(preds):
-        return check_file(preds, labels, names=names).problems
+        return check_file(preds, labels, names=names, require_wrapper=require_wrapper).problems
+    document = preds
     try:
-        pred_dict = _prediction_dict(preds)
+        pred_dict = _prediction_dict(document)
     except ValidationError as error:
         return list(error.problems)
+    problems = _wrapper_problems(document) if require_wrapper else []
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [Problem(None, "the submission has no predictions")]
+        return [
+            *problems,
+            Problem(None, "the submission has no predictions", kind="empty_submission"),
+        ]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)
         except ValidationError as error:
-            return list(error.problems)
-        return []
-    problems = _format_problems(pred_dict)
+            return problems + list(error.problems)
+        return problems
+    problems += _format_problems(pred_dict)
     if names is not None:
-        problems += _coverage(list(pred_dict), names)
+        problems += coverage_problems(pred_dict, names)
     return problems
 
 
@@ -171,12 +204,16 @@ def write_submission(
 ) -> Path:
     """Validates predictions and writes them as a submission file, atomically.
 
+    A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
+    holding one JSON file named after it (``submission.zip`` holds
+    ``submission.json``); any other name gets the JSON itself.
+
     ``preds`` is a prediction dict, a submission object, a prediction JSON
-    path, a long DataFrame or named :class:`~blemore_fast.Encoded`
+    (or zip) path, a long DataFrame or named :class:`~blemore_fast.Encoded`
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. The text is what ``json.dumps({"predictions": ...},
+    written. The JSON is what ``json.dumps({"predictions": ...},
     indent=indent, ensure_ascii=False)`` writes, made natively. The file is
     written to a temporary file in the same directory, then moved into place
     with ``os.replace``: readers see the old file or the new one, never half
@@ -192,32 +229,38 @@ def write_submission(
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
     target = Path(path)
+    pred_dict = _prediction_dict(preds)
+    raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
+    data = _core.submission_json(
+        pred_dict if isinstance(pred_dict, dict) else dict(pred_dict), indent=indent
+    )
+    if target.suffix.lower() == ".zip":
+        data = zip_one(f"{target.stem}.json", data)
+    atomic_write_bytes(target, data)
+    return target
+
+
+def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
+    """Writes text to a file atomically, as UTF-8 (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(target, text.encode("utf-8"))
+
+
+def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
+    """Writes bytes to a file atomically: a temporary file in the same directory,
+    then ``os.replace``. On any error the temporary file is removed and the
+    target is left as it was. A directory, or a file in a missing directory,
+    is a ``ValueError`` before anything is written."""
+    target = Path(target)
     if target.is_dir():
         raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
     if not target.parent.is_dir():
         raise ValueError(
             f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
         )
-    pred_dict = _prediction_dict(preds)
-    raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
-    data = _core.submission_json(
-        pred_dict if isinstance(pred_dict, dict) else dict(pred_dict), indent=indent
-    )
-    atomic_write_text(target, data)
-    return target
-
-
-def atomic_write_text(target: str | os.PathLike[str], data: str | bytes) -> None:
-    """Writes text (as UTF-8) or bytes to a file atomically: a temporary file in
-    the same directory, then ``os.replace``. On any error the temporary file is
-    removed and the target is left as it was. Every file the package writes
-    goes through here."""
-    target = Path(target)
-    content = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates the file 0600; a submission is an ordinary file.
@@ -232,13 +275,14 @@ def atomic_write_text(target: str | os.PathLike[str], data: str | bytes) -> None
 
 
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
-    """The prediction dict of a submission file.
+    """The prediction dict of a submission file: JSON, or a zip holding one JSON file.
 
     Accepts the submission object (``{"predictions": {...}}``) or a bare
     prediction dict. Errors name the file and say what is wrong: missing,
-    empty, not UTF-8, invalid JSON (with line and column), the wrong
-    top-level shape. A clip or an entry's key given twice is an error in
-    every case (``json.load`` would silently keep the last). With
+    empty, not UTF-8, invalid JSON (with line and column), a clip named
+    twice, a zip without exactly one JSON file, the wrong top-level shape. A
+    clip given twice, or an entry's key given twice with two values, is an
+    error in every case (``json.load`` would silently keep the last). With
     ``validate=True`` (the default), every problem of the predictions
     themselves is reported too, as :func:`check_submission` finds them.
     """
@@ -250,6 +294,7 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
                     None,
                     f"{path} holds a JSON {read.top_level}; a submission is "
                     '{"predictions": {clip: [entries]}}',
+                    kind="not_a_submission",
                 )
             ],
             "submission",
@@ -257,10 +302,10 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
     problems = [Problem._from_core(p) for p in read.problems]
     if validate:
         if read.n_clips == 0:
-            problems = [Problem(None, "the submission has no predictions")]
+            problems = [Problem(None, "the submission has no predictions", kind="empty_submission")]
         raise_if_any(problems, "submission")
     # A repeated clip or key would be lost in the dict, whatever `validate` says.
     raise_if_any([p for p in problems if p.kind in _REPEATS], "submission")
-    # The file is valid JSON (the native reader has the grammar of Python's
-    # json), so json.loads gives the dict the reader judged.
-    return load_predictions(json.loads(Path(path).read_bytes().decode("utf-8-sig")))
+    # The native reader has the grammar of Python's json, so the file parses
+    # to the dict it judged.
+    return load_predictions(read_json(path))

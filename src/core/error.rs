@@ -16,6 +16,13 @@ pub enum Error {
         argument: &'static str,
         message: String,
     },
+    /// An argument outside its domain, worded as what it must be:
+    /// `alpha must be finite; got nan`. The binding layer owns these checks,
+    /// so the Python layer only coerces types.
+    Domain {
+        argument: &'static str,
+        requirement: String,
+    },
     /// An argument has the wrong type (a `TypeError` in Python).
     Type {
         argument: &'static str,
@@ -33,6 +40,10 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "{argument} has {got} rows but {expected} were expected")
             }
+            Error::Domain {
+                argument,
+                requirement,
+            } => write!(f, "{argument} {requirement}"),
             Error::Value { argument, message } | Error::Type { argument, message } => {
                 write!(f, "{argument}: {message}")
             }
@@ -43,6 +54,25 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// An argument outside its domain (see [`Error::Domain`]).
+pub fn domain(argument: &'static str, requirement: impl Into<String>) -> Error {
+    Error::Domain {
+        argument,
+        requirement: requirement.into(),
+    }
+}
+
+/// A float as Python prints it in messages: `nan`, `inf`, `-inf`, `1.5`.
+pub fn py_float(value: f64) -> String {
+    if value.is_nan() {
+        "nan".into()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf" } else { "-inf" }.into()
+    } else {
+        value.to_string()
+    }
+}
 
 pub fn check_len(argument: &'static str, expected: usize, got: usize) -> Result<()> {
     if expected == got {

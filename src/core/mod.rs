@@ -13,5 +13,6 @@ pub mod json;
 pub mod parallel;
 pub mod probs;
 pub mod score;
+pub mod soft_labels;
 pub mod stats;
 pub mod validation;

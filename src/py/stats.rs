@@ -1,6 +1,6 @@
 //! Python wrappers for the bootstrap: extract, resample with the GIL
-//! released, convert. Argument checks with friendly messages happen first in
-//! `blemore_fast.stats`; the core checks again, so bad calls never panic.
+//! released, convert. The Python layer coerces the arguments' types; the
+//! domain checks are the core's, raised with the argument's name.
 
 use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -18,6 +18,18 @@ type Resampled<'py> = (
     u64,
     Option<Bound<'py, PyArray2<f64>>>,
 );
+
+/// Checks the resampling options every statistic shares and returns the
+/// method's canonical name ("BCa" -> "bca"). Raises ValueError naming the
+/// argument: `n_resamples` at least 1, `confidence` strictly between 0 and 1,
+/// `method` one of "percentile", "basic", "bca".
+#[pyfunction]
+#[pyo3(signature = (*, n_resamples, confidence, method))]
+pub fn check_resampling(n_resamples: i64, confidence: f64, method: &str) -> PyResult<&'static str> {
+    bootstrap::check_n_resamples(n_resamples)?;
+    bootstrap::check_confidence(confidence)?;
+    Ok(Method::parse(method)?.name())
+}
 
 #[allow(clippy::too_many_arguments)]
 fn resample<'py>(

@@ -47,14 +47,15 @@ def _print_problems(error: ValidationError, err: TextIO) -> None:
 
 def _hint(args: argparse.Namespace, error: ValidationError) -> None:
     """One line after the listing when the problems point at a missing option."""
-    unnamed = any(p.message.startswith("cannot read a label from") for p in error.problems)
+    kinds = {p.kind for p in error.problems}
+    unnamed = "bad_clip_name" in kinds
     if unnamed and hasattr(args, "labels") and args.labels is None:
         print(
             "hint: without --labels, labels are read from the clip names; give --labels "
             "(a metadata CSV or a label JSON) for clips named otherwise",
             file=sys.stderr,
         )
-    unlabelled = any(p.message == "label has no prediction" for p in error.problems)
+    unlabelled = "missing_prediction" in kinds
     if unlabelled and getattr(args, "labels", None) and getattr(args, "partition", None) is None:
         print(
             "hint: the labels cover clips that have no prediction; --partition NAME keeps one "

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from ..archive import is_zip
+from ..manifest import TEST_NAMES
 from ..probs import read_names_map
 from ..scoring import Score, align, outcome_cells
 from ..submission import check_file, write_submission
@@ -72,7 +74,9 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     names = read_manifest(args.manifest) if args.manifest else None
-    checked = check_file(args.preds, read_labels(args), names=names)
+    if args.codabench:
+        names = list(TEST_NAMES)
+    checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=args.codabench)
     problems = checked.problems
     count = None if problems else checked.n_predictions
     if args.json:
@@ -81,7 +85,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
                 "file": args.preds,
                 "ok": not problems,
                 "n_predictions": count,
-                "problems": [{"clip": p.clip, "message": p.message} for p in problems],
+                "problems": [
+                    {"clip": p.clip, "kind": p.kind, "message": p.message} for p in problems
+                ],
             },
             out,
         )
@@ -94,11 +100,19 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     else:
         if args.labels:
             against = ", one for every labelled clip"
+        elif args.codabench:
+            against = ", one for every clip of the official test set"
         elif names is not None:
             against = ", one for every name in the manifest"
         else:
             against = ""
         print(f"{args.preds}: OK, {plural(count or 0, 'prediction')}{against}", file=out)
+        if args.codabench and not is_zip(args.preds):
+            print(
+                f"upload it as a zip holding this file (`{PROG} decode ... -o submission.zip` "
+                "writes one)",
+                file=out,
+            )
     return EXIT_INVALID if problems else EXIT_OK
 
 
@@ -165,10 +179,11 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     if args.names_map:
         probs = probs.rename(read_names_map(args.names_map))
     preds = probs.decode(alpha=args.alpha, beta=args.beta)
-    write_submission(preds, args.output)
+    written = write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
+    what = f"{args.output}, a zip holding {written.stem}.json" if is_zip(written) else args.output
     print(
-        f"wrote {plural(len(preds), 'prediction')} ({blends:,} of them blends) to {args.output} "
+        f"wrote {plural(len(preds), 'prediction')} ({blends:,} of them blends) to {what} "
         f"(alpha {args.alpha!r}, beta {args.beta!r})",
         file=out,
     )

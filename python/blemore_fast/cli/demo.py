@@ -117,6 +117,7 @@ def load_data(directory: str | os.PathLike[str]) -> DemoData:
                     + (
                         "clips.csv is missing" if not clips_path.is_file() else "hicmae/ is missing"
                     ),
+                    kind="missing_file",
                 )
             ],
             "data folder",
@@ -125,7 +126,14 @@ def load_data(directory: str | os.PathLike[str]) -> DemoData:
     missing = [c for c in ("filename", "actor", "partition", "fold") if c not in clips.columns]
     if missing:
         raise ValidationError(
-            [Problem(None, f"{clips_path} lacks column(s) {', '.join(missing)}")], "data folder"
+            [
+                Problem(
+                    None,
+                    f"{clips_path} lacks column(s) {', '.join(missing)}",
+                    kind="missing_column",
+                )
+            ],
+            "data folder",
         )
     clips["fold"] = clips["fold"].astype("Int64")
     files: dict[str, dict[str, Path]] = {}
@@ -140,6 +148,7 @@ def load_data(directory: str | os.PathLike[str]) -> DemoData:
                 Problem(
                     None,
                     f"{outputs} has no run with both test_{{run}}.csv and fold{{k}}_{{run}}.csv files",
+                    kind="missing_file",
                 )
             ],
             "data folder",

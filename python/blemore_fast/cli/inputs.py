@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..archive import is_zip
 from ..errors import Problem, ValidationError
 from ..inputs import PredictionDict, load_predictions, read_json, read_table
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
@@ -30,6 +31,7 @@ __all__ = [
     "read_predictions",
     "read_probabilities",
     "select_partition",
+    "train_rows",
 ]
 
 PROG = "blemore-fast"
@@ -115,20 +117,44 @@ def read_labels(args: argparse.Namespace) -> Any:
     return select_partition(table, args.partition, args.labels)
 
 
+def train_rows(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The train rows of the ``--labels`` table when ``--partition`` picked
+    other rows of it (such as test): the labels the trivial baselines are
+    fitted on. None when there are none."""
+    if args.partition in (None, "train"):
+        return None
+    table = read_label_table(args.labels)
+    if table is None or not (table["partition"].astype(str) == "train").any():
+        return None
+    return select_partition(table, "train", args.labels)
+
+
 def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> pd.DataFrame:
     """The rows of ``table`` in ``partition`` (all rows for None)."""
     if partition is None:
         return table
     if "partition" not in table.columns:
         raise ValidationError(
-            [Problem(None, f"{path} has no 'partition' column to select {partition!r} from")],
+            [
+                Problem(
+                    None,
+                    f"{path} has no 'partition' column to select {partition!r} from",
+                    kind="missing_column",
+                )
+            ],
             "labels",
         )
     keep = (table["partition"].astype(str) == partition).to_numpy()
     if not keep.any():
         known = ", ".join(sorted(table["partition"].dropna().astype(str).unique()))
         raise ValidationError(
-            [Problem(None, f"{path} has no rows with partition {partition!r} (it has {known})")],
+            [
+                Problem(
+                    None,
+                    f"{path} has no rows with partition {partition!r} (it has {known})",
+                    kind="empty_selection",
+                )
+            ],
             "labels",
         )
     return table[keep]
@@ -136,29 +162,42 @@ def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> p
 
 def read_manifest(path: str) -> list[str]:
     """Expected clip names: a text file (one a line), a CSV with a ``filename``
-    column, or JSON (a submission or template, a prediction dict, or a list)."""
+    column, or JSON (a submission or template, a prediction dict, or a list),
+    also inside a zip (such as the official upload template)."""
     if _is_csv(path):
         frame = read_table(path, "manifest", dtype={"filename": str})
         if "filename" not in frame.columns:
-            raise ValidationError([Problem(None, f"{path} has no 'filename' column")], "manifest")
+            raise ValidationError(
+                [Problem(None, f"{path} has no 'filename' column", kind="missing_column")],
+                "manifest",
+            )
         return [str(n).strip() for n in frame["filename"]]
-    if Path(path).suffix.lower() == ".json":
+    if Path(path).suffix.lower() == ".json" or is_zip(path):
         data = read_json(path)
         if isinstance(data, dict):
             data = data.get("predictions", data)
         if not isinstance(data, (dict, list)):
             raise ValidationError(
-                [Problem(None, f"{path} holds neither clip names nor a submission")], "manifest"
+                [
+                    Problem(
+                        None,
+                        f"{path} holds neither clip names nor a submission",
+                        kind="invalid_manifest",
+                    )
+                ],
+                "manifest",
             )
         return [str(n) for n in data]
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as error:
         raise ValidationError(
-            [Problem(None, f"cannot read {path}: {error.strerror}")], "manifest"
+            [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")],
+            "manifest",
         ) from None
     except UnicodeDecodeError as error:
         raise ValidationError(
-            [Problem(None, f"{path} is not UTF-8 text (byte {error.start})")], "manifest"
+            [Problem(None, f"{path} is not UTF-8 text (byte {error.start})", kind="not_utf8")],
+            "manifest",
         ) from None
     return [line.strip() for line in text.splitlines() if line.strip()]

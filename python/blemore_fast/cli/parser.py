@@ -8,13 +8,15 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from .. import _core
+from ..codabench.defaults import DEFAULT_IMAGE, DEFAULT_TITLE
 from .inputs import PROG
 
 __all__ = ["build_parser", "parse_axis"]
 
 
 # Each subcommand's module is imported when the subcommand runs: `score` on
-# a JSON file needs neither pandas (the report, the statistics) nor
+# a JSON file needs neither pandas (the report, the statistics, Codabench) nor
 # matplotlib, and parsing the options should not load them.
 
 
@@ -58,6 +60,24 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from .commands import cmd_demo
 
     return cmd_demo(args, out)
+
+
+def _codabench_help(args: argparse.Namespace, out: TextIO) -> int:
+    from .codabench_command import cmd_codabench_help
+
+    return cmd_codabench_help(args, out)
+
+
+def _codabench_bundle(args: argparse.Namespace, out: TextIO) -> int:
+    from .codabench_command import cmd_codabench_bundle
+
+    return cmd_codabench_bundle(args, out)
+
+
+def _codabench_score(args: argparse.Namespace, out: TextIO) -> int:
+    from .codabench_command import cmd_codabench_score
+
+    return cmd_codabench_score(args, out)
 
 
 def _positive_int(text: str) -> int:
@@ -198,7 +218,7 @@ def _add_bootstrap(
     parser.add_argument("--cluster", choices=["actor"], help=cluster)
     parser.add_argument(
         "--method",
-        choices=["percentile", "basic", "bca"],
+        choices=list(_core.INTERVAL_METHODS),
         help="interval method (default percentile)",
     )
     parser.add_argument(
@@ -232,9 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         "presence, salience, their mean and the counts",
         "Score predictions with the challenge's two metrics.\n\n"
-        "PREDS is a submission or prediction-dict JSON file, a long CSV (filename, emotion,\n"
-        "salience) or a probability CSV (filename and one column per emotion, decoded at\n"
-        "--alpha/--beta).",
+        "PREDS is a submission or prediction-dict JSON file (or the zip holding one), a long\n"
+        "CSV (filename, emotion, salience) or a probability CSV (filename and one column per\n"
+        "emotion, decoded at --alpha/--beta).",
         "blemore-fast score submission.json --labels clips.csv --partition test\n"
         "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
         "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
@@ -256,20 +276,30 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers,
         "validate",
         "check a submission file before upload",
-        'Check a submission: its structure ({"predictions": ...}), emotion codes, saliences,\n'
-        "and its coverage of the labelled clips or of a list of expected names.\n"
+        'Check a submission (JSON, or the zip you upload): its structure ({"predictions": ...}),\n'
+        "emotion codes, saliences, clips named twice, and its coverage of the labelled clips\n"
+        "or of a list of expected names (missing and unexpected names, each with the nearest\n"
+        "valid one). --codabench checks what the challenge's server needs: the 594 official\n"
+        'test names (test_0001.mov ... test_0594.mov) and the {"predictions": ...} wrapper.\n'
         "Prints every problem; exits 0 on a clean file and 1 on problems.",
-        "blemore-fast validate submission.json --manifest submission_template.json\n"
+        "blemore-fast validate submission.zip --codabench\n"
+        "blemore-fast validate submission.zip --manifest submission_template_codabench.zip\n"
         "blemore-fast validate submission.json --labels clips.csv --partition test",
     )
-    p.add_argument("preds", metavar="PREDS", help="the submission file to check")
+    p.add_argument("preds", metavar="PREDS", help="the submission file to check (JSON or zip)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
     group.add_argument(
         "--manifest",
         metavar="NAMES",
         help="expected clip names: a text file (one a line), a CSV with a filename column, "
-        "or a JSON submission template",
+        "or a JSON submission template (or its zip)",
+    )
+    group.add_argument(
+        "--codabench",
+        action="store_true",
+        help="check against the official test set as the challenge's server does: the 594 "
+        'names test_0001.mov ... test_0594.mov and the {"predictions": ...} wrapper',
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -314,16 +344,21 @@ def build_parser() -> argparse.ArgumentParser:
         "decode",
         "turn model outputs into a submission file",
         "Decode probabilities with the published post-processing at --alpha/--beta and write\n"
-        "a submission file. The write is atomic: on any error nothing is written.",
+        "a submission file: JSON, or, for a name ending in .zip, the zip Codabench takes (one\n"
+        "JSON file inside). The write is atomic: on any error nothing is written.",
         "blemore-fast decode test_epoch100_ce.csv --logits --alpha 0.1447 --beta 0.2395 "
-        "-o submission.json\n"
+        "--names-map names.csv -o submission.zip\n"
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
         "-o submission.json",
     )
     p.add_argument("probs", metavar="PROBS.csv", nargs="+", help="model outputs, one or more files")
     _add_decoding(p, required=True)
     p.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the submission file to write"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the submission file to write: NAME.json, or NAME.zip (holding NAME.json) to upload",
     )
     p.add_argument(
         "--names-map",
@@ -416,4 +451,91 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_demo)
+
+    _add_codabench(subparsers)
     return parser
+
+
+def _add_codabench(subparsers: Any) -> None:
+    p = _subparser(
+        subparsers,
+        "codabench",
+        "the challenge on Codabench: the competition bundle and its scoring program",
+        "The organisers' side of the challenge on Codabench.\n\n"
+        "  bundle  write the competition bundle to upload to Codabench\n"
+        "  score   the scoring program Codabench runs on each submission",
+        "blemore-fast codabench bundle --labels clips.csv --partition test --names-map "
+        "names.csv -o bundle.zip\n"
+        "blemore-fast codabench score input output",
+    )
+    p.set_defaults(run=_codabench_help)
+    nested = p.add_subparsers(dest="codabench_command", metavar="SUBCOMMAND")
+
+    q = _subparser(
+        nested,
+        "bundle",
+        "write the competition bundle",
+        "Write the bundle that creates the benchmark on Codabench: competition.yaml (one\n"
+        "phase, one task, a leaderboard of presence, salience and mean with their\n"
+        "actor-level intervals), the scoring program, the hidden labels as reference data,\n"
+        "and a Dockerfile for the scoring image.\n\n"
+        "LABELS is any label table score accepts, keyed by the names participants submit\n"
+        "(filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience, actor),\n"
+        "or keyed by the dataset's real names with --names-map to the anonymised ones\n"
+        "(clips.csv works: labels come from its names, actors from its actor column).\n"
+        "Names that carry their label are refused: participants submit under them.",
+        "blemore-fast codabench bundle --labels clips.csv --partition test --names-map "
+        "names.csv -o bundle.zip\n"
+        "blemore-fast codabench bundle --labels test_labels.csv --train-labels train.csv "
+        "--title 'BlEmoRe 2026' --image me/blemore-scoring:0.1.0 --start 2026-03-01 -o bundle.zip",
+    )
+    q.add_argument(
+        "--labels",
+        required=True,
+        metavar="LABELS",
+        help="the hidden test labels, with each clip's actor (a CSV table or a label JSON)",
+    )
+    q.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
+    q.add_argument(
+        "--names-map",
+        metavar="CSV",
+        help="a two-column CSV (with a header): the name in LABELS, the name participants submit",
+    )
+    q.add_argument(
+        "--train-labels",
+        metavar="LABELS",
+        help="train labels for the trivial baselines on the details page (default: the "
+        "train rows of --labels when --partition picked others)",
+    )
+    q.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the bundle to write (a .zip)"
+    )
+    q.add_argument("--title", default=DEFAULT_TITLE, help=f"the title (default {DEFAULT_TITLE!r})")
+    q.add_argument(
+        "--image",
+        default=DEFAULT_IMAGE,
+        help=f"the scoring image on Docker Hub, built from the bundle's Dockerfile (default "
+        f"{DEFAULT_IMAGE})",
+    )
+    q.add_argument(
+        "--start", metavar="DATE", help="the phase's start, YYYY-MM-DD[ HH:MM:SS] (default today)"
+    )
+    q.add_argument("--end", metavar="DATE", help="the phase's end (default: none, open)")
+    q.add_argument("--terms", metavar="FILE", help="the terms page (Markdown or HTML)")
+    q.set_defaults(run=_codabench_bundle)
+
+    q = _subparser(
+        nested,
+        "score",
+        "the scoring program: score INPUT/res against INPUT/ref",
+        "Score a submission as Codabench's compute worker lays it out: the participant's\n"
+        "upload unzipped in INPUT/res (one JSON file, any name), the bundle's reference data\n"
+        "in INPUT/ref. Writes OUTPUT/scores.json (presence, salience, mean and their\n"
+        "interval bounds) and OUTPUT/detailed_results.html (aggregates only, never a clip).\n"
+        "A submission that cannot be scored exits 1 with every problem on stderr.\n"
+        "Also: python -m blemore_fast.codabench score INPUT OUTPUT.",
+        "blemore-fast codabench score /app/input /app/output",
+    )
+    q.add_argument("input", metavar="INPUT", help="the folder holding res/ and ref/")
+    q.add_argument("output", metavar="OUTPUT", help="the folder to write the scores to")
+    q.set_defaults(run=_codabench_score)

@@ -1,8 +1,10 @@
-"""The resampling options shared by every statistic, checked once.
+"""The resampling options shared by every statistic, coerced once.
 
 :func:`resampling` turns the keyword arguments of :func:`~blemore_fast.bootstrap`
-and :func:`~blemore_fast.compare` into a :class:`Resampling`, with errors that
-name the argument and the value received.
+and :func:`~blemore_fast.compare` into a :class:`Resampling`. Types are
+checked here; the domain (at least one replicate, a confidence level strictly
+between 0 and 1, a known method) is the native core's, raised with the
+argument's name.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from typing import Any
 
 import numpy as np
 
-METHODS = ("percentile", "basic", "bca")
+from .. import _core
+
+#: The interval methods, by their canonical names (the core's own list).
+METHODS: tuple[str, ...] = tuple(_core.INTERVAL_METHODS)
 
 
 @dataclass(frozen=True)
@@ -33,43 +38,28 @@ def resampling(
     n_resamples: Any, confidence: Any, method: Any, seed: Any, return_distribution: Any
 ) -> Resampling:
     """Checks the options of a resampling statistic."""
-    return Resampling(
-        _n_resamples(n_resamples),
-        _confidence(confidence),
-        _method(method),
-        _seed(seed),
-        bool(return_distribution),
-    )
+    n, c = _n_resamples(n_resamples), _confidence(confidence)
+    if not isinstance(method, str):
+        raise TypeError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
+    canonical = _core.check_resampling(n_resamples=n, confidence=c, method=method)
+    return Resampling(n, c, canonical, _seed(seed), bool(return_distribution))
 
 
 def _n_resamples(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeError(f"n_resamples must be an integer; got {value!r}")
     try:
-        n = operator.index(value)
+        return operator.index(value)
     except TypeError:
         raise TypeError(
             f"n_resamples must be an integer; got {value!r} ({type(value).__name__})"
         ) from None
-    if n < 1:
-        raise ValueError(f"n_resamples must be at least 1; got {n}")
-    return n
 
 
 def _confidence(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"confidence must be a number in (0, 1); got {value!r}")
-    c = float(value)
-    if not 0 < c < 1:
-        hint = f" (did you mean {c / 100:g}?)" if 1 < c < 100 else ""
-        raise ValueError(f"confidence must be strictly between 0 and 1; got {value!r}{hint}")
-    return c
-
-
-def _method(value: Any) -> str:
-    if not isinstance(value, str) or value.lower() not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; got {value!r}")
-    return value.lower()
+    return float(value)
 
 
 def _seed(value: Any) -> int:

@@ -5,19 +5,22 @@
 //! labels), so this is one more reader, not a second copy of the rules.
 //!
 //! What `json.load` would let pass silently is a problem here: a clip given
-//! twice (`duplicate_clip`) and a key given twice in an entry or at the top
-//! level (`duplicate_key`). Names are not kept to find repeats: each clip
-//! name's hash is, and only when two hashes agree is the file read a second
-//! time to compare the names themselves, so a repeat is reported exactly.
+//! twice (`duplicate_clip`), an entry's emotion or salience given twice with
+//! two different values, and "predictions" given twice (`duplicate_key`):
+//! readers differ on which one counts. (Keys whose values are ignored may
+//! repeat, as may a key repeating its value.) Names are not kept to find
+//! repeats: each clip name's hash is, and only when two hashes agree is the
+//! file read a second time to count the names themselves, so a repeat is
+//! reported exactly.
 //!
 //! The shape is reported, not judged: wrapped or bare, and the top-level
 //! keys beside "predictions", so that callers can apply their own policy.
 //! By default it is read as `inputs._unwrap_submission` reads a parsed
 //! file: wrapped when "predictions" holds an object (whatever else is
 //! there), an error when the only key is another one holding an object
-//! (`unexpected_top_level_key`), bare otherwise.
+//! (`not_a_submission`), bare otherwise.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 
 use crate::core::json::fast;
@@ -108,11 +111,27 @@ struct Shape {
     misspelt: Option<String>,
 }
 
-/// An entry's emotion as found: text (kept in `Clips::emotion`), or
-/// something else, described.
+/// An entry's emotion as found: text, or something else, described.
+#[derive(PartialEq)]
 enum Found {
-    Text,
+    Text(String),
     Other(String),
+}
+
+/// Whether two saliences of one entry mean the same (then one given twice
+/// is no ambiguity).
+fn same_salience(a: &Salience, b: &Salience) -> bool {
+    use Salience::*;
+    match (a, b) {
+        (Number(x), Number(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
+        (Missing, Missing) => true,
+        (Bool(x), Bool(y))
+        | (TooLarge(x), TooLarge(y))
+        | (Text(x), Text(y))
+        | (Other(x), Other(y))
+        | (Failed(x), Failed(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// The reading state: the clips judged so far, and what finds repeats.
@@ -124,13 +143,15 @@ struct Clips<'h> {
     names: Vec<String>,
     /// Each clip name's hash, in the first pass.
     hashes: NameHashes,
-    /// In a second pass: the hashes seen more than once, and the names
-    /// with those hashes read so far.
+    /// In a second pass: the hashes seen more than once, and how often
+    /// each name with one of them comes, in the order they first come.
     suspects: HashSet<u64>,
-    seen: HashSet<Vec<u8>>,
-    /// The current clip's name, and the current entry's emotion text.
+    seen: HashMap<Vec<u8>, usize>,
+    seen_order: Vec<Vec<u8>>,
+    /// The current clip's name.
     name: Vec<u8>,
-    emotion: String,
+    /// The input as messages name it.
+    shown_as: String,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -145,9 +166,10 @@ impl<'h> Clips<'h> {
             names: Vec::new(),
             hashes: NameHashes::default(),
             suspects: HashSet::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
+            seen_order: Vec::new(),
             name: Vec::new(),
-            emotion: String::new(),
+            shown_as: String::new(),
         }
     }
 
@@ -158,6 +180,7 @@ impl<'h> Clips<'h> {
         self.names.clear();
         self.hashes.clear();
         self.seen.clear();
+        self.seen_order.clear();
     }
 
     fn read<S: Source>(
@@ -165,6 +188,7 @@ impl<'h> Clips<'h> {
         source: S,
         shown_as: &str,
     ) -> std::result::Result<Submission, FileError> {
+        self.shown_as = shown_as.to_owned();
         let mut reader = Reader::new(source).map_err(|e| unreadable(shown_as, &e))?;
         let mut wrapped = false;
         loop {
@@ -199,8 +223,29 @@ impl<'h> Clips<'h> {
         self.hashes.repeated()
     }
 
-    fn finish(self, shape: Shape) -> Submission {
+    fn finish(mut self, shape: Shape) -> Submission {
+        let mut repeats = Vec::new();
+        for name in std::mem::take(&mut self.seen_order) {
+            let count = self.seen[&name];
+            if count > 1 {
+                let message = format!(
+                    "appears {count} times in {}; readers differ on which one counts, so give \
+                     each clip once",
+                    self.shown_as
+                );
+                let clip = String::from_utf8_lossy(&name).into_owned();
+                repeats.push(Issue::new(ProblemKind::DuplicateClip, message).at(Some(clip)));
+            }
+        }
         let mut aligned = self.matcher.finish();
+        if !repeats.is_empty() {
+            // Which of a clip's predictions counts is ambiguous, so nothing
+            // else is judged (as a syntax error stops everything else).
+            aligned = Aligned {
+                problems: repeats,
+                ..Aligned::default()
+            };
+        }
         let shape_problem = shape.misspelt.map(|key| {
             // What `inputs._unwrap_submission` says of `{"preds": {...}}`.
             let message = format!(
@@ -208,7 +253,7 @@ impl<'h> Clips<'h> {
                  {{\"predictions\": {{clip: [entries]}}}}"
             );
             aligned = Aligned::default();
-            Issue::new(ProblemKind::UnexpectedTopLevelKey, message).at(None)
+            Issue::new(ProblemKind::NotASubmission, message).at(None)
         });
         Submission {
             aligned,
@@ -269,7 +314,9 @@ impl<'h> Clips<'h> {
                 self.top_key(&mut top_keys);
                 self.predictions(reader)?;
             } else if found || wrapped {
-                self.top_key(&mut top_keys);
+                if self.name == b"predictions" {
+                    self.top_key(&mut top_keys);
+                }
                 extra_keys.push(String::from_utf8_lossy(&self.name).into_owned());
                 skip(reader, self.host)?;
             } else {
@@ -297,7 +344,7 @@ impl<'h> Clips<'h> {
         }))
     }
 
-    /// A top-level key of a wrapped file (in `self.name`); a repeat is a
+    /// "predictions" in a wrapped file (in `self.name`): given twice, a
     /// problem.
     fn top_key(&mut self, seen: &mut HashSet<Vec<u8>>) {
         if !seen.insert(self.name.clone()) {
@@ -361,26 +408,20 @@ impl<'h> Clips<'h> {
     fn push_clip(&mut self, name: std::result::Result<&str, &[u8]>, entries: Entries) {
         self.n_clips += 1;
         let bytes = name.map_or_else(|bytes| bytes, str::as_bytes);
-        let repeated = if self.suspects.is_empty() {
+        if self.suspects.is_empty() {
             self.hashes.add(bytes);
-            false
-        } else {
-            self.suspects.contains(&repeats::hash(bytes)) && !self.seen.insert(bytes.to_vec())
-        };
+        } else if self.suspects.contains(&repeats::hash(bytes)) {
+            let count = self.seen.entry(bytes.to_vec()).or_insert(0);
+            if *count == 0 {
+                self.seen_order.push(bytes.to_vec());
+            }
+            *count += 1;
+        }
         if self.options.keep_names {
             self.names.push(String::from_utf8_lossy(bytes).into_owned());
         }
         match name {
-            Ok(name) => {
-                if repeated {
-                    let issue = Issue::new(
-                        ProblemKind::DuplicateClip,
-                        "the clip is given twice (a JSON reader keeps only the last)",
-                    );
-                    self.matcher.problem(issue.at(Some(name.to_owned())));
-                }
-                self.matcher.push(name, entries);
-            }
+            Ok(name) => self.matcher.push(name, entries),
             Err(bytes) => {
                 let text = Str { bytes, utf8: false };
                 let shown = Repr::of(&repr_str(text, self.host));
@@ -421,27 +462,23 @@ impl<'h> Clips<'h> {
         reader.begin_object()?;
         let mut emotion: Option<Found> = None;
         let mut salience: Option<Salience> = None;
-        let mut others: Vec<Vec<u8>> = Vec::new();
         while let Some(key) = reader.next_key()? {
             match key.bytes {
                 b"emotion" => {
-                    if emotion.is_some() {
+                    let value = self.emotion(reader)?;
+                    if emotion.as_ref().is_some_and(|before| *before != value) {
                         judge.duplicate_key(k, "'emotion'");
                     }
-                    emotion = Some(self.emotion(reader)?);
+                    emotion = Some(value);
                 }
                 b"salience" => {
-                    if salience.is_some() {
+                    let value = self.salience(reader)?;
+                    if salience.as_ref().is_some_and(|b| !same_salience(b, &value)) {
                         judge.duplicate_key(k, "'salience'");
                     }
-                    salience = Some(self.salience(reader)?);
+                    salience = Some(value);
                 }
-                other => {
-                    if others.iter().any(|seen| seen == other) {
-                        judge.duplicate_key(k, &repr_str(key, self.host));
-                    } else {
-                        others.push(other.to_vec());
-                    }
+                _ => {
                     skip(reader, self.host)?;
                 }
             }
@@ -449,9 +486,9 @@ impl<'h> Clips<'h> {
         match emotion {
             None => judge.missing_emotion(k),
             Some(found) => {
-                let emotion = match found {
-                    Found::Text => Emotion::Text(&self.emotion),
-                    Found::Other(shown) => Emotion::Other(shown),
+                let emotion = match &found {
+                    Found::Text(text) => Emotion::Text(text),
+                    Found::Other(shown) => Emotion::Other(shown.clone()),
                 };
                 judge.entry(k, emotion, salience.unwrap_or(Salience::Missing));
             }
@@ -465,11 +502,7 @@ impl<'h> Clips<'h> {
         }
         let text = reader.string()?;
         Ok(match text.text() {
-            Some(code) => {
-                self.emotion.clear();
-                self.emotion.push_str(code);
-                Found::Text
-            }
+            Some(code) => Found::Text(code.to_owned()),
             None => Found::Other(format!("str {}", Repr::of(&repr_str(text, self.host)))),
         })
     }
@@ -519,7 +552,7 @@ fn unreadable(shown_as: &str, error: &io::Error) -> FileError {
         _ => &text,
     };
     FileError {
-        kind: ProblemKind::UnreadableFile,
+        kind: ProblemKind::FileUnreadable,
         message: format!("cannot read {shown_as}: {why}"),
     }
 }
@@ -651,25 +684,35 @@ mod tests {
         let text = r#"{"predictions": {
             "A1_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
             "A2_ang_int1_ver1": [{"emotion": "ang", "salience": 100, "salience": 50}],
+            "A3_ang_int1_ver1": [{"emotion": "ang", "emotion": "ang", "salience": 9, "x": 1, "x": 2}],
+            "A1_ang_int1_ver1": [{"emotion": "sad", "salience": 100}],
             "A1_ang_int1_ver1": [{"emotion": "sad", "salience": 100}]}}"#;
+        // A clip given twice makes the file ambiguous: nothing else is judged.
         let found = problems(text);
         assert_eq!(
             found,
-            [
-                (
-                    Some("A2_ang_int1_ver1".into()),
-                    "duplicate_key",
-                    "entry 0 has the key 'salience' twice".into()
-                ),
-                (
-                    Some("A1_ang_int1_ver1".into()),
-                    "duplicate_clip",
-                    "the clip is given twice (a JSON reader keeps only the last)".into()
-                ),
-            ]
+            [(
+                Some("A1_ang_int1_ver1".into()),
+                "duplicate_clip",
+                "appears 3 times in s.json; readers differ on which one counts, so give each \
+                 clip once"
+                    .into()
+            )]
+        );
+        let keys = r#"{"A2_ang_int1_ver1": [{"emotion": "ang", "salience": 100, "salience": 50}],
+            "A3_ang_int1_ver1": [{"emotion": "ang", "emotion": "ang", "salience": 9, "x": 1, "x": 2}]}"#;
+        assert_eq!(
+            problems(keys),
+            [(
+                Some("A2_ang_int1_ver1".into()),
+                "duplicate_key",
+                "entry 0 gives 'salience' twice, with two values".into()
+            )]
         );
         let top = format!(r#"{{"predictions": {{"A1_ang_int1_ver1": {ANG}}}, "predictions": 1}}"#);
         assert_eq!(problems(&top)[0].1, "duplicate_key");
+        let extra = format!(r#"{{"predictions": {{"A1_ang_int1_ver1": {ANG}}}, "v": 1, "v": 2}}"#);
+        assert!(problems(&extra).is_empty());
     }
 
     #[test]
@@ -679,7 +722,7 @@ mod tests {
             found,
             [(
                 None,
-                "unexpected_top_level_key",
+                "not_a_submission",
                 "unexpected top-level key 'preds': a submission is {\"predictions\": {clip: \
                  [entries]}}"
                     .into()

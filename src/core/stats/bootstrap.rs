@@ -27,7 +27,7 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::core::error::{check_len, Error, Result};
+use crate::core::error::{check_len, domain, py_float, Error, Result};
 use crate::core::parallel;
 use crate::core::score::{is_blend_cell, is_presence_right, is_salience_right, N_CELLS};
 use crate::core::stats::binomial::Binomial;
@@ -310,20 +310,37 @@ pub struct Summary {
 pub const STATISTICS: [&str; 3] = ["presence", "salience", "mean"];
 
 pub fn check(options: &Options) -> Result<()> {
-    if options.n_resamples < 1 {
-        return Err(value(
+    check_n_resamples(options.n_resamples as i64)?;
+    check_confidence(options.confidence)
+}
+
+pub fn check_n_resamples(n: i64) -> Result<()> {
+    if n < 1 {
+        return Err(domain(
             "n_resamples",
-            format!("must be at least 1; got {}", options.n_resamples),
-        ));
-    }
-    let c = options.confidence;
-    if !(c > 0.0 && c < 1.0) {
-        return Err(value(
-            "confidence",
-            format!("must be strictly between 0 and 1; got {c}"),
+            format!("must be at least 1; got {n}"),
         ));
     }
     Ok(())
+}
+
+/// A level strictly between 0 and 1; 95 reads as a percentage and gets a hint.
+pub fn check_confidence(c: f64) -> Result<()> {
+    if c > 0.0 && c < 1.0 {
+        return Ok(());
+    }
+    let hint = if (50.0..100.0).contains(&c) {
+        format!(" (did you mean {}?)", py_float(c / 100.0))
+    } else {
+        String::new()
+    };
+    Err(domain(
+        "confidence",
+        format!(
+            "must be strictly between 0 and 1; got {}{hint}",
+            py_float(c)
+        ),
+    ))
 }
 
 /// Draws the replicates and reads the intervals off them.

@@ -191,3 +191,25 @@ fn one_unit_gives_a_point_interval() {
     assert_eq!(summary.se, [0.0, 0.0, 0.0]);
     assert!(summary.messages.is_empty());
 }
+
+#[test]
+fn options_are_checked_with_the_argument_named() {
+    assert_eq!(
+        check_n_resamples(-5).unwrap_err().to_string(),
+        "n_resamples must be at least 1; got -5"
+    );
+    assert_eq!(
+        check_confidence(95.0).unwrap_err().to_string(),
+        "confidence must be strictly between 0 and 1; got 95 (did you mean 0.95?)"
+    );
+    // 1.5 is no percentage: no hint to 0.015.
+    assert_eq!(
+        check_confidence(1.5).unwrap_err().to_string(),
+        "confidence must be strictly between 0 and 1; got 1.5"
+    );
+    assert!(check_confidence(f64::NAN)
+        .unwrap_err()
+        .to_string()
+        .ends_with("got nan"));
+    assert!(check_confidence(0.9).is_ok());
+}

@@ -9,7 +9,7 @@
 
 use std::f64::consts::SQRT_2;
 
-use crate::core::error::{Error, Result};
+use crate::core::error::{domain, Result};
 
 /// Replicate values closer than this count as ties. The values are ratios of
 /// clip counts: rounding leaves a few ulps of noise, while two different
@@ -25,16 +25,32 @@ pub enum Method {
 }
 
 impl Method {
-    pub fn parse(name: &str) -> Result<Method> {
-        match name {
-            "percentile" => Ok(Method::Percentile),
-            "basic" => Ok(Method::Basic),
-            "bca" | "BCa" => Ok(Method::Bca),
-            _ => Err(Error::Value {
-                argument: "method",
-                message: format!("must be 'percentile', 'basic' or 'bca'; got {name:?}"),
-            }),
+    pub const ALL: [Method; 3] = [Method::Percentile, Method::Basic, Method::Bca];
+
+    /// The method's canonical name, as results report it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Percentile => "percentile",
+            Method::Basic => "basic",
+            Method::Bca => "bca",
         }
+    }
+
+    /// The method of a name, in any letter case ("BCa" is "bca").
+    pub fn parse(name: &str) -> Result<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                let names: Vec<String> = Method::ALL
+                    .iter()
+                    .map(|m| format!("'{}'", m.name()))
+                    .collect();
+                domain(
+                    "method",
+                    format!("must be one of {}; got '{name}'", names.join(", ")),
+                )
+            })
     }
 }
 
@@ -245,6 +261,16 @@ fn bca_levels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn methods_by_name_in_any_case() {
+        assert_eq!(Method::parse("BCa").unwrap(), Method::Bca);
+        assert_eq!(Method::parse("Percentile").unwrap().name(), "percentile");
+        assert_eq!(
+            Method::parse("bootstrap-t").unwrap_err().to_string(),
+            "method must be one of 'percentile', 'basic', 'bca'; got 'bootstrap-t'"
+        );
+    }
 
     #[test]
     fn quantile_interpolates_like_numpy() {

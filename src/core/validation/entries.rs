@@ -114,10 +114,10 @@ impl EntriesJudge {
         );
     }
 
-    /// Entry `k` gives `key` (shown as Python's repr) twice, which a JSON
-    /// reader would let the last one win.
+    /// Entry `k` gives `key` (shown as Python's repr) twice with two
+    /// values, of which a JSON reader would keep the last.
     pub fn duplicate_key(&mut self, k: usize, key: &str) {
-        let message = format!("entry {k} has the key {key} twice");
+        let message = format!("entry {k} gives {key} twice, with two values");
         self.issue(ProblemKind::DuplicateKey, message);
     }
 

@@ -41,6 +41,13 @@ macro_rules! problem_kinds {
                 }
             }
 
+            /// What the kind means, in one line (its doc comment).
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(ProblemKind::$variant => concat!($($doc),+).trim_ascii(),)+
+                }
+            }
+
             pub fn severity(self) -> Severity {
                 match self {
                     $(ProblemKind::$variant => Severity::$severity,)+
@@ -91,20 +98,20 @@ problem_kinds! {
     MissingPrediction = "missing_prediction", Fatal;
     /// A clip listed twice among the labels.
     DuplicateLabel = "duplicate_label", Fatal;
-    /// A clip given twice in a JSON file (a JSON reader keeps only the last).
+    /// A clip appears twice in one JSON object, so the file is ambiguous.
     DuplicateClip = "duplicate_clip", Fatal;
-    /// A key given twice in one JSON object: an entry, or the top level.
+    /// A JSON file gives an entry's emotion or salience twice with two
+    /// values, or "predictions" twice.
     DuplicateKey = "duplicate_key", Fatal;
-    /// A file whose only top-level key is not "predictions" but holds an
-    /// object (a misspelt wrapper).
-    UnexpectedTopLevelKey = "unexpected_top_level_key", Fatal;
-    /// A file that cannot be opened or read.
-    UnreadableFile = "unreadable_file", Fatal;
-    /// A file with nothing but whitespace.
+    /// The input holds no mapping of clip names to predictions.
+    NotASubmission = "not_a_submission", Fatal;
+    /// A file cannot be read (missing, a directory, no permission).
+    FileUnreadable = "file_unreadable", Fatal;
+    /// A file is empty, or a table has a header but no rows.
     EmptyFile = "empty_file", Fatal;
-    /// A file that is not UTF-8 text.
+    /// A file is not UTF-8 text.
     NotUtf8 = "not_utf8", Fatal;
-    /// A file that is not JSON (with the line and column of the error).
+    /// A file is not valid JSON.
     InvalidJson = "invalid_json", Fatal;
 }
 
