@@ -2,17 +2,17 @@
 
 A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]}}``
 as JSON (the challenge's ``submission_template.json``). :func:`write_submission`
-validates before writing and writes atomically; :func:`read_submission`
-returns the prediction dict; :func:`check_submission` lists every problem,
-for the command line's ``validate``.
+validates before writing and writes safely (see :mod:`blemore_fast.writing`);
+:func:`read_submission` returns the prediction dict; :func:`check_submission`
+lists every problem, for the command line's ``validate``: a submission
+*file* must have the ``{"predictions": ...}`` object and nothing beside it,
+as the upload needs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,16 @@ import numpy as np
 from . import _core
 from .encoded import EMOTIONS, Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
-from .inputs import PredictionDict, load_predictions, read_json
+from .inputs import (
+    MemoryFile,
+    PredictionDict,
+    load_predictions,
+    read_json,
+    shape_problems,
+    unwrap_submission,
+)
 from .scoring import align
+from .writing import check_writable, write_file
 
 __all__ = ["atomic_write_text", "check_submission", "read_submission", "write_submission"]
 
@@ -50,14 +58,17 @@ def check_submission(
 
     ``preds`` is a submission file path, a submission object, a prediction
     dict or named :class:`~blemore_fast.Encoded` predictions. The structure,
-    the emotion codes and the saliences are checked strictly. With
+    the emotion codes and the saliences are checked strictly. A file (the
+    form that is uploaded) must hold the submission object
+    ``{"predictions": {...}}`` with no other top-level key; a submission
+    object in memory must have no other top-level key either. With
     ``labels`` (anything :func:`blemore_fast.score` accepts), every labelled
     clip must have a prediction and every prediction a label; with ``names``
     (the expected clip names, such as a manifest file's lines) the same
     coverage is checked against the names alone.
 
     A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, wrong top-level key) gives that one problem.
+    JSON, a key given twice, wrong top-level key) gives those problems alone.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
@@ -67,23 +78,21 @@ def check_submission(
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
     try:
-        pred_dict = _prediction_dict(preds)
+        pred_dict, problems = _document(preds)
     except ValidationError as error:
         return list(error.problems)
-    except TypeError as error:
-        if isinstance(preds, (str, os.PathLike)):
-            # The file parsed but holds no prediction object (a JSON list, a number...).
-            return [Problem(None, f"{preds}: {error}", kind="not_a_submission")]
-        raise
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [Problem(None, "the submission has no predictions", kind="empty_submission")]
+        return [
+            *problems,
+            Problem(None, "the submission has no predictions", kind="empty_submission"),
+        ]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)
         except ValidationError as error:
-            return list(error.problems)
-        return []
-    problems = _format_problems(pred_dict)
+            return problems + list(error.problems)
+        return problems
+    problems += _format_problems(pred_dict)
     if names is not None:
         expected = [str(n) for n in names]
         wanted = set(expected)
@@ -98,6 +107,39 @@ def check_submission(
             if n not in pred_dict
         ]
     return problems
+
+
+def _document(preds: Any) -> tuple[PredictionDict, list[Problem]]:
+    """The prediction dict of what :func:`check_submission` takes, and the
+    problems of its shape: a file must be a wrapped submission, and no
+    submission may carry extra top-level keys."""
+    if isinstance(preds, Encoded):
+        return to_dict(preds), []
+    if isinstance(preds, (str, os.PathLike, MemoryFile)):
+        document = read_json(preds)
+        if not isinstance(document, Mapping):
+            # The file parsed but holds no prediction object (a JSON list, a number...).
+            try:
+                load_predictions(document)
+            except TypeError as error:
+                return {}, [Problem(None, f"{preds}: {error}", kind="not_a_submission")]
+            return {}, [_not_a_submission(preds, document)]
+        pred_dict, shape = unwrap_submission(document)
+        return pred_dict, shape_problems(shape, str(preds))
+    if isinstance(preds, Mapping):
+        pred_dict, shape = unwrap_submission(preds)
+        extra = shape_problems(shape, "the submission")
+        return pred_dict, [p for p in extra if p.kind != "missing_wrapper"]
+    return load_predictions(preds), []
+
+
+def _not_a_submission(path: object, document: object) -> Problem:
+    return Problem(
+        None,
+        f"{path} holds a JSON {type(document).__name__}; a submission is "
+        '{"predictions": {clip: [entries]}}',
+        kind="not_a_submission",
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -122,9 +164,11 @@ def write_submission(
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. The file is written to a temporary file in the same directory,
-    then moved into place with ``os.replace``: readers see the old file or the
-    new one, never half of one, and a failure leaves nothing behind.
+    written. A regular file is written to a temporary file in the same
+    directory, then moved into place with ``os.replace``: readers see the old
+    file or the new one, never half of one, and a failure leaves nothing
+    behind. Symlinks are written through, FIFOs and ``/dev/stdout`` directly;
+    :mod:`blemore_fast.writing` has every rule.
 
     Returns the path written.
 
@@ -135,13 +179,7 @@ def write_submission(
     >>> read_submission(out)
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
-    target = Path(path)
-    if target.is_dir():
-        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
-    if not target.parent.is_dir():
-        raise ValueError(
-            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
-        )
+    check_writable(path)
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
     document = {
@@ -151,30 +189,12 @@ def write_submission(
         }
     }
     text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
-    atomic_write_text(target, text + "\n")
-    return target
+    write_file(path, text + "\n")
+    return Path(path)
 
 
-def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
-    """Writes text to a file atomically: a temporary file in the same directory,
-    then ``os.replace``. On any error the temporary file is removed and the
-    target is left as it was."""
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates the file 0600; a submission is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+#: The name this module gave :func:`blemore_fast.writing.write_file` first.
+atomic_write_text = write_file
 
 
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
@@ -189,17 +209,7 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
     """
     data = read_json(path)
     if not isinstance(data, Mapping):
-        raise ValidationError(
-            [
-                Problem(
-                    None,
-                    f"{path} holds a JSON {type(data).__name__}; a submission is "
-                    '{"predictions": {clip: [entries]}}',
-                    kind="not_a_submission",
-                )
-            ],
-            "submission",
-        )
+        raise ValidationError([_not_a_submission(path, data)], "submission")
     preds = load_predictions(data)
     if validate:
         raise_if_any(check_submission(preds), "submission")
