@@ -30,6 +30,10 @@ def _count(text: str) -> int:
     return 0 if text.strip() == "0" else _positive_int(text)
 
 
+def _max_problems(text: str) -> str | int:
+    return "all" if text.strip().lower() == "all" else _positive_int(text)
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -102,6 +106,21 @@ def _subparser(
     )
     parser.set_defaults(parser=parser)
     return parser
+
+
+def _add_output(parser: argparse.ArgumentParser, json_help: str = "print JSON") -> None:
+    """--json and --max-problems: how results and problems are shown."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help=f"{json_help}; on invalid input, the error and its problems as JSON",
+    )
+    parser.add_argument(
+        "--max-problems",
+        type=_max_problems,
+        metavar="N",
+        help="list at most N problems, or all (default 20; with --json, all)",
+    )
 
 
 def _add_labels(parser: argparse.ArgumentParser) -> None:
@@ -177,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Score, check and analyse BlEmoRe challenge predictions.",
         epilog="Run `blemore-fast SUBCOMMAND --help` for details and an example.\n"
-        "Exit codes: 0 success, 1 invalid input (every problem listed), 2 usage error.",
+        "A file named - is standard input (an input) or standard output (an output).\n"
+        "Exit codes: 0 success, 1 invalid input (the problems listed), 2 usage error.",
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -193,9 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--alpha/--beta).",
         "blemore-fast score submission.json --labels clips.csv --partition test\n"
         "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
+        "cat submission.json | blemore-fast score - --json\n"
         "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
     )
-    p.add_argument("preds", metavar="PREDS", help="the predictions to score")
+    p.add_argument("preds", metavar="PREDS", help="the predictions to score (- reads stdin)")
     _add_labels(p)
     p.add_argument(
         "--lenient",
@@ -205,20 +226,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_decoding(p)
     _add_bootstrap(p, None)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=cmd_score)
 
     p = _subparser(
         subparsers,
         "validate",
         "check a submission file before upload",
-        'Check a submission: its structure ({"predictions": ...}), emotion codes, saliences,\n'
-        "and its coverage of the labelled clips or of a list of expected names.\n"
-        "Prints every problem; exits 0 on a clean file and 1 on problems.",
+        'Check a submission file as the upload needs it: the {"predictions": ...} object with\n'
+        "no other top-level key, every clip once, the emotion codes and saliences, and its\n"
+        "coverage of the labelled clips or of a list of expected names.\n"
+        "Lists the problems; exits 0 on a clean file and 1 on problems.",
         "blemore-fast validate submission.json --manifest submission_template.json\n"
         "blemore-fast validate submission.json --labels clips.csv --partition test",
     )
-    p.add_argument("preds", metavar="PREDS", help="the submission file to check")
+    p.add_argument("preds", metavar="PREDS", help="the submission file to check (- reads stdin)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
     group.add_argument(
@@ -228,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
         "or a JSON submission template",
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=cmd_validate)
 
     p = _subparser(
@@ -262,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the best cell maximises W x presence + (1 - W) x salience (default 0.5)",
     )
     p.add_argument("--plot", metavar="PNG", help="draw the presence and salience heat maps")
-    p.add_argument("--json", action="store_true", help="print JSON (with the whole grids)")
+    _add_output(p, "print JSON (with the whole grids)")
     p.set_defaults(run=cmd_grid)
 
     p = _subparser(
@@ -270,22 +292,29 @@ def build_parser() -> argparse.ArgumentParser:
         "decode",
         "turn model outputs into a submission file",
         "Decode probabilities with the published post-processing at --alpha/--beta and write\n"
-        "a submission file. The write is atomic: on any error nothing is written.",
+        "a submission file. A regular file is replaced atomically (on any error nothing is\n"
+        "written), keeping its mode; a symlink is written through; -o - is standard output.",
         "blemore-fast decode test_epoch100_ce.csv --logits --alpha 0.1447 --beta 0.2395 "
         "-o submission.json\n"
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
-        "-o submission.json",
+        "-o submission.json\n"
+        "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 -o - | gzip > submission.json.gz",
     )
     p.add_argument("probs", metavar="PROBS.csv", nargs="+", help="model outputs, one or more files")
     _add_decoding(p, required=True)
     p.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the submission file to write"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the submission file to write (- for standard output)",
     )
     p.add_argument(
         "--names-map",
         metavar="CSV",
         help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
     )
+    _add_output(p, "print what was written as JSON")
     p.set_defaults(run=cmd_decode)
 
     p = _subparser(
@@ -310,9 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="breakdown groups, separated by commas; default: kind, emotion, pair, ratio, "
         "intensity, situation, actor; also all, or a column of the labels table such as fold",
     )
-    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML report (- for standard output)"
+    )
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=cmd_report)
 
     p = _subparser(
@@ -329,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lenient", action="store_true", help="as for score")
     _add_decoding(p)
     _add_bootstrap(p, 10_000)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=cmd_compare)
 
     p = _subparser(
@@ -370,6 +401,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="seed of the synthetic data and the bootstrap (default 0)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=cmd_demo)
     return parser

@@ -295,7 +295,7 @@ def _bootstrap_parts(
             _image(
                 _png(bootstrap_histogram(values)),
                 "bootstrap distribution",
-                f"{len(values)} bootstrap replicates of presence, salience and their mean.",
+                f"{len(values):,} bootstrap replicates of presence, salience and their mean.",
             )
         )
     summary = pd.DataFrame(
