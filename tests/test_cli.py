@@ -22,45 +22,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import EMOTIONS, reference, synthetic
+from cli_support import EXE, cli, failed, ok
 from hicmae import softmax
 
-EXE = Path(sys.executable).with_name("blemore-fast")
 SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo")
 ALPHA, BETA = 0.3, 0.1
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-def cli(*args: object, cwd: Path, env: dict[str, str] | None = None) -> Run:
-    proc = subprocess.run(
-        [str(EXE), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env=env,
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
-
-
-def ok(run: Run) -> Run:
-    assert run.code == 0, f"exit {run.code}\nstdout:\n{run.out}\nstderr:\n{run.err}"
-    assert "Traceback" not in run.err
-    return run
-
-
-def failed(run: Run, code: int = 1) -> Run:
-    assert run.code == code, f"exit {run.code}, expected {code}\n{run.out}\n{run.err}"
-    assert "Traceback" not in run.err
-    return run
 
 
 def _probs_frame(names: list[str], probs: np.ndarray) -> pd.DataFrame:
@@ -694,7 +660,9 @@ def test_real_hicmae_outputs_reproduce_the_published_figures(
         0.1647,
     ]
     template = data_dir / "submission_template.json"
-    run = failed(cli("validate", out, "--manifest", template, "--max-problems", "all", cwd=tmp_path))
+    run = failed(
+        cli("validate", out, "--manifest", template, "--max-problems", "all", cwd=tmp_path)
+    )
     assert "test_0001.mov: expected clip has no prediction" in run.out
     assert math.isclose(document["mean"], (document["presence"] + document["salience"]) / 2)
 

@@ -30,6 +30,9 @@ MODULES = [
     "blemore_fast.cli.terminal",
     "blemore_fast.cli.demo",
     "blemore_fast.cli.parser",
+    "blemore_fast.errors",
+    "blemore_fast.inputs",
+    "blemore_fast.writing",
 ]
 
 

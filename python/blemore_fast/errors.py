@@ -10,6 +10,7 @@ from types import MappingProxyType
 from . import _core
 
 __all__ = [
+    "LONGEST_VALUE",
     "MAX_LISTED",
     "PROBLEM_KINDS",
     "Problem",
@@ -32,7 +33,7 @@ def shorten(text: str) -> str:
 
     >>> short = shorten("clip " + "0123456789" * 10_000)
     >>> len(short), "…[99,860 more characters]…" in short
-    (172, True)
+    (171, True)
     """
     if len(text) <= LONGEST_VALUE:
         return text

@@ -46,6 +46,7 @@ __all__ = [
     "load_predictions",
     "metadata_to_labels",
     "missing_columns",
+    "no_predictions",
     "read_json",
     "read_table",
     "shape_problems",
@@ -267,11 +268,12 @@ def load_predictions(preds: Any) -> PredictionDict:
             f"filename, emotion, salience; got {type(preds).__name__}"
         )
     if not result:
-        raise ValidationError([_no_predictions(where)], "predictions")
+        raise ValidationError([no_predictions(where)], "predictions")
     return result
 
 
-def _no_predictions(where: str = "") -> Problem:
+def no_predictions(where: str = "") -> Problem:
+    """The problem of a submission without a single prediction."""
     return Problem(
         None,
         f"{where}the submission has no predictions (no clip to score)",

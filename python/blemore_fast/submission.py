@@ -26,6 +26,7 @@ from .inputs import (
     MemoryFile,
     PredictionDict,
     load_predictions,
+    no_predictions,
     read_json,
     shape_problems,
     unwrap_submission,
@@ -82,10 +83,7 @@ def check_submission(
     except ValidationError as error:
         return list(error.problems)
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [
-            *problems,
-            Problem(None, "the submission has no predictions", kind="empty_submission"),
-        ]
+        return [*problems, no_predictions()]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)

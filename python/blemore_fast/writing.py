@@ -44,11 +44,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["WriteError", "check_writable", "write_file"]
+__all__ = ["WriteError", "check_writable", "descriptor", "write_file"]
 
 # Paths that name one of the process's open file descriptors.
-_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)")
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/(?:self|thread-self|(\d+))/fd)/(\d+)")
 _STANDARD = {"/dev/stdout": 1, "/dev/stderr": 2}
+# Symlinks followed when looking for a descriptor (the kernel's own limit).
+_MAX_LINKS = 40
 
 
 class WriteError(OSError):
@@ -70,12 +72,33 @@ class WriteError(OSError):
         return self.sentence
 
 
-def _descriptor(path: str) -> int | None:
-    """The file descriptor a path names (``/dev/stdout``, ``/dev/fd/3``...), or None."""
+def _named_descriptor(path: str) -> int | None:
+    path = os.path.normpath(path)
     if path in _STANDARD:
         return _STANDARD[path]
     match = _DESCRIPTOR.fullmatch(path)
-    return int(match.group(1)) if match else None
+    if match is None or (match.group(1) is not None and int(match.group(1)) != os.getpid()):
+        return None
+    return int(match.group(2))
+
+
+def descriptor(path: str | os.PathLike[str]) -> int | None:
+    """The file descriptor of this process that a path names, directly
+    (``/dev/stdout``, ``/dev/fd/3``) or through symlinks, or None.
+
+    >>> descriptor("/dev/stdout"), descriptor("/dev/fd/63"), descriptor("report.html")
+    (1, 63, None)
+    """
+    path = os.fspath(path)
+    for _ in range(_MAX_LINKS):
+        fd = _named_descriptor(path)
+        if fd is not None or not os.path.islink(path):
+            return fd
+        try:
+            path = os.path.join(os.path.dirname(path), os.readlink(path))
+        except OSError:
+            return None
+    return None
 
 
 def check_writable(path: str | os.PathLike[str]) -> None:
@@ -86,7 +109,7 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     fails at once. Permissions are checked by the write itself.
     """
     text = os.fspath(path)
-    if _descriptor(text) is not None:
+    if descriptor(text) is not None:
         return
     target = Path(os.path.realpath(text))
     if target.is_dir():
@@ -111,7 +134,7 @@ def write_file(path: str | os.PathLike[str], data: bytes | str) -> None:
     """
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     text = os.fspath(path)
-    fd = _descriptor(text)
+    fd = descriptor(text)
     if fd is not None:
         _write_descriptor(text, fd, payload)
         return

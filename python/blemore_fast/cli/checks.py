@@ -17,7 +17,13 @@ from ..actors import clip_actors
 from ..errors import Problem, raise_if_any
 from ..scoring import Aligned
 
-__all__ = ["check_actor_clusters", "check_groups", "check_same_clips", "warn_few_resamples"]
+__all__ = [
+    "ENOUGH_RESAMPLES",
+    "check_actor_clusters",
+    "check_groups",
+    "check_same_clips",
+    "warn_few_resamples",
+]
 
 #: Fewer resamples than this give intervals whose ends move from run to run
 #: (Efron and Tibshirani's advice: about 1,000 for percentile and basic

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..inputs import MemoryFile
-from ..writing import check_writable
+from ..writing import check_writable, descriptor
 from .inputs import UsageError
 
-__all__ = ["STDIN_NAME", "STDIO", "STDOUT_PATH", "prepare_files", "shown"]
+__all__ = ["PLOT_DIR_FILES", "STDIN_NAME", "STDIO", "STDOUT_PATH", "prepare_files", "shown"]
 
 #: ``-`` as a file: standard input for an input, standard output for an output.
 STDIO = "-"
@@ -53,8 +53,8 @@ PLOT_DIR_FILES = (
 
 
 def shown(path: str) -> str:
-    """A path as messages show it: ``-`` is standard output."""
-    return "standard output" if path in (STDIO, STDOUT_PATH) else path
+    """A path as messages show it: ``-`` (and other names of it) is standard output."""
+    return "standard output" if path == STDIO or descriptor(path) == 1 else path
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,15 @@ def prepare_files(args: argparse.Namespace) -> bool:
     an output goes to standard output (the command's own messages then go
     to standard error)."""
     outputs = _outputs(args)
-    to_stdout = [option for attr, option in outputs if getattr(args, attr) == STDIO]
+    to_stdout = [
+        option
+        for attr, option in outputs
+        if getattr(args, attr) == STDIO or descriptor(getattr(args, attr)) == 1
+    ]
     if len(to_stdout) > 1:
         raise UsageError(f"{' and '.join(to_stdout)} cannot both write to standard output (-)")
     if to_stdout and getattr(args, "json", False):
-        raise UsageError(f"--json and {to_stdout[0]} - both write to standard output")
+        raise UsageError(f"--json and {to_stdout[0]} both write to standard output")
     if getattr(args, "plot_dir", None) == STDIO:
         raise UsageError("--plot-dir names a directory; - (standard output) is one file")
     given = list(_inputs(args))
