@@ -152,7 +152,8 @@ def read_json(path: FileSource) -> Any:
     the same clip given as ``ang`` and then ``sad`` would score as ``sad``.
     """
     source = _source(path)
-    text = _read_text(source, "file", "JSON")
+    what = f"file {source}"
+    text = _read_text(source, what, "JSON")
     repeated: list[tuple[dict[str, Any], list[tuple[str, int]]]] = []
 
     def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -165,14 +166,14 @@ def read_json(path: FileSource) -> Any:
     try:
         document = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
-        raise ValidationError([_json_error(source, error)], "file") from None
+        raise ValidationError([_json_error(source, error)], what) from None
     except RecursionError:
         problem = Problem(
             None, f"{source} is not valid JSON: nested too deeply", kind="invalid_json"
         )
-        raise ValidationError([problem], "file") from None
+        raise ValidationError([problem], what) from None
     if repeated:
-        raise ValidationError(_repeated_key_problems(document, repeated, source), "file")
+        raise ValidationError(_repeated_key_problems(document, repeated, source), what)
     return document
 
 

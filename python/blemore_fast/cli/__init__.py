@@ -6,7 +6,10 @@ for machines instead.
 
 - :mod:`.parser`: the options of every subcommand, with an example each;
 - :mod:`.inputs`: reading prediction files, probability CSVs, labels and manifests;
+- :mod:`.files`: ``-`` for standard input and output, outputs that would overwrite an input;
+- :mod:`.checks`: what the library would say in Python's words, checked in the command's;
 - :mod:`.output`: tables, intervals and JSON as the subcommands print them;
+- :mod:`.problems`: bounded problem listings, the one-line diagnosis, the JSON error;
 - :mod:`.commands` and :mod:`.report_command`: the subcommands themselves;
 - :mod:`.terminal`: aligned text tables, JSON-safe values, the progress bar;
 - :mod:`.demo`: the demo pipeline behind ``blemore-fast demo``.
