@@ -23,7 +23,7 @@ __all__ = [
 MAX_LISTED = 20
 #: Longer runs of text without a space (a clip name, a value) are cut in messages.
 LONGEST_VALUE = 200
-_LONG_RUN = re.compile(rf"\S{{{LONGEST_VALUE + 1},}}")
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONGEST_VALUE + 1},}}")
 
 
 def shorten(text: str) -> str:
@@ -35,8 +35,8 @@ def shorten(text: str) -> str:
     >>> len(short), "…[99,860 more characters]…" in short
     (171, True)
     """
-    if len(text) <= LONGEST_VALUE:
-        return text
+    if len(text) <= LONGEST_VALUE or max(map(len, text.split()), default=0) <= LONGEST_VALUE:
+        return text  # the common case, without the regular expression
 
     def cut(match: re.Match[str]) -> str:
         run, keep = match.group(), LONGEST_VALUE // 2 - 30

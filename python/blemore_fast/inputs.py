@@ -250,7 +250,15 @@ def load_predictions(preds: Any) -> PredictionDict:
     """
     where = f"{preds}: " if _is_path(preds) else ""
     if _is_path(preds):
-        preds = read_json(preds)
+        path, preds = preds, read_json(preds)
+        if not isinstance(preds, Mapping):
+            problem = Problem(
+                None,
+                f"{path} holds a JSON {_json_type(preds)}; a submission is "
+                '{"predictions": {clip: [entries]}}',
+                kind="not_a_submission",
+            )
+            raise ValidationError([problem], "predictions")
     if isinstance(preds, pd.DataFrame):
         result = _long_frame_to_dict(preds)
     elif isinstance(preds, Mapping):

@@ -105,61 +105,60 @@ def _names_hint(
     return None
 
 
-def _partition_of(args: argparse.Namespace, clips: set[str]) -> str | None:
-    """The one partition of the full ``--labels`` table that holds ``clips``, if any."""
-    if not clips or isinstance(args.labels, MemoryFile):
-        return None
+def _full_table(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The whole ``--labels`` table (every partition), when it has partitions."""
+    if isinstance(args.labels, MemoryFile):
+        return None  # standard input is read once
     try:
         table = read_label_table(args.labels)
     except ValueError:
         return None
-    if table is None or "partition" not in table.columns:
-        return None
+    return table if table is not None and "partition" in table.columns else None
+
+
+def _partition_of(table: pd.DataFrame, clips: set[str]) -> str | None:
+    """The one partition of ``table`` that holds all of ``clips``, if any."""
     rows = table[table["filename"].astype(str).isin(clips)]
     partitions = rows["partition"].dropna().astype(str).unique()
-    if len(rows) == len(clips) and len(partitions) == 1:
+    if clips and len(rows) == len(clips) and len(partitions) == 1:
         return str(partitions[0])
     return None
 
 
 def _partition_hint(args: argparse.Namespace, problems: Sequence[Problem]) -> str | None:
-    labels, partition = getattr(args, "labels", None), getattr(args, "partition", None)
-    if labels is None:
+    """Predictions of one partition scored against another, or against all."""
+    if getattr(args, "labels", None) is None:
+        return None
+    partition = getattr(args, "partition", None)
+    unlabelled = {c for c in _clips(problems, "unlabelled_prediction") if c is not None}
+    missing = {c for c in _clips(problems, "missing_prediction") if c is not None}
+    table = _full_table(args)
+    if partition is not None:
+        found = None if table is None else _partition_of(table, unlabelled)
+        if found is None or found == partition:
+            return None
+        return (
+            f"the predictions are clips of partition {found!r}, not {partition!r}: "
+            f"use --partition {found}"
+        )
+    if unlabelled:
         return None
     lenient = ", and --lenient leaves them out" if hasattr(args, "lenient") else ""
-    unlabelled = {c for c in _clips(problems, "unlabelled_prediction") if c is not None}
-    if partition is not None and unlabelled:
-        found = _partition_of(args, unlabelled)
-        if found is not None and found != partition:
-            return (
-                f"the predictions are clips of partition {found!r}, not {partition!r}: "
-                f"use --partition {found}"
-            )
-        return None
-    if partition is None and not unlabelled:
-        missing = {c for c in _clips(problems, "missing_prediction") if c is not None}
-        table = None if isinstance(labels, MemoryFile) else _safe_table(args)
-        if table is not None and "partition" in table.columns:
-            predicted = set(table["filename"].astype(str)) - missing
-            found = _partition_of(args, predicted)
-            if found is not None:
-                return (
-                    "the labels cover clips that have no prediction: the predictions are the "
-                    f"clips of partition {found!r}; add --partition {found} (--partition NAME "
-                    f"keeps one partition of a labels table){lenient}"
-                )
+    found = (
+        None
+        if table is None
+        else _partition_of(table, set(table["filename"].astype(str)) - missing)
+    )
+    if found is None:
         return (
             "the labels cover clips that have no prediction; --partition NAME keeps one "
             f"partition of a labels table (such as test){lenient}"
         )
-    return None
-
-
-def _safe_table(args: argparse.Namespace) -> pd.DataFrame | None:
-    try:
-        return read_label_table(args.labels)
-    except ValueError:
-        return None
+    return (
+        "the labels cover clips that have no prediction: the predictions are the clips of "
+        f"partition {found!r}; add --partition {found} (--partition NAME keeps one "
+        f"partition of a labels table){lenient}"
+    )
 
 
 def diagnose(problems: Sequence[Problem], args: argparse.Namespace) -> str | None:
