@@ -9,7 +9,7 @@ export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 # Runtime, build, test and lint dependencies, all from PyPI.
-PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy
+PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyyaml
 
 .PHONY: demo test build lint rust-test py-test bench browser clean
 

@@ -25,7 +25,7 @@ from blemore_fast import EMOTIONS, reference, synthetic
 from cli_support import EXE, cli, failed, ok
 from hicmae import softmax
 
-SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo")
+SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo", "codabench")
 ALPHA, BETA = 0.3, 0.1
 
 

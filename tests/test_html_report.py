@@ -1,47 +1,26 @@
 """The HTML report: its content, and the page loaded in a real headless browser.
 
-The browser checks run Debian's ``chromium`` (``make test`` installs it).
-Every image must decode (``naturalWidth > 0``), and a screenshot of the page
-must not be blank.
+The browser checks run Debian's ``chromium`` (``make test`` installs it;
+see ``browser.py``). Every image must decode (``naturalWidth > 0``), no error
+event may fire, and a screenshot of the page must not be blank.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import blemore_fast as bf
 import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import reference, synthetic
+from browser import needs_browser, probe_page, run_chromium
 
 pytest.importorskip("matplotlib")
 Image = pytest.importorskip("PIL.Image")
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_browser = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (make test installs it)"
-)
-
-# Appended to a copy of the page: once everything has loaded, write each
-# image's state into the DOM, which --dump-dom then prints.
-PROBE = """<script>
-window.addEventListener("load", function () {
-  var out = document.createElement("pre");
-  out.id = "image-probe";
-  out.textContent = JSON.stringify(Array.from(document.images).map(function (img) {
-    return {alt: img.alt, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight};
-  }));
-  document.body.appendChild(out);
-});
-</script>"""
 
 
 @pytest.fixture(scope="module")
@@ -122,39 +101,12 @@ def test_overall_scores_match_the_reference(report: tuple[Path, str]) -> None:
     assert f'<div class="value">{grid["salience"]:.4f}</div>' in page
 
 
-def run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",  # tests run as root in CI containers
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def probe_images(tmp_path: Path, page: str) -> list[dict[str, Any]]:
-    probed = tmp_path / "probed.html"
-    probed.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    result = run_chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", probed.as_uri())
-    match = re.search(r'<pre id="image-probe">(.*?)</pre>', result.stdout, re.S)
-    assert match, f"chromium printed no probe result; stderr: {result.stderr[-2000:]}"
-    return json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-
-
 @needs_browser
 def test_every_image_renders_in_chromium(report: tuple[Path, str], tmp_path: Path) -> None:
     _, page = report
-    images = probe_images(tmp_path, page)
+    probe = probe_page(tmp_path, page)
+    assert probe.errors == []
+    images = probe.images
     assert len(images) == 5
     for image in images:
         assert image["complete"] and image["width"] > 0 and image["height"] > 0, image
@@ -165,8 +117,10 @@ def test_the_probe_catches_a_broken_image(report: tuple[Path, str], tmp_path: Pa
     # The check above can fail: an image whose data is not a PNG has naturalWidth 0.
     _, page = report
     broken = re.sub(r"(data:image/png;base64,)[^\"]{40}", r"\1AAAA", page, count=1)
-    widths = [image["width"] for image in probe_images(tmp_path, broken)]
+    probe = probe_page(tmp_path, broken)
+    widths = [image["width"] for image in probe.images]
     assert widths[0] == 0 and all(w > 0 for w in widths[1:])
+    assert len(probe.errors) == 1 and probe.errors[0].startswith("failed to load IMG")
 
 
 @needs_browser

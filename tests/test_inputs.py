@@ -100,3 +100,13 @@ def test_names_with_extensions_are_labels_too() -> None:
 def test_duplicate_label_names_are_reported(bad: list[str]) -> None:
     with pytest.raises(bf.ValidationError, match="listed twice"):
         bf.score({"A102_ang_int1_ver1": PREDS["A102_ang_int1_ver1"]}, bad)
+
+
+def test_a_clip_with_two_rows_in_a_label_table_is_reported() -> None:
+    # Without the check the second row silently replaced the first one's label.
+    table = pd.concat([METADATA, METADATA.iloc[[0]].assign(emotion_1="hap")], ignore_index=True)
+    with pytest.raises(bf.ValidationError) as caught:
+        bf.score(PREDS, table)
+    assert [(p.clip, p.kind, p.message) for p in caught.value.problems] == [
+        ("A102_ang_int1_ver1", "duplicate_row", "row 4: the clip already has row 0")
+    ]

@@ -54,10 +54,12 @@ def test_validate_requires_the_wrapper(tmp_path: Path) -> None:
     manifest = _write(tmp_path / "names.txt", f"{ANG}\n{BLEND}\n")
     for extra in ([], ["--manifest", manifest]):
         run = failed(cli("validate", bare, *extra, cwd=tmp_path))
-        assert "bare prediction dict; the upload needs the submission object" in run.out
+        assert 'the file is not wrapped as {"predictions": {clip: [entries]}}' in run.out
     document = failed(cli("validate", bare, "--json", cwd=tmp_path)).json()
     assert [p["kind"] for p in document["problems"]] == ["missing_wrapper"]
-    assert [p.kind for p in bf.check_submission(bare)] == ["missing_wrapper"]
+    assert [p.kind for p in bf.check_submission(bare, require_wrapper=True)] == [
+        "missing_wrapper"
+    ]
     # The Python API still scores a bare dict, as the published functions take one.
     assert bf.score(PREDS) == bf.score({"predictions": PREDS})
     assert bf.score(bare).n == 2
@@ -72,6 +74,7 @@ def test_extra_top_level_keys(tmp_path: Path) -> None:
     scoring and an error in validate."""
     path = _write(tmp_path / "extra.json", json.dumps({"predictions": PREDS, "team": "x"}))
     run = failed(cli("validate", path, cwd=tmp_path))
+    assert run.out.splitlines()[0] == f"{path}: 1 problem"
     assert "top-level key 'team' besides 'predictions'" in run.out
     assert [p.kind for p in bf.check_submission(path)] == ["extra_top_level_key"]
     run = ok(cli("score", path, "--json", cwd=tmp_path))
@@ -86,13 +89,13 @@ def test_duplicate_clip_is_an_error_naming_it(tmp_path: Path) -> None:
     with pytest.raises(bf.ValidationError) as info:
         bf.score(path)
     assert _kinds(info) == [(ANG, "duplicate_clip")]
-    assert str(info.value.problems[0]).startswith(f"{ANG}: given 2 times in {path}")
+    assert str(info.value.problems[0]).startswith(f"{ANG}: appears 2 times in {path}")
     with pytest.raises(bf.ValidationError):
         bf.read_submission(path)
     assert [(p.clip, p.kind) for p in bf.check_submission(path)] == [(ANG, "duplicate_clip")]
     for command in ("score", "validate"):
         run = failed(cli(command, path, cwd=tmp_path))
-        assert f"{ANG}: given 2 times" in run.out + run.err
+        assert f"{ANG}: appears 2 times" in run.out + run.err
 
 
 def test_duplicate_keys_in_every_json_reader(tmp_path: Path) -> None:
@@ -108,13 +111,13 @@ def test_duplicate_keys_in_every_json_reader(tmp_path: Path) -> None:
         bf.score(PREDS, labels)
     assert _kinds(info) == [(ANG, "duplicate_clip")]
     run = failed(cli("score", submission, "--labels", labels, cwd=tmp_path))
-    assert f"{ANG}: given 2 times in {labels}" in run.err
+    assert f"{ANG}: appears 2 times in {labels}" in run.err
     manifest = _write(
         tmp_path / "template.json",
         '{"predictions": {"A101_ang_int1_ver1": [], "A101_ang_int1_ver1": []}}',
     )
     run = failed(cli("validate", submission, "--manifest", manifest, cwd=tmp_path))
-    assert f"{ANG}: given 2 times in {manifest}" in run.err
+    assert f"{ANG}: appears 2 times in {manifest}" in run.err
     entry = _write(
         tmp_path / "entry.json",
         '{"predictions": {"A101_ang_int1_ver1": [{"emotion": "ang", "emotion": "sad",'
@@ -152,21 +155,22 @@ def test_conflicting_label_rows_are_an_error(tmp_path: Path) -> None:
     reindex on an axis with duplicate labels" without the clip."""
     with pytest.raises(bf.ValidationError) as info:
         bf.score(PREDS, CONFLICTING)
-    assert _kinds(info) == [(ANG, "conflicting_rows"), (ANG, "label_contradicts_name")]
-    assert "has 2 rows that disagree (rows 0, 2; emotion_1: 'ang', 'sad')" in str(info.value)
-    with pytest.raises(bf.ValidationError, match="rows that disagree"):
+    assert _kinds(info) == [(ANG, "duplicate_row")]
+    assert f"{ANG}: row 2: the clip already has row 0" in str(info.value)
+    with pytest.raises(bf.ValidationError, match="the clip already has row 0"):
         bf.bootstrap(PREDS, CONFLICTING, n_resamples=1000, seed=1)
     path = tmp_path / "labels.csv"
     CONFLICTING.to_csv(path, index=False)
     submission = _write(tmp_path / "s.json", json.dumps({"predictions": PREDS}))
     for args in (("score",), ("score", "--bootstrap", "1000"), ("report", "--bootstrap", "0")):
         run = failed(cli(*args, submission, "--labels", path, cwd=tmp_path))
-        assert f"{ANG}: has 2 rows that disagree" in run.err
+        assert f"{ANG}: row 2: the clip already has row 0" in run.err
         assert "reindex" not in run.err
 
 
 def test_repeated_identical_rows_are_an_error(tmp_path: Path) -> None:
-    """Item 3: the same row twice (in a names-only table such as clips.csv too)."""
+    """Item 3: the same row twice, in a label table or in a names-only table
+    such as clips.csv (where the actor-level bootstrap failed on the index)."""
     twice = _label_table(
         [
             (ANG, "ang", None, None, None),
@@ -177,11 +181,10 @@ def test_repeated_identical_rows_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(bf.ValidationError) as info:
         bf.score(PREDS, twice)
     assert _kinds(info) == [(ANG, "duplicate_row")]
-    assert f"{ANG}: appears 2 times (rows 0, 2)" in str(info.value)
-    clips = pd.DataFrame({"filename": [ANG, BLEND, BLEND], "partition": ["test"] * 3})
+    clips = pd.DataFrame({"filename": [ANG, BLEND, BLEND], "actor": ["A101"] * 3})
     with pytest.raises(bf.ValidationError) as info:
-        bf.bootstrap(PREDS, clips, n_resamples=1000, seed=1)
-    assert _kinds(info) == [(BLEND, "duplicate_row")]
+        bf.bootstrap(PREDS, clips, n_resamples=1000, seed=1, cluster="actor")
+    assert _kinds(info) == [(BLEND, "duplicate_label")]
 
 
 def test_label_contradicting_the_clip_name_is_flagged() -> None:

@@ -142,8 +142,8 @@ def test_coverage_against_labels_and_names(tmp_path: Path) -> None:
     }
     problems = bf.check_submission(preds, names=names)
     assert {str(p) for p in problems} == {
-        "A1_sad_int1_ver1: clip is not in the expected names",
-        "A1_hap_int1_ver1: expected clip has no prediction",
+        "A1_sad_int1_ver1: clip is not in the expected names (did you mean 'A1_hap_int1_ver1'?)",
+        "A1_hap_int1_ver1: expected clip has no prediction (misspelt as 'A1_sad_int1_ver1'?)",
     }
     with pytest.raises(bf.ValidationError, match="expected clip has no prediction"):
         bf.write_submission(preds, tmp_path / "s.json", names=names)

@@ -55,11 +55,16 @@ _LAZY = {
 _SUBMODULES = frozenset(
     {
         "actors",
+        "archive",
+        "challenge",
         "cli",
+        "codabench",
         "encoded",
         "errors",
+        "evalai",
         "filenames",
         "inputs",
+        "manifest",
         "probs",
         "reference",
         "report",

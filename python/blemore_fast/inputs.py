@@ -1,7 +1,7 @@
 """Reading predictions and labels from every form users hold them in.
 
 Predictions: the official dict, the submission object ``{"predictions": {...}}``,
-a JSON path, or a long DataFrame (``filename, emotion, salience``).
+a JSON path (or a zip holding one JSON file), or a long DataFrame (``filename, emotion, salience``).
 Labels: clip names, a label dict, a label JSON path, or a metadata table
 (``filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience``)
 as a DataFrame or CSV path. A table with only ``filename`` (such as the
@@ -11,8 +11,10 @@ Files are read by :func:`read_json` and :func:`read_table`, which turn every
 failure (missing, empty, not UTF-8, malformed) into one
 :class:`~blemore_fast.ValidationError` problem naming the file. A file may
 also be a :class:`MemoryFile`, bytes already read (such as standard input)
-with the name messages give them. JSON objects with a key given twice are an
-error naming the clip: a JSON reader would silently keep the last one.
+with the name messages give them. JSON is parsed in one place,
+:func:`parse_json`, whether it comes from a file, a zip member or memory; a
+key given twice in an object is an error naming the clip (a JSON parser
+would silently keep the last one).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from .archive import is_zip, read_json_member
 from .errors import Problem, ValidationError, raise_if_any
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "metadata_to_labels",
     "missing_columns",
     "no_predictions",
+    "parse_json",
     "read_json",
     "read_table",
     "shape_problems",
@@ -91,8 +95,9 @@ def _source(path: FileSource) -> Path | MemoryFile:
 
 def file_kind(path: FileSource) -> Literal["json", "csv", "text"]:
     """What a file holds: from a path's suffix (``.json``, ``.csv``, else
-    text), or from the first bytes of a :class:`MemoryFile` (``{`` or ``[``
-    opens JSON; a first line with a comma, or ``filename``, is a CSV header).
+    text; a zip holds JSON), or from the first bytes of a :class:`MemoryFile`
+    (``{`` or ``[`` opens JSON; a first line with a comma, or ``filename``,
+    is a CSV header).
     """
     if isinstance(path, MemoryFile):
         head = path.data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -101,25 +106,28 @@ def file_kind(path: FileSource) -> Literal["json", "csv", "text"]:
         first = head.split(b"\n", 1)[0].strip()
         return "csv" if b"," in first or first == b"filename" else "text"
     suffix = Path(path).suffix.lower()
-    return "json" if suffix == ".json" else "csv" if suffix == ".csv" else "text"
+    if suffix == ".json" or is_zip(path):
+        return "json"
+    return "csv" if suffix == ".csv" else "text"
 
 
-def _read_text(path: Path | MemoryFile, what: str, expected: str) -> str:
-    """The text of a UTF-8 file (a BOM is dropped); a missing, empty or
-    non-UTF-8 file is a one-problem ValidationError about ``what``."""
+def _read_bytes(path: Path | MemoryFile, what: str) -> bytes:
     if isinstance(path, MemoryFile):
-        data = path.data
-    else:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ValidationError(
-                [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")],
-                what,
-            ) from None
+        return path.data
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ValidationError(
+            [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")], what
+        ) from None
+
+
+def _decode(data: bytes, where: str, what: str, expected: str) -> str:
+    """``data`` as UTF-8 text (a BOM is dropped); empty or non-UTF-8 data is
+    a one-problem ValidationError about ``what``, naming ``where`` it came from."""
     if not data.strip():
         raise ValidationError(
-            [Problem(None, f"{path} is empty; expected {expected}", kind="empty_file")], what
+            [Problem(None, f"{where} is empty; expected {expected}", kind="empty_file")], what
         )
     try:
         return data.decode("utf-8-sig")
@@ -128,7 +136,7 @@ def _read_text(path: Path | MemoryFile, what: str, expected: str) -> str:
             [
                 Problem(
                     None,
-                    f"{path} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})",
+                    f"{where} is not UTF-8 text (byte {error.start}: {data[error.start]:#04x})",
                     kind="not_utf8",
                 )
             ],
@@ -136,81 +144,70 @@ def _read_text(path: Path | MemoryFile, what: str, expected: str) -> str:
         ) from None
 
 
-def _json_error(path: Path | MemoryFile, error: json.JSONDecodeError) -> Problem:
-    # The parser's messages end in "at" when the position is where something
-    # started ("Unterminated string starting at"): then the position follows.
-    where = f"line {error.lineno}, column {error.colno}"
-    reason = f"{error.msg} {where}" if error.msg.endswith(" at") else f"{error.msg} at {where}"
-    return Problem(None, f"{path} is not valid JSON: {reason}", kind="invalid_json")
+def _read_text(path: Path | MemoryFile, what: str, expected: str) -> str:
+    """The text of a UTF-8 file; a missing, empty or non-UTF-8 file is a
+    one-problem ValidationError about ``what``."""
+    return _decode(_read_bytes(path, what), str(path), what, expected)
 
 
-def read_json(path: FileSource) -> Any:
-    """Parses a JSON file; errors give the path and the parser's line and column.
+class _Duplicates:
+    """Records the JSON objects that repeat a key, as ``json.loads`` builds them.
 
-    A key given twice in one object is an error naming the clip (or the
-    entry) it belongs to: JSON parsers keep the last one without a word, so
-    the same clip given as ``ang`` and then ``sad`` would score as ``sad``.
+    Python's parser silently keeps the last value of a repeated key; a
+    submission naming a clip twice is ambiguous (another reader may keep the
+    first), so it must be reported instead. Each record keeps its object
+    alive, so that ``id`` stays unique while the records are looked up.
     """
-    source = _source(path)
-    what = f"file {source}"
-    text = _read_text(source, what, "JSON")
-    repeated: list[tuple[dict[str, Any], list[tuple[str, int]]]] = []
 
-    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result = dict(pairs)
-        if len(result) != len(pairs):
-            counts = Counter(key for key, _ in pairs)
-            repeated.append((result, [(k, n) for k, n in counts.items() if n > 1]))
-        return result
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[dict[str, Any], Counter[str]]] = {}
 
-    try:
-        document = json.loads(text, object_pairs_hook=unique_keys)
-    except json.JSONDecodeError as error:
-        raise ValidationError([_json_error(source, error)], what) from None
-    except RecursionError:
-        problem = Problem(
-            None, f"{source} is not valid JSON: nested too deeply", kind="invalid_json"
-        )
-        raise ValidationError([problem], what) from None
-    if repeated:
-        raise ValidationError(_repeated_key_problems(document, repeated, source), what)
-    return document
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.found[id(obj)] = (obj, Counter(key for key, _ in pairs))
+        return obj
 
-
-def _repeated_key_problems(
-    document: Any, repeated: list[tuple[dict[str, Any], list[tuple[str, int]]]], source: object
-) -> list[Problem]:
-    """One problem per repeated key, naming the clip it concerns."""
-    where = {id(obj): keys for obj, keys in repeated}
-    # The clip names are the keys of the predictions object (wrapped) or of the top level.
-    wrapped = isinstance(document, dict) and isinstance(document.get("predictions"), dict)
-    clip_depth = 1 if wrapped else 0
-    problems: list[Problem] = []
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, dict):
-            for key, count in where.get(id(value), ()):
-                problems.append(_repeated_key((*path, key), count, clip_depth, source))
-            stack.extend((v, (*path, k)) for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value))))
-    return problems
+    def problems(self, document: Any, where: str) -> list[Problem]:
+        """One problem per repeated key, in document order, naming the clip it
+        concerns: the clips are the keys of the submission's ``predictions``
+        (or of the top level, for a bare prediction or label dict)."""
+        if not self.found:
+            return []
+        wrapped = isinstance(document, dict) and isinstance(document.get("predictions"), dict)
+        clip_depth = 1 if wrapped else 0
+        problems: list[Problem] = []
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
+        while stack:
+            value, path = stack.pop()
+            if isinstance(value, dict):
+                if id(value) in self.found:
+                    counts = self.found[id(value)][1]
+                    problems += [
+                        _repeated_key((*path, key), count, clip_depth, where)
+                        for key, count in counts.items()
+                        if count > 1
+                    ]
+                stack.extend((v, (*path, k)) for k, v in reversed(value.items()))
+            elif isinstance(value, list):
+                stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value))))
+        return problems
 
 
-def _repeated_key(path: tuple[Any, ...], count: int, clip_depth: int, source: object) -> Problem:
+def _repeated_key(path: tuple[Any, ...], count: int, clip_depth: int, where: str) -> Problem:
     key = path[-1]
     if len(path) - 1 < clip_depth:
         return Problem(
             None,
-            f"the top-level key {key!r} appears {count:,} times in {source}",
+            f"the top-level key {key!r} appears {count:,} times in {where}",
             kind="duplicate_key",
         )
     clip = str(path[clip_depth])
     if len(path) - 1 == clip_depth:
         return Problem(
             clip,
-            f"given {count:,} times in {source}; a JSON parser keeps only the last",
+            f"appears {count:,} times in {where}; readers differ on which one counts, so give "
+            "each clip once",
             kind="duplicate_clip",
         )
     inside = " ".join(
@@ -221,6 +218,52 @@ def _repeated_key(path: tuple[Any, ...], count: int, clip_depth: int, source: ob
         f"{inside or 'the prediction'} has the key {key!r} {count:,} times",
         kind="duplicate_key",
     )
+
+
+def _json_error(where: str, error: json.JSONDecodeError) -> Problem:
+    # The parser's messages end in "at" when the position is where something
+    # started ("Unterminated string starting at"): then the position follows.
+    position = f"line {error.lineno}, column {error.colno}"
+    reason = (
+        f"{error.msg} {position}" if error.msg.endswith(" at") else f"{error.msg} at {position}"
+    )
+    return Problem(None, f"{where} is not valid JSON: {reason}", kind="invalid_json")
+
+
+def parse_json(data: bytes, where: str) -> Any:
+    """Parses JSON ``data`` read from ``where`` (a path, a member of a zip, or
+    standard input).
+
+    Errors name ``where`` and give the parser's line and column. A key given
+    twice in one object is an error naming the clip it belongs to
+    (``duplicate_clip`` for the clip itself, ``duplicate_key`` for a key of
+    its entries or of the top level): the same clip given as ``ang`` and then
+    ``sad`` would otherwise score as ``sad``.
+    """
+    what = f"file {where}"
+    text = _decode(data, where, what, "JSON")
+    duplicates = _Duplicates()
+    try:
+        value = json.loads(text, object_pairs_hook=duplicates)
+    except json.JSONDecodeError as error:
+        raise ValidationError([_json_error(where, error)], what) from None
+    except RecursionError:
+        problem = Problem(
+            None, f"{where} is not valid JSON: nested too deeply", kind="invalid_json"
+        )
+        raise ValidationError([problem], what) from None
+    raise_if_any(duplicates.problems(value, where), what)
+    return value
+
+
+def read_json(path: FileSource) -> Any:
+    """Parses a JSON file, or the one JSON file inside a zip (see
+    :mod:`blemore_fast.archive`), as :func:`parse_json` does."""
+    source = _source(path)
+    if not isinstance(source, MemoryFile) and is_zip(source):
+        member, data = read_json_member(source)
+        return parse_json(data, f"{member} in {source}")
+    return parse_json(_read_bytes(source, f"file {source}"), str(source))
 
 
 def read_table(path: FileSource, what: str, **kwargs: Any) -> pd.DataFrame:
@@ -349,16 +392,17 @@ def _json_type(value: object) -> str:
     return names.get(type(value), "number")
 
 
-def shape_problems(shape: SubmissionShape, where: str) -> list[Problem]:
-    """What the upload refuses in a document's shape: a bare prediction dict
-    (no ``{"predictions": ...}`` wrapper) and extra top-level keys."""
+def shape_problems(shape: SubmissionShape, where: str, require_wrapper: bool) -> list[Problem]:
+    """What the upload refuses in a document's top level: keys besides
+    ``predictions``, and with ``require_wrapper`` a bare prediction dict (no
+    ``{"predictions": ...}`` wrapper, which the challenge server requires)."""
     problems = []
-    if not shape.wrapped:
+    if require_wrapper and not shape.wrapped:
         problems.append(
             Problem(
                 None,
-                f"{where} is a bare prediction dict; the upload needs the submission object "
-                '{"predictions": {clip: [entries]}}',
+                'the file is not wrapped as {"predictions": {clip: [entries]}}, as the challenge '
+                "server requires",
                 kind="missing_wrapper",
             )
         )
@@ -432,12 +476,24 @@ def metadata_to_labels(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     missing_columns(frame, METADATA_COLUMNS, "label metadata")
     labels: dict[str, list[dict[str, Any]]] = {}
     problems: list[Problem] = []
+    first_row: dict[str, int] = {}
     columns = [frame[c].tolist() for c in METADATA_COLUMNS]
     for row, (name, e1, e2, s1, s2) in zip(frame.index, zip(*columns, strict=True), strict=True):
         where = f"row {row}"
         if _blank(name):
             problems.append(Problem(None, f"{where}: filename is empty", kind="missing_clip_name"))
             continue
+        if str(name) in first_row:
+            # A second row would silently replace the first one's label.
+            problems.append(
+                Problem(
+                    str(name),
+                    f"{where}: the clip already has row {first_row[str(name)]}",
+                    kind="duplicate_row",
+                )
+            )
+            continue
+        first_row[str(name)] = row
         if _blank(e1):
             problems.append(
                 Problem(str(name), f"{where}: emotion_1 is empty", kind="bad_label_row")
@@ -495,49 +551,16 @@ def _contradicts_name(name: str, label: list[dict[str, Any]]) -> str | None:
     return f"the table says {_label_text(table_codes, table_saliences)}, the clip name says {named}"
 
 
-def _repeated_rows(frame: pd.DataFrame, names: list[str]) -> list[Problem]:
-    """A clip with more than one row: the same row twice, or rows that disagree."""
-    counts = Counter(names)
-    positions: dict[str, list[int]] = {}
-    for i, name in enumerate(names):
-        if counts[name] > 1:
-            positions.setdefault(name, []).append(i)
-    problems = []
-    for name, rows_at in positions.items():
-        count = len(rows_at)
-        rows = frame.iloc[rows_at]
-        where = ", ".join(map(str, rows.index[:10])) + (", ..." if count > 10 else "")
-        differing = [c for c in rows.columns if rows[c].astype(str).nunique(dropna=False) > 1]
-        if not differing:
-            problems.append(
-                Problem(name, f"appears {count:,} times (rows {where})", kind="duplicate_row")
-            )
-        else:
-            column = differing[0]
-            values = ", ".join(repr(v) for v in rows[column].astype(str).unique()[:3])
-            problems.append(
-                Problem(
-                    name,
-                    f"has {count:,} rows that disagree (rows {where}; {column}: {values})",
-                    kind="conflicting_rows",
-                )
-            )
-    return problems
-
-
 def _table_labels(frame: pd.DataFrame) -> LabelInput:
     if "filename" not in frame.columns:
         missing_columns(frame, METADATA_COLUMNS, "label metadata")
     names = [str(n) for n in frame["filename"].tolist()]
-    problems = _repeated_rows(frame, names)
-    labels: dict[str, Any] | list[str] = names  # only names, as in clips.csv
+    metadata = frame.set_index(pd.Index(names, name="filename"))
     if "emotion_1" in frame.columns:
-        try:
-            labels = metadata_to_labels(frame)
-        except ValidationError as error:
-            problems += error.problems
-    raise_if_any(problems, "label metadata")
-    return LabelInput(labels, frame.set_index(pd.Index(names, name="filename")))
+        return LabelInput(metadata_to_labels(frame), metadata)
+    # Only names (as in the dataset's clips.csv): labels come from the names,
+    # and a name listed twice is the core's duplicate_label problem.
+    return LabelInput(names, metadata)
 
 
 def load_labels(labels: Any) -> LabelInput:

@@ -26,7 +26,7 @@ several files (the five validation folds); :func:`read_names_map` and
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,6 +40,7 @@ from .inputs import LONG_COLUMNS, FileSource, missing_columns, read_table
 __all__ = [
     "PROB_COLUMNS",
     "ProbTable",
+    "apply_names_map",
     "concat_probs",
     "read_names_map",
     "read_probs",
@@ -100,23 +101,7 @@ class ProbTable:
         Raises :class:`~blemore_fast.ValidationError` listing every row the
         mapping does not cover and every new name given to two rows.
         """
-        problems = [
-            Problem(n, "not in the names map", kind="not_in_names_map")
-            for n in self.names
-            if n not in mapping
-        ]
-        raise_if_any(problems, "names map")
-        renamed = [mapping[n] for n in self.names]
-        seen: dict[str, str] = {}
-        for old, new in zip(self.names, renamed, strict=True):
-            if new in seen:
-                problems.append(
-                    Problem(
-                        old, f"maps to {new!r}, as {seen[new]!r} does", kind="names_map_conflict"
-                    )
-                )
-            seen.setdefault(new, old)
-        raise_if_any(problems, "names map")
+        renamed = apply_names_map(self.names, mapping)
         return ProbTable(tuple(renamed), self.probs, self.sources)
 
 
@@ -295,6 +280,33 @@ def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
         np.concatenate([t.probs for t in tables]),
         tuple(s for t in tables for s in t.sources),
     )
+
+
+def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[str]:
+    """``mapping[name]`` for every name, in order.
+
+    Raises :class:`~blemore_fast.ValidationError` listing every name the
+    mapping does not cover and every new name given to two names.
+
+    >>> apply_names_map(["A101_ang_int1_ver1"], {"A101_ang_int1_ver1": "test_0001.mov"})
+    ['test_0001.mov']
+    """
+    problems = [
+        Problem(n, "not in the names map", kind="not_in_names_map")
+        for n in names
+        if n not in mapping
+    ]
+    raise_if_any(problems, "names map")
+    renamed = [mapping[n] for n in names]
+    seen: dict[str, str] = {}
+    for old, new in zip(names, renamed, strict=True):
+        if new in seen:
+            problems.append(
+                Problem(old, f"maps to {new!r}, as {seen[new]!r} does", kind="names_map_conflict")
+            )
+        seen.setdefault(new, old)
+    raise_if_any(problems, "names map")
+    return renamed
 
 
 def read_names_map(path: FileSource) -> dict[str, str]:

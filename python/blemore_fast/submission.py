@@ -1,12 +1,14 @@
 """Reading, checking and writing challenge submission files.
 
 A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]}}``
-as JSON (the challenge's ``submission_template.json``). :func:`write_submission`
-validates before writing and writes safely (see :mod:`blemore_fast.writing`);
-:func:`read_submission` returns the prediction dict; :func:`check_submission`
-lists every problem, for the command line's ``validate``: a submission
-*file* must have the ``{"predictions": ...}`` object and nothing beside it,
-as the upload needs.
+as JSON (the challenge's ``submission_template.json``), uploaded to Codabench
+as a zip holding that one JSON file (``submission_template_codabench.zip``).
+Every function here takes either. :func:`write_submission` validates before
+writing and writes safely (a zip when the name ends in ``.zip``; see
+:mod:`blemore_fast.writing`); :func:`read_submission` returns the prediction
+dict; :func:`check_submission` lists every problem, for the command line's
+``validate`` (which, as the upload does, also requires the
+``{"predictions": ...}`` object and nothing beside it).
 """
 
 from __future__ import annotations
@@ -20,21 +22,29 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from .archive import zip_one
 from .encoded import EMOTIONS, Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
 from .inputs import (
     MemoryFile,
     PredictionDict,
+    SubmissionShape,
     load_predictions,
     no_predictions,
     read_json,
     shape_problems,
     unwrap_submission,
 )
+from .manifest import coverage_problems
 from .scoring import align
 from .writing import check_writable, write_file
 
-__all__ = ["atomic_write_text", "check_submission", "read_submission", "write_submission"]
+__all__ = [
+    "atomic_write_text",
+    "check_submission",
+    "read_submission",
+    "write_submission",
+]
 
 
 def _prediction_dict(preds: Any) -> PredictionDict:
@@ -53,23 +63,32 @@ def _format_problems(preds: PredictionDict) -> list[Problem]:
 
 
 def check_submission(
-    preds: Any, labels: Any = None, *, names: Iterable[str] | None = None
+    preds: Any,
+    labels: Any = None,
+    *,
+    names: Iterable[str] | None = None,
+    require_wrapper: bool = False,
 ) -> list[Problem]:
     """Every problem of a submission; an empty list means it is ready to upload.
 
-    ``preds`` is a submission file path, a submission object, a prediction
-    dict or named :class:`~blemore_fast.Encoded` predictions. The structure,
-    the emotion codes and the saliences are checked strictly. A file (the
-    form that is uploaded) must hold the submission object
-    ``{"predictions": {...}}`` with no other top-level key; a submission
-    object in memory must have no other top-level key either. With
-    ``labels`` (anything :func:`blemore_fast.score` accepts), every labelled
-    clip must have a prediction and every prediction a label; with ``names``
-    (the expected clip names, such as a manifest file's lines) the same
-    coverage is checked against the names alone.
+    ``preds`` is a submission file path (JSON, or a zip holding one JSON
+    file), a submission object, a prediction dict or named
+    :class:`~blemore_fast.Encoded` predictions. The structure, the emotion
+    codes and the saliences are checked strictly, and a clip named twice in
+    the file is reported. With ``labels`` (anything
+    :func:`blemore_fast.score` accepts), every labelled clip must have a
+    prediction and every prediction a label; with ``names`` (the expected
+    clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
+    manifest file's lines) the same coverage is checked against the names
+    alone, each missing or unexpected name with its nearest counterpart.
+    A submission object with top-level keys besides ``predictions`` is a
+    problem (the upload expects that key alone); ``require_wrapper=True``
+    also requires the ``{"predictions": ...}`` wrapper, as the challenge
+    server does (``blemore-fast validate`` always asks for it).
 
     A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, a key given twice, wrong top-level key) gives those problems alone.
+    JSON, a key given twice, a zip without exactly one JSON file, wrong
+    top-level key) gives those problems alone.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
@@ -79,9 +98,10 @@ def check_submission(
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
     try:
-        pred_dict, problems = _document(preds)
+        pred_dict, shape, where = _document(preds)
     except ValidationError as error:
         return list(error.problems)
+    problems = [] if shape is None else shape_problems(shape, where, require_wrapper)
     if not isinstance(pred_dict, dict) or not pred_dict:
         return [*problems, no_predictions()]
     if labels is not None:
@@ -92,27 +112,16 @@ def check_submission(
         return problems
     problems += _format_problems(pred_dict)
     if names is not None:
-        expected = [str(n) for n in names]
-        wanted = set(expected)
-        problems += [
-            Problem(n, "clip is not in the expected names", kind="unexpected_clip")
-            for n in pred_dict
-            if n not in wanted
-        ]
-        problems += [
-            Problem(n, "expected clip has no prediction", kind="missing_clip")
-            for n in expected
-            if n not in pred_dict
-        ]
+        problems += coverage_problems(pred_dict, names)
     return problems
 
 
-def _document(preds: Any) -> tuple[PredictionDict, list[Problem]]:
-    """The prediction dict of what :func:`check_submission` takes, and the
-    problems of its shape: a file must be a wrapped submission, and no
-    submission may carry extra top-level keys."""
+def _document(preds: Any) -> tuple[PredictionDict, SubmissionShape | None, str]:
+    """The prediction dict of what :func:`check_submission` takes, the shape
+    of its top level (None for tables and encoded arrays, which have none),
+    and how messages name it. A file that holds no JSON object raises."""
     if isinstance(preds, Encoded):
-        return to_dict(preds), []
+        return to_dict(preds), None, ""
     if isinstance(preds, (str, os.PathLike, MemoryFile)):
         document = read_json(preds)
         if not isinstance(document, Mapping):
@@ -120,15 +129,13 @@ def _document(preds: Any) -> tuple[PredictionDict, list[Problem]]:
             try:
                 load_predictions(document)
             except TypeError as error:
-                return {}, [Problem(None, f"{preds}: {error}", kind="not_a_submission")]
-            return {}, [_not_a_submission(preds, document)]
-        pred_dict, shape = unwrap_submission(document)
-        return pred_dict, shape_problems(shape, str(preds))
+                problem = Problem(None, f"{preds}: {error}", kind="not_a_submission")
+                raise ValidationError([problem], "submission") from None
+            raise ValidationError([_not_a_submission(preds, document)], "submission")
+        return (*unwrap_submission(document), str(preds))
     if isinstance(preds, Mapping):
-        pred_dict, shape = unwrap_submission(preds)
-        extra = shape_problems(shape, "the submission")
-        return pred_dict, [p for p in extra if p.kind != "missing_wrapper"]
-    return load_predictions(preds), []
+        return (*unwrap_submission(preds), "the submission")
+    return load_predictions(preds), None, ""
 
 
 def _not_a_submission(path: object, document: object) -> Problem:
@@ -155,10 +162,14 @@ def write_submission(
     names: Iterable[str] | None = None,
     indent: int | None = 4,
 ) -> Path:
-    """Validates predictions and writes them as a submission file, atomically.
+    """Validates predictions and writes them as a submission file, safely.
+
+    A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
+    holding one JSON file named after it (``submission.zip`` holds
+    ``submission.json``); any other name gets the JSON itself.
 
     ``preds`` is a prediction dict, a submission object, a prediction JSON
-    path, a long DataFrame or named :class:`~blemore_fast.Encoded`
+    (or zip) path, a long DataFrame or named :class:`~blemore_fast.Encoded`
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
@@ -178,6 +189,7 @@ def write_submission(
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
     check_writable(path)
+    target = Path(path)
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
     document = {
@@ -186,9 +198,12 @@ def write_submission(
             for name, entries in pred_dict.items()
         }
     }
-    text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
-    write_file(path, text + "\n")
-    return Path(path)
+    text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+    if target.suffix.lower() == ".zip":
+        write_file(target, zip_one(f"{target.stem}.json", text.encode("utf-8")))
+    else:
+        write_file(target, text)
+    return target
 
 
 #: The name this module gave :func:`blemore_fast.writing.write_file` first.
@@ -196,12 +211,12 @@ atomic_write_text = write_file
 
 
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
-    """The prediction dict of a submission file.
+    """The prediction dict of a submission file: JSON, or a zip holding one JSON file.
 
     Accepts the submission object (``{"predictions": {...}}``) or a bare
     prediction dict. Errors name the file and say what is wrong: missing,
-    empty, not UTF-8, invalid JSON (with line and column), the wrong
-    top-level shape. With ``validate=True`` (the default), every problem of
+    empty, not UTF-8, invalid JSON (with line and column), a clip named
+    twice, a zip without exactly one JSON file, the wrong top-level shape. With ``validate=True`` (the default), every problem of
     the predictions themselves is reported too, as
     :func:`check_submission` finds them.
     """

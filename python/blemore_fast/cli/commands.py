@@ -11,8 +11,10 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from ..archive import is_zip
 from ..errors import Problem
-from ..inputs import file_kind, load_predictions
+from ..inputs import MemoryFile, file_kind, load_predictions
+from ..manifest import TEST_NAMES
 from ..probs import read_names_map
 from ..scoring import Score, align
 from ..stats import bootstrap, compare
@@ -91,7 +93,12 @@ def _not_json(path: Any) -> list[Problem]:
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     names = read_manifest(args.manifest) if args.manifest else None
-    problems = _not_json(args.preds) or check_submission(args.preds, read_labels(args), names=names)
+    if args.codabench:
+        names = list(TEST_NAMES)
+    # The upload is a wrapped submission, whatever the expected names.
+    problems = _not_json(args.preds) or check_submission(
+        args.preds, read_labels(args), names=names, require_wrapper=True
+    )
     count = None if problems else len(load_predictions(args.preds))
     hint = diagnose(problems, args)
     if args.json:
@@ -111,11 +118,19 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     else:
         if args.labels:
             against = ", one for every labelled clip"
+        elif args.codabench:
+            against = ", one for every clip of the official test set"
         elif names is not None:
             against = ", one for every name in the manifest"
         else:
             against = ""
         print(f"{args.preds}: OK, {plural(count or 0, 'prediction')}{against}", file=out)
+        if args.codabench and (isinstance(args.preds, MemoryFile) or not is_zip(args.preds)):
+            print(
+                f"upload it as a zip holding this file (`{PROG} decode ... -o submission.zip` "
+                "writes one)",
+                file=out,
+            )
     return EXIT_INVALID if problems else EXIT_OK
 
 
@@ -182,7 +197,7 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     if args.names_map:
         probs = probs.rename(read_names_map(args.names_map))
     preds = probs.decode(alpha=args.alpha, beta=args.beta)
-    write_submission(preds, args.output)
+    written = write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
     if args.json:
         emit_json(
@@ -196,9 +211,13 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
             out,
         )
         return EXIT_OK
+    # By name, as write_submission decides (reading the output back could
+    # consume what a pipe carries).
+    zipped = written.suffix.lower() == ".zip"
+    what = f"{args.output}, a zip holding {written.stem}.json" if zipped else shown(args.output)
     print(
-        f"wrote {plural(len(preds), 'prediction')} ({blends:,} of them blends) to "
-        f"{shown(args.output)} (alpha {args.alpha!r}, beta {args.beta!r})",
+        f"wrote {plural(len(preds), 'prediction')} ({blends:,} of them blends) to {what} "
+        f"(alpha {args.alpha!r}, beta {args.beta!r})",
         file=out,
     )
     return EXIT_OK

@@ -29,7 +29,8 @@ STDIN_NAME = "<stdin>"
 #: Where an output of ``-`` is written (through descriptor 1, see blemore_fast.writing).
 STDOUT_PATH = "/dev/stdout"
 
-# Input options (attribute, how messages name it); `probs` holds a list.
+# Input options that may be standard input (attribute, how messages name
+# it); `probs` holds a list.
 _INPUTS = (
     ("preds", "PREDS"),
     ("a", "A"),
@@ -39,8 +40,8 @@ _INPUTS = (
     ("manifest", "--manifest"),
     ("names_map", "--names-map"),
 )
-# Single-file outputs (attribute, option).
-_OUTPUTS = (("output", "-o"), ("html", "--html"), ("plot", "--plot"), ("out", "--out"))
+# Inputs read by path only: still never overwritten.
+_PATH_INPUTS = (("train_labels", "--train-labels"), ("terms", "--terms"))
 # The files `report --plot-dir` writes.
 PLOT_DIR_FILES = (
     "breakdown.csv",
@@ -70,7 +71,7 @@ class _Input:
 
 def _inputs(args: argparse.Namespace) -> Iterator[_Input]:
     """Every input file the options name."""
-    for attr, name in _INPUTS:
+    for attr, name in (*_INPUTS, *_PATH_INPUTS):
         value = getattr(args, attr, None)
         if isinstance(value, list):
             yield from (_Input(name, v, attr, i) for i, v in enumerate(value) if isinstance(v, str))
@@ -84,10 +85,12 @@ def _inputs(args: argparse.Namespace) -> Iterator[_Input]:
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
-    """(attribute, option) of every single-file output the command will write."""
+    """(attribute, option) of every single-file output the command will write:
+    the subcommand declares them (``file_outputs`` in the parser)."""
+    declared: dict[str, str] = getattr(args, "file_outputs", {})
     if getattr(args, "no_report", False):
-        return [(a, o) for a, o in _OUTPUTS if a != "out" and getattr(args, a, None)]
-    return [(a, o) for a, o in _OUTPUTS if getattr(args, a, None)]
+        return []  # demo --no-report writes no page
+    return [(a, o) for a, o in declared.items() if getattr(args, a, None)]
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -132,7 +135,7 @@ def prepare_files(args: argparse.Namespace) -> bool:
     if getattr(args, "plot_dir", None) == STDIO:
         raise UsageError("--plot-dir names a directory; - (standard output) is one file")
     given = list(_inputs(args))
-    from_stdin = [g for g in given if g.path == STDIO]
+    from_stdin = [g for g in given if g.path == STDIO and g.attr in dict(_INPUTS)]
     if len(from_stdin) > 1:
         names = " and ".join(g.name for g in from_stdin)
         raise UsageError(f"{names} cannot both read standard input (-)")

@@ -37,6 +37,7 @@ __all__ = [
     "read_predictions",
     "read_probabilities",
     "select_partition",
+    "train_rows",
 ]
 
 PROG = "blemore-fast"
@@ -125,6 +126,18 @@ def read_labels(args: argparse.Namespace) -> Any:
     return select_partition(table, args.partition, args.labels)
 
 
+def train_rows(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The train rows of the ``--labels`` table when ``--partition`` picked
+    other rows of it (such as test): the labels the trivial baselines are
+    fitted on. None when there are none."""
+    if args.partition in (None, "train"):
+        return None
+    table = read_label_table(args.labels)
+    if table is None or not (table["partition"].astype(str) == "train").any():
+        return None
+    return select_partition(table, "train", args.labels)
+
+
 def select_partition(table: pd.DataFrame, partition: str | None, path: FileSource) -> pd.DataFrame:
     """The rows of ``table`` in ``partition`` (all rows for None)."""
     if partition is None:
@@ -158,7 +171,8 @@ def select_partition(table: pd.DataFrame, partition: str | None, path: FileSourc
 
 def read_manifest(path: FileSource) -> list[str]:
     """Expected clip names: a text file (one a line), a CSV with a ``filename``
-    column, or JSON (a submission or template, a prediction dict, or a list)."""
+    column, or JSON (a submission or template, a prediction dict, or a list),
+    also inside a zip (such as the official upload template)."""
     kind = file_kind(path)
     if kind == "csv":
         frame = read_table(path, "manifest", dtype={"filename": str})

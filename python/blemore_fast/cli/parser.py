@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from .. import _core
+from ..codabench import DEFAULT_IMAGE, DEFAULT_TITLE
+from .codabench_command import cmd_codabench_bundle, cmd_codabench_help, cmd_codabench_score
 from .commands import cmd_compare, cmd_decode, cmd_demo, cmd_grid, cmd_score, cmd_validate
 from .inputs import PROG
 from .report_command import cmd_report
@@ -208,9 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
         "score",
         "presence, salience, their mean and the counts",
         "Score predictions with the challenge's two metrics.\n\n"
-        "PREDS is a submission or prediction-dict JSON file, a long CSV (filename, emotion,\n"
-        "salience) or a probability CSV (filename and one column per emotion, decoded at\n"
-        "--alpha/--beta).",
+        "PREDS is a submission or prediction-dict JSON file (or the zip holding one), a long\n"
+        "CSV (filename, emotion, salience) or a probability CSV (filename and one column per\n"
+        "emotion, decoded at --alpha/--beta).",
         "blemore-fast score submission.json --labels clips.csv --partition test\n"
         "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
         "cat submission.json | blemore-fast score - --json\n"
@@ -233,21 +235,32 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers,
         "validate",
         "check a submission file before upload",
-        'Check a submission file as the upload needs it: the {"predictions": ...} object with\n'
-        "no other top-level key, every clip once, the emotion codes and saliences, and its\n"
-        "coverage of the labelled clips or of a list of expected names.\n"
-        "Lists the problems; exits 0 on a clean file and 1 on problems.",
-        "blemore-fast validate submission.json --manifest submission_template.json\n"
+        "Check a submission (JSON, or the zip you upload) as the upload needs it: the\n"
+        '{"predictions": ...} object with no other top-level key, every clip once, the\n'
+        "emotion codes and saliences, and its coverage of the labelled clips or of a list of\n"
+        "expected names (missing and unexpected names, each with the nearest valid one).\n"
+        "--codabench checks against the 594 official test names (test_0001.mov ...\n"
+        "test_0594.mov). Lists the problems; exits 0 on a clean file and 1 on problems.",
+        "blemore-fast validate submission.zip --codabench\n"
+        "blemore-fast validate submission.zip --manifest submission_template_codabench.zip\n"
         "blemore-fast validate submission.json --labels clips.csv --partition test",
     )
-    p.add_argument("preds", metavar="PREDS", help="the submission file to check (- reads stdin)")
+    p.add_argument(
+        "preds", metavar="PREDS", help="the submission file to check (JSON or zip; - reads stdin)"
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
     group.add_argument(
         "--manifest",
         metavar="NAMES",
         help="expected clip names: a text file (one a line), a CSV with a filename column, "
-        "or a JSON submission template",
+        "or a JSON submission template (or its zip)",
+    )
+    group.add_argument(
+        "--codabench",
+        action="store_true",
+        help="check against the official test set as the challenge's server does: the 594 "
+        'names test_0001.mov ... test_0594.mov and the {"predictions": ...} wrapper',
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
     _add_output(p)
@@ -285,17 +298,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plot", metavar="PNG", help="draw the presence and salience heat maps")
     _add_output(p, "print JSON (with the whole grids)")
-    p.set_defaults(run=cmd_grid)
+    p.set_defaults(run=cmd_grid, file_outputs={"plot": "--plot"})
 
     p = _subparser(
         subparsers,
         "decode",
         "turn model outputs into a submission file",
         "Decode probabilities with the published post-processing at --alpha/--beta and write\n"
-        "a submission file. A regular file is replaced atomically (on any error nothing is\n"
+        "a submission file: JSON, or, for a name ending in .zip, the zip Codabench takes (one\n"
+        "JSON file inside). A regular file is replaced atomically (on any error nothing is\n"
         "written), keeping its mode; a symlink is written through; -o - is standard output.",
         "blemore-fast decode test_epoch100_ce.csv --logits --alpha 0.1447 --beta 0.2395 "
-        "-o submission.json\n"
+        "--names-map names.csv -o submission.zip\n"
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
         "-o submission.json\n"
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 -o - | gzip > submission.json.gz",
@@ -307,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         metavar="FILE",
-        help="the submission file to write (- for standard output)",
+        help="the submission file to write: NAME.json, or NAME.zip (holding NAME.json) to "
+        "upload; - for standard output",
     )
     p.add_argument(
         "--names-map",
@@ -315,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
     )
     _add_output(p, "print what was written as JSON")
-    p.set_defaults(run=cmd_decode)
+    p.set_defaults(run=cmd_decode, file_outputs={"output": "-o"})
 
     p = _subparser(
         subparsers,
@@ -344,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
     _add_output(p)
-    p.set_defaults(run=cmd_report)
+    p.set_defaults(run=cmd_report, file_outputs={"html": "--html"})
 
     p = _subparser(
         subparsers,
@@ -402,5 +417,92 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed of the synthetic data and the bootstrap (default 0)",
     )
     _add_output(p)
-    p.set_defaults(run=cmd_demo)
+    p.set_defaults(run=cmd_demo, file_outputs={"out": "--out"})
+
+    _add_codabench(subparsers)
     return parser
+
+
+def _add_codabench(subparsers: Any) -> None:
+    p = _subparser(
+        subparsers,
+        "codabench",
+        "the challenge on Codabench: the competition bundle and its scoring program",
+        "The organisers' side of the challenge on Codabench.\n\n"
+        "  bundle  write the competition bundle to upload to Codabench\n"
+        "  score   the scoring program Codabench runs on each submission",
+        "blemore-fast codabench bundle --labels clips.csv --partition test --names-map "
+        "names.csv -o bundle.zip\n"
+        "blemore-fast codabench score input output",
+    )
+    p.set_defaults(run=cmd_codabench_help)
+    nested = p.add_subparsers(dest="codabench_command", metavar="SUBCOMMAND")
+
+    q = _subparser(
+        nested,
+        "bundle",
+        "write the competition bundle",
+        "Write the bundle that creates the benchmark on Codabench: competition.yaml (one\n"
+        "phase, one task, a leaderboard of presence, salience and mean with their\n"
+        "actor-level intervals), the scoring program, the hidden labels as reference data,\n"
+        "and a Dockerfile for the scoring image.\n\n"
+        "LABELS is any label table score accepts, keyed by the names participants submit\n"
+        "(filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience, actor),\n"
+        "or keyed by the dataset's real names with --names-map to the anonymised ones\n"
+        "(clips.csv works: labels come from its names, actors from its actor column).\n"
+        "Names that carry their label are refused: participants submit under them.",
+        "blemore-fast codabench bundle --labels clips.csv --partition test --names-map "
+        "names.csv -o bundle.zip\n"
+        "blemore-fast codabench bundle --labels test_labels.csv --train-labels train.csv "
+        "--title 'BlEmoRe 2026' --image me/blemore-scoring:0.1.0 --start 2026-03-01 -o bundle.zip",
+    )
+    q.add_argument(
+        "--labels",
+        required=True,
+        metavar="LABELS",
+        help="the hidden test labels, with each clip's actor (a CSV table or a label JSON)",
+    )
+    q.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
+    q.add_argument(
+        "--names-map",
+        metavar="CSV",
+        help="a two-column CSV (with a header): the name in LABELS, the name participants submit",
+    )
+    q.add_argument(
+        "--train-labels",
+        metavar="LABELS",
+        help="train labels for the trivial baselines on the details page (default: the "
+        "train rows of --labels when --partition picked others)",
+    )
+    q.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the bundle to write (a .zip)"
+    )
+    q.add_argument("--title", default=DEFAULT_TITLE, help=f"the title (default {DEFAULT_TITLE!r})")
+    q.add_argument(
+        "--image",
+        default=DEFAULT_IMAGE,
+        help=f"the scoring image on Docker Hub, built from the bundle's Dockerfile (default "
+        f"{DEFAULT_IMAGE})",
+    )
+    q.add_argument(
+        "--start", metavar="DATE", help="the phase's start, YYYY-MM-DD[ HH:MM:SS] (default today)"
+    )
+    q.add_argument("--end", metavar="DATE", help="the phase's end (default: none, open)")
+    q.add_argument("--terms", metavar="FILE", help="the terms page (Markdown or HTML)")
+    q.set_defaults(run=cmd_codabench_bundle, file_outputs={"output": "-o"})
+
+    q = _subparser(
+        nested,
+        "score",
+        "the scoring program: score INPUT/res against INPUT/ref",
+        "Score a submission as Codabench's compute worker lays it out: the participant's\n"
+        "upload unzipped in INPUT/res (one JSON file, any name), the bundle's reference data\n"
+        "in INPUT/ref. Writes OUTPUT/scores.json (presence, salience, mean and their\n"
+        "interval bounds) and OUTPUT/detailed_results.html (aggregates only, never a clip).\n"
+        "A submission that cannot be scored exits 1 with every problem on stderr.\n"
+        "Also: python -m blemore_fast.codabench score INPUT OUTPUT.",
+        "blemore-fast codabench score /app/input /app/output",
+    )
+    q.add_argument("input", metavar="INPUT", help="the folder holding res/ and ref/")
+    q.add_argument("output", metavar="OUTPUT", help="the folder to write the scores to")
+    q.set_defaults(run=cmd_codabench_score)

@@ -175,8 +175,9 @@ def diagnose(problems: Sequence[Problem], args: argparse.Namespace) -> str | Non
     if kinds["not_probabilities"] and not getattr(args, "logits", False):
         return "these values look like logits: add --logits to turn each row into probabilities"
     if most("unexpected_clip", "missing_clip"):
+        expected = "the official test set" if getattr(args, "codabench", False) else "the manifest"
         hint = _names_hint(
-            _clips(problems, "unexpected_clip"), _clips(problems, "missing_clip"), "the manifest"
+            _clips(problems, "unexpected_clip"), _clips(problems, "missing_clip"), expected
         )
         if hint:
             return hint

@@ -16,7 +16,7 @@ from ..stats import bootstrap
 from ..writing import WriteError, write_file
 from .checks import check_actor_clusters, check_groups, warn_few_resamples
 from .files import shown
-from .inputs import UsageError, read_label_table, read_labels, read_predictions, select_partition
+from .inputs import UsageError, read_labels, read_predictions, train_rows
 from .output import (
     EXIT_OK,
     METRICS,
@@ -55,12 +55,10 @@ def _top_confusions(matrix: pd.DataFrame, k: int = 10) -> pd.DataFrame:
 def _baselines(args: argparse.Namespace, labels: Any) -> Baselines | None:
     # The trivial baselines need train labels: available when the scored
     # rows were picked from a table that also has a train partition.
-    if args.partition in (None, "train") or not isinstance(labels, pd.DataFrame):
+    train = train_rows(args)
+    if train is None or not isinstance(labels, pd.DataFrame):
         return None
-    table_ = read_label_table(args.labels)
-    if table_ is None or not (table_["partition"].astype(str) == "train").any():
-        return None
-    return baselines(select_partition(table_, "train", args.labels), labels)
+    return baselines(train, labels)
 
 
 def _write_plots(

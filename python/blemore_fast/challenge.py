@@ -1,0 +1,234 @@
+"""Scoring on the challenge server, whatever the platform.
+
+The platform adapters (:mod:`blemore_fast.codabench`, :mod:`blemore_fast.evalai`)
+only move files; this module holds the verdict, so every platform scores a
+submission the same way.
+
+**The reference table** holds the hidden test labels: a CSV with one row per
+test clip, keyed by the names participants submit (the anonymised
+``test_0001.mov`` ...)::
+
+    filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience, actor
+
+These are the dataset's metadata columns plus each clip's actor, which the
+intervals need (a single emotion leaves ``emotion_2`` and both saliences
+empty). :func:`reference_table` builds it from any labels
+:func:`blemore_fast.score` accepts, renaming clips with a names map (real
+name to anonymised name) when the labels use the dataset's real names.
+
+**The verdict** (:func:`evaluate_submission`):
+
+- the submission (JSON, or the uploaded zip) is checked strictly: the
+  ``{"predictions": ...}`` wrapper, its structure, codes and saliences, clips
+  named twice, and exactly one prediction for every reference clip (missing
+  and unexpected names come with the nearest valid name). Any problem and it
+  is not scored: every problem is listed;
+- presence, salience and their mean, exactly as the published scorer;
+- intervals from :func:`blemore_fast.bootstrap` with ``cluster="actor"``
+  and its default method, :data:`N_RESAMPLES` resamples, seed :data:`SEED`
+  (the same submission always gets the same interval). They answer: how
+  would this system score on other actors like the test set's? Resampling
+  actors, not clips, because clips of one actor succeed or fail together;
+- the challenge's two trivial baselines, when train labels are given.
+
+**No labels leave it.** :meth:`ServerResult.details_html` shows aggregates
+only: the scores, the intervals, the baselines, the scores by kind, emotion,
+blend pair and ratio, and the label classes against the predicted classes.
+No clip name and nothing per clip; not even per actor, since which clip
+shows which actor is hidden too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .actors import clip_actors
+from .errors import raise_if_any
+from .filenames import labels_from_filenames
+from .inputs import METADATA_COLUMNS, load_labels, load_predictions
+from .probs import apply_names_map
+from .report.baselines import Baselines, baselines
+from .report.page import html_report
+from .scoring import Aligned, Score, align, encode_labels
+from .stats.bootstrap import bootstrap
+from .stats.intervals import STATISTICS, BootstrapResult
+from .submission import check_submission
+
+__all__ = [
+    "DETAIL_GROUPS",
+    "N_RESAMPLES",
+    "REFERENCE_COLUMNS",
+    "SCORE_KEYS",
+    "SEED",
+    "ServerResult",
+    "evaluate_submission",
+    "label_table",
+    "reference_table",
+]
+
+#: The reference table's columns: the metadata's label columns and the actor.
+REFERENCE_COLUMNS: tuple[str, ...] = (*METADATA_COLUMNS, "actor")
+#: Bootstrap resamples and seed of the leaderboard's intervals.
+N_RESAMPLES, SEED = 10_000, 0
+#: The flat scores a leaderboard shows: each metric, then its interval bounds.
+SCORE_KEYS: tuple[str, ...] = (
+    *STATISTICS,
+    *(f"{metric}_{bound}" for metric in STATISTICS for bound in ("low", "high")),
+)
+#: The breakdown on the details page: categories of the labels, none per actor.
+DETAIL_GROUPS: tuple[str, ...] = ("kind", "emotion", "pair", "ratio")
+
+
+def _label_dict(labels: Any) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """The label dict of any label input, and the table it came from."""
+    source = load_labels(labels)
+    if source.source is None:
+        raise ValueError("the reference needs labels: a metadata table, a label JSON or names")
+    entries = source.source
+    if not isinstance(entries, dict):
+        entries = labels_from_filenames(entries)
+    encode_labels(entries)  # every label checked strictly before anything is written
+    return entries, source.metadata
+
+
+def _rows(entries: Mapping[str, Any]) -> pd.DataFrame:
+    rows = []
+    for name, labels in entries.items():
+        first = labels[0]
+        second = labels[1] if len(labels) == 2 else None
+        rows.append(
+            {
+                "filename": name,
+                "emotion_1": first["emotion"],
+                "emotion_2": second["emotion"] if second else np.nan,
+                "emotion_1_salience": float(first["salience"]) if second else np.nan,
+                "emotion_2_salience": float(second["salience"]) if second else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(METADATA_COLUMNS))
+
+
+def label_table(labels: Any) -> pd.DataFrame:
+    """Any labels :func:`blemore_fast.score` accepts, as a metadata table:
+    one row per clip, the columns ``METADATA_COLUMNS`` (a single emotion
+    leaves ``emotion_2`` and both saliences empty). Every label is checked."""
+    entries, _ = _label_dict(labels)
+    return _rows(entries)
+
+
+def reference_table(labels: Any, *, names_map: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The reference table of ``labels``: one row per clip, :data:`REFERENCE_COLUMNS`.
+
+    ``labels`` is anything :func:`blemore_fast.score` accepts: a metadata
+    table (DataFrame or CSV path) with the label columns, or with names only
+    (such as the dataset's ``clips.csv``, labels then read from the names); a
+    label dict or JSON; a list of names. Each clip's actor comes from the
+    table's ``actor`` (or ``video_id``) column, else from its name in the
+    dataset's scheme. ``names_map`` renames every clip (real name to the name
+    participants submit); every clip must be in it, and no two clips may get
+    one name.
+
+    >>> table = reference_table(
+    ...     ["A101_ang_int1_ver1", "A101_mix_ang_hap_30_70_ver1"],
+    ...     names_map={"A101_ang_int1_ver1": "test_0002.mov",
+    ...                "A101_mix_ang_hap_30_70_ver1": "test_0001.mov"})
+    >>> print(table.to_csv(index=False), end="")
+    filename,emotion_1,emotion_2,emotion_1_salience,emotion_2_salience,actor
+    test_0002.mov,ang,,,,A101
+    test_0001.mov,ang,hap,30.0,70.0,A101
+    """
+    entries, metadata = _label_dict(labels)
+    names = list(entries)
+    table = _rows(entries)
+    table["actor"] = [
+        str(actor)
+        for actor in clip_actors(
+            names,
+            None if metadata is None else metadata.loc[names],
+            what="the reference table",
+            hint=" (or a clips.csv-style table with filename and actor)",
+        )
+    ]
+    if names_map is not None:
+        table["filename"] = apply_names_map(names, names_map)
+    return table
+
+
+@dataclass(frozen=True)
+class ServerResult:
+    """The verdict on one submission: its score, its actor-level intervals,
+    the clips as aligned (kept for the details page), and the baselines."""
+
+    score: Score
+    intervals: BootstrapResult
+    aligned: Aligned
+    baselines: Baselines | None = None
+
+    def scores(self) -> dict[str, float]:
+        """The flat scores, keyed by :data:`SCORE_KEYS`: ``presence``,
+        ``salience``, ``mean``, then ``presence_low``, ``presence_high``..."""
+        values = {metric: float(getattr(self.score, metric)) for metric in STATISTICS}
+        for metric in STATISTICS:
+            interval = getattr(self.intervals, metric)
+            values[f"{metric}_low"] = float(interval.low)
+            values[f"{metric}_high"] = float(interval.high)
+        return {key: values[key] for key in SCORE_KEYS}
+
+    def describe_intervals(self) -> str:
+        """One sentence on the intervals: level, method, how many actors."""
+        r = self.intervals
+        return (
+            f"{r.confidence:.0%} {r.method} intervals over {r.n_units} actors "
+            f"({r.n_resamples:,} resamples of the actors, seed {r.seed}): how this system "
+            "would score on other actors like the test set's. Clips of one actor succeed or "
+            "fail together, so actors, not clips, are resampled."
+        )
+
+    def details_html(self, title: str = "BlEmoRe: detailed results") -> str:
+        """The details page: aggregates only (see the module's notes)."""
+        return html_report(
+            self.aligned,
+            title=title,
+            by=DETAIL_GROUPS,
+            baselines=self.baselines,
+            intervals={"actor-level": self.intervals},
+            sections=[("About the intervals", self.describe_intervals())],
+        )
+
+
+def evaluate_submission(
+    submission: Any,
+    reference: pd.DataFrame,
+    *,
+    train_labels: Any = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = SEED,
+) -> ServerResult:
+    """Checks and scores ``submission`` (a JSON or zip path, or a submission
+    object) against the ``reference`` table, as the challenge server does.
+
+    Raises :class:`~blemore_fast.ValidationError` listing every problem when
+    the submission cannot be scored. ``train_labels`` (any label input) adds
+    the trivial baselines.
+    """
+    names = reference["filename"].tolist()
+    raise_if_any(check_submission(submission, names=names, require_wrapper=True), "submission")
+    aligned = align(load_predictions(submission), reference, strict=True)
+    intervals = bootstrap(
+        aligned,
+        cluster="actor",
+        n_resamples=n_resamples,
+        seed=seed,
+        return_distribution=True,
+    )
+    return ServerResult(
+        score=Score.from_cells(aligned.cells()),
+        intervals=intervals,
+        aligned=aligned,
+        baselines=None if train_labels is None else baselines(train_labels, reference),
+    )

@@ -1,0 +1,386 @@
+"""The competition bundle: everything Codabench needs to run the challenge.
+
+The layout and fields follow what Codabench reads, in codalab/codabench:
+
+- ``src/apps/competitions/tasks.py`` (``unpack_competition``): the zip's
+  root holds ``competition.yaml``, read with ``yaml.safe_load``; ``version:
+  2`` picks the v2 unpacker.
+- ``src/apps/competitions/unpackers/v2.py`` and ``base_unpacker.py``:
+  ``title``, ``image`` (the logo file) and ``terms`` (a non-empty file) are
+  required, ``pages`` is a list of non-empty files, every task needs an
+  ``index``, a ``name`` and a ``scoring_program``, every phase its ``tasks``
+  and a ``start`` (``_set_phase_statuses`` compares it with now), and
+  ``leaderboards`` is required; a folder given as a path is zipped
+  (``utils.zip_if_directory``).
+- ``src/apps/api/serializers/leaderboards.py`` and
+  ``src/apps/leaderboards/models.py``: a leaderboard needs ``title`` (at
+  most 64 characters), ``key`` and at least one column; columns need
+  ``title`` (at most 36), ``key`` (at most 36) and ``index``, all unique;
+  ``sorting`` is ``desc`` or ``asc``; ``precision`` is an integer.
+- ``documentation/docs/Organizers/Benchmark_Creation/Yaml-Structure.md`` and
+  ``Competition-Bundle-Structure.md``: the same fields, documented;
+  ``enable_detailed_results: true`` shows ``detailed_results.html``.
+
+The bundle (:func:`build_bundle`)::
+
+    competition.yaml          version 2: one phase, one task, one leaderboard
+    logo.png, terms.md, pages/overview.md, pages/evaluation.md
+    scoring_program/          metadata.yaml (the command) and score.py
+    reference_data/           labels.csv (the hidden labels), train_labels.csv (optional)
+    Dockerfile                the scoring image: Python 3.11 and this package
+
+The scoring program is this package (:mod:`blemore_fast.codabench.program`);
+``score.py`` only checks that the image has the version the bundle was built
+with, so that the leaderboard is scored by exactly the scorer tested here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import pandas as pd
+
+from .._core import __version__
+from ..archive import zip_files
+from ..challenge import REFERENCE_COLUMNS, SCORE_KEYS
+from ..filenames import parse_filename
+from ..inputs import METADATA_COLUMNS, missing_columns
+from ..manifest import TEST_NAMES
+from ..writing import write_file
+from .program import REFERENCE_FILE, TRAIN_FILE
+from .yaml_text import to_yaml
+
+__all__ = [
+    "COMMAND",
+    "DEFAULT_IMAGE",
+    "DEFAULT_TITLE",
+    "LEADERBOARD",
+    "build_bundle",
+    "competition_yaml",
+]
+
+DEFAULT_TITLE = "BlEmoRe: blended emotion recognition"
+#: The image the bundle names unless told otherwise; build and push it from
+#: the bundle's Dockerfile (Codabench pulls it from Docker Hub).
+DEFAULT_IMAGE = f"blemore/blemore-fast-scoring:{__version__}"
+#: The scoring program's command; Codabench substitutes the three paths.
+COMMAND = "python3 $program/score.py $input $output"
+
+_TITLES = {"presence": "Presence", "salience": "Salience", "mean": "Mean"}
+
+
+def _column(index: int, key: str) -> dict[str, object]:
+    metric, _, bound = key.partition("_")
+    title = _TITLES[metric] + (f" {bound}" if bound else "")
+    return {"title": title, "key": key, "index": index, "sorting": "desc", "precision": 4}
+
+
+#: The leaderboard: the three scores (ranked by the mean), then each
+#: metric's interval bounds, keyed as the scoring program's scores.json.
+LEADERBOARD: dict[str, object] = {
+    "title": "Results",
+    "key": "main",
+    "primary_index": SCORE_KEYS.index("mean"),
+    "columns": [_column(i, key) for i, key in enumerate(SCORE_KEYS)],
+}
+
+
+def _when(value: dt.date | str, what: str) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"{what} must be a date, YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS], got {value!r}"
+            ) from None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def competition_yaml(
+    *,
+    title: str,
+    image: str,
+    start: dt.date | str,
+    end: dt.date | str | None = None,
+    baselines: bool = False,
+) -> str:
+    """The bundle's ``competition.yaml``."""
+    if not title.strip() or len(title) > 256:
+        raise ValueError(f"title must have 1 to 256 characters, got {len(title.strip())}")
+    if not image.strip() or len(image) > 128 or any(c.isspace() for c in image):
+        raise ValueError(
+            f"image must be a Docker image name of at most 128 characters, got {image!r}"
+        )
+    phase: dict[str, object] = {
+        "index": 0,
+        "name": "Test",
+        "description": "Predictions for the test clips, scored against the hidden labels.",
+        "start": _when(start, "start"),
+    }
+    if end is not None:
+        # The same format on both sides, so the strings compare as the times do.
+        first, last = _when(start, "start"), _when(end, "end")
+        if last <= first:
+            raise ValueError(f"end ({last}) must come after start ({first})")
+        phase["end"] = last
+    phase["tasks"] = [0]
+    task: dict[str, object] = {
+        "index": 0,
+        "name": "BlEmoRe test set",
+        "description": "Presence and salience accuracy, with actor-level intervals"
+        + (" and the trivial baselines" if baselines else ""),
+        "scoring_program": "scoring_program",
+        "reference_data": "reference_data",
+    }
+    return to_yaml(
+        {
+            "version": 2,
+            "title": title,
+            "description": "Recognise blended emotions in video: which emotions a clip shows, "
+            "and in which proportion.",
+            "image": "logo.png",
+            "terms": "terms.md",
+            "docker_image": image,
+            "enable_detailed_results": True,
+            "show_detailed_results_in_submission_panel": True,
+            "show_detailed_results_in_leaderboard": True,
+            "pages": [
+                {"title": "Overview", "file": "pages/overview.md"},
+                {"title": "Evaluation", "file": "pages/evaluation.md"},
+            ],
+            "phases": [phase],
+            "tasks": [task],
+            "leaderboards": [LEADERBOARD],
+        }
+    )
+
+
+def _logo_png(width: int = 240, height: int = 120) -> bytes:
+    """A plain logo: six bands, one per emotion code (the organisers can
+    replace it in Codabench's editor)."""
+    colours = [(214, 39, 40), (140, 86, 75), (148, 103, 189), (255, 187, 34), (31, 119, 180)]
+    colours.append((150, 150, 150))
+    row = b"".join(bytes(colours[x * 6 // width]) for x in range(width))
+    raw = b"".join(b"\x00" + row for _ in range(height))  # filter 0 on each row
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+_OVERVIEW = """# {title}
+
+Each test clip shows one emotion (anger `ang`, disgust `disg`, fear `fea`,
+happiness `hap`, sadness `sad`, or neutral `neu`) or a blend of two
+emotions at 50/50, 70/30 or 30/70. Predict, for each of the {n} test clips,
+which emotions it shows and in which proportion.
+
+## Submitting
+
+Upload a zip holding one JSON file (any name):
+
+```json
+{{"predictions": {{
+    "{first}": [{{"emotion": "hap", "salience": 70}}, {{"emotion": "sad", "salience": 30}}],
+    "{second}": [{{"emotion": "ang", "salience": 100}}]
+}}}}
+```
+
+with one entry per clip, under the names of the submission template.
+The `blemore-fast` package writes and checks it for you, with the very
+scorer this benchmark runs:
+
+```console
+$ blemore-fast decode test_probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv -o submission.zip
+$ blemore-fast validate submission.zip {check}
+```
+"""
+
+_EVALUATION = """# Evaluation
+
+- **Presence**: the share of clips whose predicted set of emotions is
+  exactly right (order and salience ignored).
+- **Salience**: over blend clips, the share with the right pair and the
+  right ratio (saliences compared after rounding).
+- **Mean**: their average; the leaderboard ranks by it.
+
+**Intervals.** The test set has only {actors} actors, and clips of one actor
+succeed or fail together. The `low` and `high` columns are 95% intervals at
+the actor level (blemore-fast's actor-level bootstrap, with a fixed seed, so
+a submission always gets the same interval; the detailed results say which
+method): how a system would score on other actors like these. Two systems
+whose intervals overlap widely are not told apart by this test set.
+
+**Detailed results** show the scores by kind (single or blend), emotion,
+blend pair and ratio, which label classes are confused with which,
+the intervals{baselines}. They never show a clip or its label.
+
+The scoring program is blemore-fast {version}; a submission with any
+problem (a missing or unexpected clip name, an unknown emotion code, a
+salience that is not a number...) is not scored, and every problem is
+listed in its error output.
+"""
+
+_TERMS = """# Terms
+
+The organisers have not set terms for this benchmark yet. Replace this page
+in Codabench's editor, or build the bundle with
+`blemore-fast codabench bundle --terms FILE`.
+"""
+
+_SCORE_PY = '''"""BlEmoRe scoring program for Codabench, written by blemore-fast {version}.
+
+Codabench runs `{command}` (metadata.yaml) in the competition's
+image. The scoring is blemore-fast's own (`blemore-fast codabench score INPUT
+OUTPUT`); this file only checks that the image has the version the bundle
+was built with, so the leaderboard is scored by exactly that scorer.
+"""
+
+import sys
+
+BUILT_WITH = "{version}"
+
+try:
+    import blemore_fast
+except ImportError:
+    sys.exit("error: the scoring image lacks blemore-fast; build it from the bundle's Dockerfile")
+if blemore_fast.__version__ != BUILT_WITH:
+    sys.exit(
+        f"error: this bundle was built with blemore-fast {{BUILT_WITH}}, but the scoring image "
+        f"has {{blemore_fast.__version__}}: rebuild the image (or the bundle) to match"
+    )
+
+from blemore_fast.cli import main  # noqa: E402
+
+sys.exit(main(["codabench", "score", *sys.argv[1:]]))
+'''
+
+_DOCKERFILE = """# The scoring image of the BlEmoRe Codabench bundle: Python 3.11 with
+# blemore-fast {version} (and matplotlib, for the plots of the detailed results).
+#
+# Build it from a checkout of blemore-fast at version {version}, push it, and
+# name it in competition.yaml's docker_image (`blemore-fast codabench bundle --image`):
+#
+#   docker build -f Dockerfile -t {image} PATH/TO/blemore_fast
+#   docker push {image}
+
+FROM rust:1-bookworm AS build
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends python3 python3-venv \\
+ && rm -rf /var/lib/apt/lists/*
+RUN python3 -m venv /venv && /venv/bin/pip install --no-cache-dir "maturin>=1.9,<2"
+WORKDIR /src
+COPY Cargo.toml Cargo.lock pyproject.toml README.md ./
+COPY src ./src
+COPY python ./python
+RUN /venv/bin/maturin build --release --interpreter python3 --out /wheels
+
+# Debian bookworm's python3 is 3.11, as here: the wheel fits.
+FROM python:3.11-slim-bookworm
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir "$(ls /wheels/*.whl)[plot]" && rm -rf /wheels
+"""
+
+
+def _label_columns(table: pd.DataFrame) -> pd.DataFrame:
+    missing_columns(table, METADATA_COLUMNS, "train labels")
+    return table.loc[:, list(METADATA_COLUMNS)]
+
+
+def _check_names_are_anonymous(names: list[str]) -> None:
+    """Hidden labels under the dataset's own names would give them away."""
+    readable = []
+    for name in names:
+        try:
+            parse_filename(name)
+        except ValueError:
+            continue
+        readable.append(name)
+    if readable:
+        raise ValueError(
+            f"{len(readable)} of the {len(names)} clip names carry their label "
+            f"(such as {readable[0]!r}), and participants submit under these names: "
+            "give a names map to anonymised names (--names-map)"
+        )
+
+
+def build_bundle(
+    reference: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    train: pd.DataFrame | None = None,
+    title: str = DEFAULT_TITLE,
+    image: str = DEFAULT_IMAGE,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    terms: str | None = None,
+) -> Path:
+    """Writes the Codabench bundle to ``path`` (a zip), atomically.
+
+    - ``reference``: the hidden labels as a reference table
+      (:func:`blemore_fast.challenge.reference_table`), keyed by the names
+      participants submit. Names that carry their label (the dataset's own
+      names) are refused.
+    - ``train``: train labels (a table with the metadata's label columns)
+      for the trivial baselines on the details page.
+    - ``title``, ``image`` (the scoring image on Docker Hub), ``start`` and
+      ``end`` of the phase (a date or ``YYYY-MM-DD HH:MM:SS``; the start
+      defaults to today, and no end leaves the phase open), ``terms`` (the
+      terms page, Markdown).
+
+    Returns the path written.
+    """
+    missing_columns(reference, REFERENCE_COLUMNS, "reference table")
+    names = [str(n) for n in reference["filename"]]
+    if not names:
+        raise ValueError("the reference table has no clips")
+    _check_names_are_anonymous(names)
+    start = dt.datetime.now(dt.UTC).date() if start is None else start
+    texts = {
+        "competition.yaml": competition_yaml(
+            title=title, image=image, start=start, end=end, baselines=train is not None
+        ),
+        "terms.md": terms if terms and terms.strip() else _TERMS,
+        "pages/overview.md": _OVERVIEW.format(
+            title=title,
+            n=len(names),
+            first=names[0],
+            second=names[min(1, len(names) - 1)],
+            # --codabench knows the official names; other names need the template.
+            check="--codabench"
+            if set(names) == set(TEST_NAMES)
+            else "--manifest submission_template.json",
+        ),
+        "pages/evaluation.md": _EVALUATION.format(
+            actors=reference["actor"].nunique(),
+            baselines=" and the trivial baselines" if train is not None else "",
+            version=__version__,
+        ),
+        "scoring_program/metadata.yaml": to_yaml({"command": COMMAND}),
+        "scoring_program/score.py": _SCORE_PY.format(version=__version__, command=COMMAND),
+        f"reference_data/{REFERENCE_FILE}": reference.loc[:, list(REFERENCE_COLUMNS)].to_csv(
+            index=False
+        ),
+        "Dockerfile": _DOCKERFILE.format(version=__version__, image=image),
+    }
+    if train is not None:
+        texts[f"reference_data/{TRAIN_FILE}"] = _label_columns(train).to_csv(index=False)
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    files["logo.png"] = _logo_png()
+    path = Path(path)
+    write_file(path, zip_files(files))
+    return path

@@ -1,0 +1,103 @@
+"""The challenge on EvalAI: ``evaluate``, the evaluation script's entry point.
+
+EvalAI imports a challenge's ``evaluation_script`` package and calls
+``evaluate(test_annotation_file, user_submission_file, phase_codename,
+submission_metadata=...)`` on each submission; what it does with the result
+was read in Cloud-CV:
+
+- EvalAI-Starters, ``evaluation_script/main.py``: the contract and the
+  shape ``{"result": [{split_codename: {label: value}}], "submission_result":
+  ...}``; ``evaluation_script/__init__.py`` (``from .main import
+  evaluate``, and how to install packages); ``worker/run.py``: the call,
+  with the phase codename and ``submission_metadata``.
+- EvalAI, ``scripts/workers/submission_worker.py`` (``run_submission``):
+  each entry of ``result`` is one dataset split, keyed by its codename, and
+  becomes that split's leaderboard row; ``error``, a list of the same shape,
+  gives the row's error bars. A split that is not the phase's fails the
+  submission. An exception fails it too, and its traceback is the
+  participant's stderr. ``submission_result`` is saved as JSON.
+- EvalAI, ``apps/jobs/utils.py``: the leaderboard shows, for each label of
+  the leaderboard's schema, ``result[label]`` and ``error["error_" + label]``
+  (as ± in ``frontend/src/views/web/challenge/leaderboard.html``); every
+  label needs its ``error_`` entry once there is an ``error``.
+
+Here the labels are ``presence``, ``salience`` and ``mean``; the error bars
+are the half-widths of the actor-level intervals of
+:mod:`blemore_fast.challenge`, the same verdict Codabench's scoring program
+gives. The challenge's ``challenge_config.yaml`` then declares::
+
+    leaderboard:
+      - id: 1
+        schema: {"labels": ["presence", "salience", "mean"], "default_order_by": "mean"}
+
+To use it, the challenge's ``evaluation_script/__init__.py`` holds ``from
+blemore_fast.evalai import evaluate`` (the worker needs blemore-fast
+installed; see the README).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from .challenge import evaluate_submission, reference_table
+from .errors import ValidationError
+from .stats.intervals import STATISTICS
+
+__all__ = ["DEFAULT_SPLIT", "evaluate"]
+
+#: The dataset split the result is reported under (EvalAI-Starters' codename).
+DEFAULT_SPLIT = "test_split"
+
+
+def evaluate(
+    test_annotation_file: str | os.PathLike[str],
+    user_submission_file: str | os.PathLike[str],
+    phase_codename: str,
+    *,
+    split: str = DEFAULT_SPLIT,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """Scores one EvalAI submission.
+
+    - ``test_annotation_file``: the phase's hidden labels, any labels
+      :func:`blemore_fast.score` accepts with each clip's actor, such as the
+      metadata CSV with an ``actor`` column (the reference table of
+      :func:`blemore_fast.challenge.reference_table`);
+    - ``user_submission_file``: the participant's file, JSON or a zip holding
+      one JSON file;
+    - ``phase_codename``: the phase (the same scoring for every phase);
+    - ``split``: the dataset split's codename in ``challenge_config.yaml``;
+      to use another, wrap this function (``functools.partial``);
+    - ``kwargs``: EvalAI's ``submission_metadata``, unused.
+
+    Returns ``{"result": [{split: {"presence", "salience", "mean"}}], "error":
+    [{split: {"error_presence", ...}}], "submission_result": {split: {...}}}``,
+    the last with the interval bounds too. A submission that cannot be scored
+    raises :class:`~blemore_fast.ValidationError` after printing every
+    problem to stderr, which EvalAI shows the participant.
+    """
+    reference = reference_table(test_annotation_file)
+    try:
+        verdict = evaluate_submission(user_submission_file, reference)
+    except ValidationError as error:
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        raise
+    scores = verdict.scores()
+    errors = {
+        f"error_{metric}": (scores[f"{metric}_high"] - scores[f"{metric}_low"]) / 2
+        for metric in STATISTICS
+    }
+    print(
+        f"phase {phase_codename}: "
+        + ", ".join(f"{m} {scores[m]:.4f} ± {errors[f'error_{m}']:.4f}" for m in STATISTICS)
+        + f" ({verdict.describe_intervals()})"
+    )
+    return {
+        "result": [{split: {metric: scores[metric] for metric in STATISTICS}}],
+        "error": [{split: errors}],
+        "submission_result": {split: scores},
+    }
