@@ -57,9 +57,7 @@ def test_validate_requires_the_wrapper(tmp_path: Path) -> None:
         assert 'the file is not wrapped as {"predictions": {clip: [entries]}}' in run.out
     document = failed(cli("validate", bare, "--json", cwd=tmp_path)).json()
     assert [p["kind"] for p in document["problems"]] == ["missing_wrapper"]
-    assert [p.kind for p in bf.check_submission(bare, require_wrapper=True)] == [
-        "missing_wrapper"
-    ]
+    assert [p.kind for p in bf.check_submission(bare, require_wrapper=True)] == ["missing_wrapper"]
     # The Python API still scores a bare dict, as the published functions take one.
     assert bf.score(PREDS) == bf.score({"predictions": PREDS})
     assert bf.score(bare).n == 2
