@@ -188,7 +188,7 @@ def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     if args.plot:
-        print(f"heat maps: {args.plot}", file=out)
+        print(f"heat maps: {shown(args.plot)}", file=out)
     return EXIT_OK
 
 
