@@ -10,13 +10,16 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 # Runtime, build, test and lint dependencies, all from PyPI.
 PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyyaml
+# The [torch] extra, plus Lightning for the test that logs the metrics; plain
+# PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
+TORCH_DEPS := torch torchmetrics pytorch-lightning
 
 .PHONY: demo test build lint rust-test py-test bench browser clean
 
 $(VENV)/.deps: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PY_DEPS)
+	$(PY) -m pip install --quiet $(PY_DEPS) $(TORCH_DEPS)
 	touch $@
 
 build: $(VENV)/.deps
@@ -33,8 +36,8 @@ rust-test:
 lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	ruff check python tests bench
-	ruff format --check python tests bench
+	ruff check python tests bench examples
+	ruff format --check python tests bench examples
 	mypy
 	$(PY) -m mypy.stubtest blemore_fast._core
 

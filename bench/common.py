@@ -74,3 +74,39 @@ def limit(name: str, ours: float, budget: float) -> None:
     print(
         f"  {name:<52} ours {fmt_seconds(ours):>10}  (goal <= {fmt_seconds(budget)}) {'met' if met else 'NOT MET'}"
     )
+
+
+def paired_seconds(
+    fn_a: Callable[[], Any], fn_b: Callable[[], Any], *, repeat: int = 31, min_time: float = 0.05
+) -> tuple[float, float, float]:
+    """Medians of ``fn_a`` and ``fn_b`` timed alternately (so that both see the
+    same load; which goes first alternates too), and the median of their
+    paired differences ``a - b``."""
+    fn_a(), fn_b()  # warm-up
+    start = time.perf_counter()
+    fn_a()
+    once = time.perf_counter() - start
+    loops = max(1, int(min_time / 2 / max(once, 1e-9)))
+    a: list[float] = []
+    b: list[float] = []
+    for k in range(repeat):
+        pair = ((fn_a, a), (fn_b, b))
+        for fn, samples in pair if k % 2 == 0 else pair[::-1]:
+            start = time.perf_counter()
+            for _ in range(loops):
+                fn()
+            samples.append((time.perf_counter() - start) / loops)
+    differences = [x - y for x, y in zip(a, b, strict=True)]
+    return statistics.median(a), statistics.median(b), statistics.median(differences)
+
+
+def within(name: str, ours: float, baseline: float, extra: float, allowance: float) -> None:
+    """Prints ``ours`` against ``baseline``: met when the paired difference
+    ``extra`` is at most ``allowance`` (the cost the goal allows on top)."""
+    met = extra <= allowance
+    RESULTS.append((name, met))
+    print(
+        f"  {name:<52} ours {fmt_seconds(ours):>10}  numpy {fmt_seconds(baseline):>10}"
+        f"  -> {'+' if extra >= 0 else '-'}{fmt_seconds(abs(extra))} "
+        f"(goal <= one host copy, {fmt_seconds(allowance)}) {'met' if met else 'NOT MET'}"
+    )

@@ -20,7 +20,9 @@ mod _core {
     #[pymodule_export]
     use super::py::stats::{bootstrap_cells, check_resampling, compare_cells};
     #[pymodule_export]
-    use super::py::training::{class_order, decode_probs, grid_search, tied_rows};
+    use super::py::training::{
+        check_grid, class_order, decode_probs, grid_counts, grid_scores, soft_labels, tied_rows,
+    };
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

@@ -10,17 +10,17 @@ from hypothesis import strategies as st
 #: Coarse values make exact ties (for the top-2 and for the thresholds) common.
 POOL = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 1.0)
 
-DTYPES = (np.float64, np.float32)
+DTYPES = (np.float64, np.float32, np.float16)
+WIDTHS = {np.float64: 64, np.float32: 32, np.float16: 16}
 
 
 @st.composite
 def prob_matrices(draw: st.DrawFn, max_rows: int = 20) -> np.ndarray:
-    """An ``(N, 6)`` float32 or float64 matrix mixing pooled and free values,
-    some rows normalised like a softmax output."""
+    """An ``(N, 6)`` float16, float32 or float64 matrix mixing pooled and
+    free values, some rows normalised like a softmax output."""
     dtype = draw(st.sampled_from(DTYPES))
     n = draw(st.integers(1, max_rows))
-    width = 32 if dtype is np.float32 else 64
-    value = st.one_of(st.sampled_from(POOL), st.floats(0, 1, width=width))
+    value = st.one_of(st.sampled_from(POOL), st.floats(0, 1, width=WIDTHS[dtype]))
     rows = draw(st.lists(st.lists(value, min_size=6, max_size=6), min_size=n, max_size=n))
     array = np.array(rows, dtype=np.float64)
     normalise = draw(st.lists(st.booleans(), min_size=n, max_size=n))
@@ -35,17 +35,26 @@ def thresholds(
 ) -> float:
     """A threshold that often sits exactly on a breakpoint of the matrix: a
     row's second-largest value (alpha) or the difference of its two largest,
-    taken in the matrix's dtype as the published code does (beta). Pass the
-    same ``row`` for alpha and beta to keep that row's pair at its 50/50 edge."""
+    taken in the matrix's dtype as the published code does (beta), or
+    halfway between that value and the next one of the dtype, where rounding
+    the threshold to the dtype breaks a tie (to even), or one float64 step
+    off halfway, which a rounding through float32 would turn into a tie.
+    Pass the same ``row`` for alpha and beta to keep that row's pair at its
+    50/50 edge."""
     flat = probs.ravel()
     if row is None:
         row = draw(st.integers(0, len(probs) - 1))
     second, first = np.sort(probs[row])[-2:]
+    edge = first - second if differences else second
+    step = draw(st.sampled_from([np.inf, -np.inf]))
+    halfway = (float(edge) + float(np.nextafter(edge, edge.dtype.type(step)))) / 2
     candidates = [
         st.floats(-0.05, 1.05),
         st.sampled_from(POOL),
         st.sampled_from(flat.tolist()),
-        st.just(float(first - second) if differences else float(second)),
+        st.just(float(edge)),
+        st.just(halfway),
+        st.just(float(np.nextafter(halfway, step))),
     ]
     return draw(st.one_of(*candidates))
 

@@ -44,7 +44,10 @@ LAZY = (
     "blemore_fast.report.page",
     "blemore_fast.report.plot",
     "blemore_fast.stats",
+    "blemore_fast.torch",  # the torchmetrics metrics
     "matplotlib",
+    "torch",
+    "torchmetrics",
 )
 
 

@@ -111,7 +111,7 @@ def test_ties_follow_numpy_argsort():
             [0.0, 0.25, 0.25, 0.25, 0.25, 0.0],
         ]
     )
-    for dtype in (np.float64, np.float32):
+    for dtype in (np.float64, np.float32, np.float16):
         probs = rows.astype(dtype)
         for alpha, beta in [(0.05, 0.05), (0.15, 0.0), (0.25, 0.2)]:
             got = bf.decode(probs, alpha=alpha, beta=beta, names=names_for(4))
@@ -124,7 +124,7 @@ def every_coarse_row(dtype) -> np.ndarray:
     return levels[np.array(list(itertools.product(range(4), repeat=6)))]
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 def test_every_tie_pattern(dtype):
     probs = every_coarse_row(dtype)
     names = names_for(len(probs))
@@ -198,9 +198,6 @@ def test_array_likes_and_dtypes():
         pd.DataFrame(rows),
     ):
         assert bf.decode(probs, alpha=0.3, beta=0.05, names=["a", "b"]) == expected
-    assert bf.decode(np.array([[1, 0, 0, 0, 0, 0]]), alpha=0.5, beta=0.1, names=["a"]) == {
-        "a": [{"emotion": "ang", "salience": 100.0}]
-    }
     # Contiguous float32 / float64 arrays are used in place: decoding
     # allocates far less than a copy of the input (a Fortran-ordered array,
     # which must be copied, shows what a copy costs).
@@ -243,13 +240,6 @@ def test_array_protocols():
     assert peak_bytes(lambda: bf.decode(DlpackOnly(big), alpha=0.3, beta=0.1)) < big.nbytes // 10
 
 
-def test_torch_tensor():
-    torch = pytest.importorskip("torch")
-    rows = [[0.5, 0.0, 0.0, 0.4, 0.1, 0.0]]
-    expected = bf.decode(np.array(rows, dtype=np.float32), alpha=0.3, beta=0.05, names=["a"])
-    assert bf.decode(torch.tensor(rows), alpha=0.3, beta=0.05, names=["a"]) == expected
-
-
 def test_empty_input():
     encoded = bf.decode(np.empty((0, 6)), alpha=0.3, beta=0.1)
     assert len(encoded) == 0
@@ -273,10 +263,12 @@ def test_rejects_bad_probs(probs, message):
 
 def test_rejects_bad_arguments():
     probs = np.full((1, 6), 1 / 6)
-    with pytest.raises(TypeError, match="real numbers"):
+    with pytest.raises(TypeError, match="floating point"):
         bf.decode(np.array([["a"] * 6]), alpha=0.3, beta=0.1)
-    with pytest.raises(TypeError, match="real numbers"):
+    with pytest.raises(TypeError, match="floating point"):
         bf.decode(probs.astype(complex), alpha=0.3, beta=0.1)
+    with pytest.raises(TypeError, match="floating point"):
+        bf.decode(probs.astype(np.longdouble), alpha=0.3, beta=0.1)
     with pytest.raises(ValueError, match="alpha must be finite"):
         bf.decode(probs, alpha=float("nan"), beta=0.1)
     with pytest.raises(TypeError, match="beta must be a real number"):
@@ -293,7 +285,7 @@ def test_rejects_bad_arguments():
         bf.decode(np.vstack([probs, np.zeros((1, 6))]), alpha=0.0, beta=0.1)
 
 
-# --- real data: every HiCMAE output file, float64 and float32
+# --- real data: every HiCMAE output file, float64, float32 and float16
 
 
 def test_real_outputs_decode_exactly(data_dir):
@@ -301,7 +293,7 @@ def test_real_outputs_decode_exactly(data_dir):
     assert len(files) >= 20
     for path in files:
         names, probs = load_outputs(path)
-        for dtype in (np.float64, np.float32):
+        for dtype in (np.float64, np.float32, np.float16):
             p = probs.astype(dtype)
             reduced = reference.top2(p)
             # The README's thresholds, plus ones that hit real values exactly.

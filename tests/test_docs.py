@@ -37,6 +37,8 @@ MODULES = [
     "blemore_fast.errors",
     "blemore_fast.inputs",
     "blemore_fast.writing",
+    "blemore_fast.torch.score",
+    "blemore_fast.torch.search",
 ]
 
 

@@ -94,7 +94,7 @@ def test_label_forms_agree(case, style):
         assert np.array_equal(other.salience_grid, by_names.salience_grid)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 def test_every_tie_pattern(dtype):
     # All 4,096 rows over {0, 0.1, 0.2, 0.3}, with axes on those very values.
     levels = np.array([0.0, 0.1, 0.2, 0.3], dtype=dtype)
@@ -214,9 +214,54 @@ def test_large_input_matches_small_chunks():
     parts = [
         bf.grid_search(probs[k::3], labels[k::3], alphas=alphas, betas=betas) for k in range(3)
     ]
-    sizes = [len(probs[k::3]) for k in range(3)]
-    presence = sum(np.rint(p.presence_grid * s) for p, s in zip(parts, sizes, strict=True))
-    np.testing.assert_array_equal(np.rint(whole.presence_grid * n), presence)
+    np.testing.assert_array_equal(whole.presence_correct, sum(p.presence_correct for p in parts))
+    np.testing.assert_array_equal(whole.salience_correct, sum(p.salience_correct for p in parts))
+    assert (whole.n, whole.n_blend) == (n, int(blend.sum()))
+    # The summed counts of the shards give the whole search back, exactly.
+    summed = bf.GridResult.from_counts(
+        sum(p.presence_correct for p in parts),
+        sum(p.salience_correct for p in parts),
+        sum(p.n for p in parts),
+        sum(p.n_blend for p in parts),
+        alphas=alphas,
+        betas=betas,
+    )
+    assert_same(summed, whole.as_dict())
+
+
+def test_counts_behind_the_grids():
+    names = ["A411_mix_ang_hap_70_30_ver1", "A303_neu_sit2_ver1", "A101_ang_int1_ver1"]
+    probs = np.array(
+        [[0.6, 0.0, 0.0, 0.3, 0.1, 0.0], [0.1, 0.0, 0.0, 0.0, 0.1, 0.8], [0.3, 0, 0, 0, 0.7, 0]]
+    )
+    result = bf.grid_search(probs, names, alphas=[0.2, 0.4, 0.05], betas=[0.1, 0.5])
+    assert result.presence_correct.dtype == result.salience_correct.dtype == np.int64
+    assert result.presence_correct.tolist() == [[2, 2], [1, 1], [2, 2]]
+    assert result.salience_correct.tolist() == [[1, 0], [0, 0], [1, 0]]
+    assert (result.n, result.n_blend) == (3, 1)
+    np.testing.assert_array_equal(result.presence_grid, result.presence_correct / 3)
+    assert result.mean == (result.presence + result.salience) / 2
+    with pytest.raises(ValueError):
+        result.presence_correct[0, 0] = 5
+
+
+def test_from_counts_checks_its_input():
+    good = {"presence_correct": [[2, 1]], "salience_correct": [[1, 0]], "n": 3, "n_blend": 1}
+    result = bf.GridResult.from_counts(**good, alphas=[0.1], betas=[0.1, 0.2])
+    assert (result.alpha, result.beta, result.presence, result.salience) == (0.1, 0.1, 2 / 3, 1.0)
+    cases = [
+        ({"presence_correct": [[2, 1, 0]]}, ValueError, r"shape \(len\(alphas\), len\(betas\)\)"),
+        ({"presence_correct": [[2.0, 1.0]]}, TypeError, "integer counts"),
+        ({"presence_correct": [[4, 1]]}, ValueError, r"cell \(0, 0\) is 4"),
+        ({"salience_correct": [[1, -1]]}, ValueError, "between 0 and 1"),
+        ({"n_blend": 4}, ValueError, "n_blend"),
+        ({"n": 2.5}, TypeError, "n must be an integer"),
+        ({"n": 0, "n_blend": 0, "presence_correct": [[0, 0]], "salience_correct": [[0, 0]]},
+         ValueError, "no clip"),
+    ]  # fmt: skip
+    for change, error, message in cases:
+        with pytest.raises(error, match=message):
+            bf.GridResult.from_counts(**(good | change), alphas=[0.1], betas=[0.1, 0.2])
 
 
 # --- real data
@@ -229,7 +274,7 @@ def test_real_outputs_match_reference(data_dir):
     assert len(files) >= 20
     for path in files:
         names, probs = load_outputs(path)
-        for dtype in (np.float64, np.float32):
+        for dtype in (np.float64, np.float32, np.float16):
             p = probs.astype(dtype)
             top = np.sort(reference.top2(p), axis=1)[:, -2:]
             alphas = [0.1, float(top[3, 0]), 0.35, 0.2]
@@ -238,7 +283,7 @@ def test_real_outputs_match_reference(data_dir):
             assert_same(bf.grid_search(p, names, alphas=alphas, betas=betas), expected)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 def test_real_full_grid_and_readme_table(data_dir, dtype):
     names, probs = load_outputs(data_dir / "hicmae" / "test_epoch100_ce.csv")
     p = probs.astype(dtype)

@@ -208,3 +208,19 @@ def test_bad_model_spec_and_inputs() -> None:
         synthetic.simulate_probs(pd.DataFrame({"name": ["A101_ang_int1_ver1"]}))
     with pytest.raises(ValueError, match="actor must be an alphanumeric id"):
         synthetic.actor_clip_names("A_1")
+
+
+def test_simulate_features(data: synthetic.SyntheticData) -> None:
+    clips = data.clips
+    x = synthetic.simulate_features(clips, dim=16, seed=4)
+    assert x.shape == (len(clips), 16) and x.dtype == np.float32
+    assert np.array_equal(x, synthetic.simulate_features(clips["filename"], dim=16, seed=4))
+    assert not np.array_equal(x, synthetic.simulate_features(clips, dim=16, seed=5))
+    # Without noise a blend lies between its two emotions as its saliences
+    # say: 0.3 * ang + 0.7 * hap, here for one actor (one bias).
+    quiet = {"dim": 16, "noise": 0.0, "actor_noise": 0.0, "signal": 1.0}
+    names = ["A101_ang_int1_ver1", "A101_hap_int1_ver1", "A101_mix_ang_hap_30_70_ver1"]
+    ang, hap, blend = synthetic.simulate_features(names, **quiet)
+    np.testing.assert_allclose(blend, 0.3 * ang + 0.7 * hap, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="dim must be at least 1"):
+        synthetic.simulate_features(names, dim=0)

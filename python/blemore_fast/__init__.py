@@ -72,6 +72,7 @@ _SUBMODULES = frozenset(
         "stats",
         "submission",
         "synthetic",
+        "torch",  # needs torch and torchmetrics, imported only here
         "training",
     }
 )

@@ -18,6 +18,7 @@ __all__ = [
     "UNKNOWN_BIT",
     "__version__",
     "bootstrap_cells",
+    "check_grid",
     "check_resampling",
     "class_order",
     "classify_cells",
@@ -26,9 +27,11 @@ __all__ = [
     "decode_probs",
     "encode_labels",
     "encode_pairs",
-    "grid_search",
+    "grid_counts",
+    "grid_scores",
     "parse_clip_name",
     "score_pairs",
+    "soft_labels",
     "tied_rows",
 ]
 __version__: str
@@ -65,7 +68,9 @@ def parse_clip_name(
     name: str,
 ) -> tuple[str, list[str], list[int], int | None, int | None, int]: ...
 
-_Probs = npt.NDArray[np.float32] | npt.NDArray[np.float64]
+_Probs = npt.NDArray[np.float16] | npt.NDArray[np.float32] | npt.NDArray[np.float64]
+_I64_2D = npt.NDArray[np.int64]
+_F64_2D = npt.NDArray[np.float64]
 
 def class_order(classes: Sequence[str]) -> list[int]: ...
 def tied_rows(probs: _Probs) -> npt.NDArray[np.int64]: ...
@@ -78,18 +83,31 @@ def decode_probs(
     tie_rows: npt.NDArray[np.int64],
     tie_picks: _U8_2D,
 ) -> _Encoded: ...
-def grid_search(
+def grid_counts(
     probs: _Probs,
     *,
     alphas: npt.NDArray[np.float64],
     betas: npt.NDArray[np.float64],
-    presence_weight: float,
     codes: Sequence[int],
     tie_rows: npt.NDArray[np.int64],
     tie_picks: _U8_2D,
     label_mask: _U8,
     label_salience: _U8_2D,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], int, float, float]: ...
+) -> tuple[_I64_2D, _I64_2D, int, int]: ...
+def check_grid(
+    *, alphas: npt.NDArray[np.float64], betas: npt.NDArray[np.float64], presence_weight: float
+) -> None: ...
+def grid_scores(
+    presence_correct: _I64_2D,
+    salience_correct: _I64_2D,
+    *,
+    n: int,
+    n_blend: int,
+    presence_weight: float,
+) -> tuple[_F64_2D, _F64_2D, int, float, float]: ...
+def soft_labels(
+    labels: npt.NDArray[np.float64], *, codes: Sequence[int], rtol: float
+) -> tuple[_Encoded, list[tuple[int, str]]]: ...
 def bootstrap_cells(
     outcomes: _U8,
     *,

@@ -578,11 +578,14 @@ def load_labels(labels: Any) -> LabelInput:
         return _table_labels(labels)
     if isinstance(labels, Mapping):
         return LabelInput(labels if isinstance(labels, dict) else dict(labels))
-    if isinstance(labels, (pd.Series, pd.Index, np.ndarray)):
+    matrix = isinstance(labels, np.ndarray) and labels.ndim == 2 and labels.dtype.kind in "biuf"
+    if isinstance(labels, (pd.Series, pd.Index, np.ndarray)) and not matrix:
         return LabelInput([str(x) for x in np.asarray(labels).ravel().tolist()])
     if isinstance(labels, Sequence):
         return LabelInput(list(labels))
     raise TypeError(
         "labels must be None, a label dict, clip names, a metadata DataFrame or a "
-        f"CSV/JSON path; got {type(labels).__name__}"
+        f"CSV/JSON path; got {type(labels).__name__}. A soft-label matrix or tensor "
+        "is read by row by grid_search and Accumulator.update, and "
+        "blemore_fast.training.encode_soft_labels encodes one for score"
     )

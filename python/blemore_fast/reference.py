@@ -137,14 +137,15 @@ def probs_to_dict(
     """Top-2 probabilities to the official prediction dict, by the published rules.
 
     ``probs`` must already be reduced by :func:`top2`. ``alpha`` is the presence
-    threshold, ``beta`` the largest difference still called 50/50. Neutral is
+    threshold, ``beta`` the largest difference still called 50/50. They are
+    used as given, so NumPy's own rules decide the precision, as in the
+    published code: with NumPy 2, Python floats are compared in the array's
+    dtype (rounded to float16 or float32), np.float64 values in float64. Neutral is
     found by its code; when it is kept with another emotion, the other one is
     compared with it (with the default class order that is ``kept[0]``, as in
     the published code).
     """
     neutral = classes.index("neu")
-    alpha = np.float64(alpha)
-    beta = np.float64(beta)
     result: dict[str, list[dict[str, Any]]] = {}
     for name, row in zip(names, probs, strict=True):
         row = row.copy()

@@ -15,9 +15,15 @@
 //! place every clip on the whole grid at once; [`decode`] evaluates the same
 //! profile at one point, so the two can never disagree.
 //!
-//! Numeric fidelity: thresholds are compared in f64 (NumPy 2 compares a
-//! float32 array with a float64 scalar in float64), while the difference of
-//! the two kept values is taken in the input dtype and only then widened.
+//! Numeric fidelity: the difference of the two kept values is taken in the
+//! input dtype (f16, f32 or f64) and only then widened, as NumPy subtracts two
+//! scalars of the array's dtype. Thresholds arrive as f64 and are compared in
+//! f64, which is exact for every input dtype. Which threshold values arrive
+//! is the caller's rule: the published `probs2dict` called with Python floats
+//! compares in the array's dtype (NumPy 2 rounds the floats to it), so
+//! `decode` passes thresholds already rounded to the dtype; the published
+//! search loops over np.float64 values, so the grid search passes its axes
+//! as they are.
 
 use crate::core::encoding::EncodedClip;
 use crate::core::error::{check_len, domain, py_float, Error, Result};

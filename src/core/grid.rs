@@ -9,10 +9,19 @@
 //! anchored at the first alpha, so each clip adds its outcome to a 2-D
 //! difference array with three updates and a prefix sum turns that into the
 //! counts: O(N log(A + B) + A * B) instead.
+//!
+//! The work is split in two: [`grid_counts`] gives integer counts, which add
+//! up across batches and processes, and [`GridCounts::scores`] turns counts
+//! (one shard's or a sum) into both metrics and the best cell by the
+//! published key and tie-break, written here once.
+//!
+//! Numeric fidelity: the axis values are compared in f64 with the input
+//! dtype's values and its own pair difference, as the published search's
+//! loop over `np.linspace` values (np.float64 scalars) does.
 
 use crate::core::decode::{empty_row_error, profile_row, Decoded, Ties};
 use crate::core::encoding::{is_blend, EncodedView};
-use crate::core::error::{domain, py_float, Result};
+use crate::core::error::{check_len, domain, py_float, Result};
 use crate::core::parallel;
 use crate::core::probs::{rows_of, ClassOrder, Prob};
 use crate::core::score::{is_presence_right, is_salience_right, outcome_of, ratio};
@@ -20,16 +29,23 @@ use crate::core::score::{is_presence_right, is_salience_right, outcome_of, ratio
 /// Below this many clips one thread does the whole pass.
 const PARALLEL_MIN: usize = 1 << 14;
 
-/// The metrics at every grid point, in the caller's axis order (alpha-major:
-/// cell `a * n_betas + b` is `(alphas[a], betas[b])`).
+/// The grid's integer counts, in the caller's axis order (alpha-major: cell
+/// `a * n_betas + b` is `(alphas[a], betas[b])`). Counts of disjoint sets of
+/// clips on the same axes add up to the counts of their union, so shards
+/// (batches, processes) sum exactly. Signed, as torch sums and gathers int64.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Grid {
+pub struct GridCounts {
     pub n_alphas: usize,
     pub n_betas: usize,
-    pub presence_correct: Vec<u64>,
-    pub salience_correct: Vec<u64>,
-    pub n: u64,
-    pub n_blend: u64,
+    pub presence_correct: Vec<i64>,
+    pub salience_correct: Vec<i64>,
+    pub n: i64,
+    pub n_blend: i64,
+}
+
+/// Both metrics at every cell, and the best cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridScores {
     /// `presence_correct / n` in f64, as NumPy's mean of the boolean vector.
     pub presence: Vec<f64>,
     /// `salience_correct / n_blend`, 0.0 without blends.
@@ -157,26 +173,38 @@ fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> 
     Ok(partial)
 }
 
-/// Both metrics at every `(alpha, beta)` of the grid, identical to decoding
+fn check_presence_weight(presence_weight: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&presence_weight) {
+        Ok(())
+    } else {
+        Err(domain(
+            "presence_weight",
+            format!("must be between 0 and 1; got {}", py_float(presence_weight)),
+        ))
+    }
+}
+
+/// Checks a search's settings before any clip arrives: both axes non-empty
+/// and finite, the weight between 0 and 1.
+pub fn check_grid(alphas: &[f64], betas: &[f64], presence_weight: f64) -> Result<()> {
+    Axis::new("alphas", alphas)?;
+    Axis::new("betas", betas)?;
+    check_presence_weight(presence_weight)
+}
+
+/// The counts at every `(alpha, beta)` of the grid, identical to decoding
 /// and scoring at each point. The axes may be in any order and repeat values.
-pub fn grid_search<T: Prob>(
+pub fn grid_counts<T: Prob>(
     probs: &[T],
     order: &ClassOrder,
     ties: &Ties,
     labels: &EncodedView,
     alphas: &[f64],
     betas: &[f64],
-    presence_weight: f64,
-) -> Result<Grid> {
+) -> Result<GridCounts> {
     let n = rows_of(probs)?;
     ties.check(n)?;
     labels.check("label mask", n)?;
-    if !(0.0..=1.0).contains(&presence_weight) {
-        return Err(domain(
-            "presence_weight",
-            format!("must be between 0 and 1; got {}", py_float(presence_weight)),
-        ));
-    }
     let alpha_axis = Axis::new("alphas", alphas)?;
     let beta_axis = Axis::new("betas", betas)?;
     let setup = Setup {
@@ -206,24 +234,17 @@ pub fn grid_search<T: Prob>(
         }
         merged.expect("at least one chunk")
     };
-    Ok(finish(
-        n,
-        labels,
-        &alpha_axis,
-        &beta_axis,
-        &partial,
-        presence_weight,
-    ))
+    Ok(counts_of(n, labels, &alpha_axis, &beta_axis, &partial))
 }
 
-fn finish(
+/// The difference array summed into counts, back in the caller's axis order.
+fn counts_of(
     n: usize,
     labels: &EncodedView,
     alphas: &Axis,
     betas: &Axis,
     partial: &Partial,
-    presence_weight: f64,
-) -> Grid {
+) -> GridCounts {
     let (n_alphas, n_betas) = (alphas.len(), betas.len());
     // Prefix sums over sorted betas, suffix sums over sorted alphas.
     let mut sorted = vec![[0i64; 2]; n_alphas * n_betas];
@@ -238,42 +259,113 @@ fn finish(
             sorted[a * n_betas + b] = cell;
         }
     }
-    let n_blend = labels.mask.iter().filter(|&&m| is_blend(m)).count() as u64;
+    let n_blend = labels.mask.iter().filter(|&&m| is_blend(m)).count();
     let cells = n_alphas * n_betas;
-    let mut grid = Grid {
+    let mut counts = GridCounts {
         n_alphas,
         n_betas,
         presence_correct: Vec::with_capacity(cells),
         salience_correct: Vec::with_capacity(cells),
-        n: n as u64,
-        n_blend,
-        presence: Vec::with_capacity(cells),
-        salience: Vec::with_capacity(cells),
-        best: 0,
-        presence_only: f64::NEG_INFINITY,
-        salience_only: f64::NEG_INFINITY,
+        n: n as i64,
+        n_blend: n_blend as i64,
     };
-    let mut best_key = f64::NEG_INFINITY;
     for a in 0..n_alphas {
         for b in 0..n_betas {
             let [p, s] = sorted[alphas.rank[a] * n_betas + betas.rank[b]];
-            let (p, s) = (p as u64, s as u64);
-            let (presence, salience) = (ratio(p, n as u64), ratio(s, n_blend));
+            counts.presence_correct.push(p);
+            counts.salience_correct.push(s);
+        }
+    }
+    counts
+}
+
+impl GridCounts {
+    /// Counts given from outside (summed across processes, say), checked:
+    /// two grids of `n_alphas * n_betas` counts, each between 0 and `n`
+    /// (presence) or `n_blend` (salience), with `0 <= n_blend <= n`.
+    pub fn new(
+        n_alphas: usize,
+        n_betas: usize,
+        presence_correct: Vec<i64>,
+        salience_correct: Vec<i64>,
+        n: i64,
+        n_blend: i64,
+    ) -> Result<GridCounts> {
+        if n < 0 || n_blend < 0 || n_blend > n {
+            return Err(domain(
+                "n_blend",
+                format!("must be between 0 and n; got n = {n}, n_blend = {n_blend}"),
+            ));
+        }
+        for (argument, grid, most) in [
+            ("presence_correct", &presence_correct, n),
+            ("salience_correct", &salience_correct, n_blend),
+        ] {
+            check_len(argument, n_alphas * n_betas, grid.len())?;
+            if let Some((k, c)) = grid
+                .iter()
+                .enumerate()
+                .find(|(_, &c)| !(0..=most).contains(&c))
+            {
+                let (a, b) = (k / n_betas, k % n_betas);
+                return Err(domain(
+                    argument,
+                    format!("must hold counts between 0 and {most}; cell ({a}, {b}) is {c}"),
+                ));
+            }
+        }
+        Ok(GridCounts {
+            n_alphas,
+            n_betas,
+            presence_correct,
+            salience_correct,
+            n,
+            n_blend,
+        })
+    }
+
+    /// Both metrics at every cell and the best cell, by the published key
+    /// `w * presence + (1 - w) * salience` with `w = presence_weight`; ties go
+    /// to the first cell in alpha-major order, as the published search's
+    /// stable sort keeps them.
+    pub fn scores(&self, presence_weight: f64) -> Result<GridScores> {
+        check_presence_weight(presence_weight)?;
+        if self.n == 0 {
+            return Err(domain(
+                "n",
+                "must be at least 1: the grid counts no clip, and a search needs one",
+            ));
+        }
+        let (n, n_blend) = (self.n as u64, self.n_blend as u64);
+        let cells = self.presence_correct.len();
+        let mut scores = GridScores {
+            presence: Vec::with_capacity(cells),
+            salience: Vec::with_capacity(cells),
+            best: 0,
+            presence_only: f64::NEG_INFINITY,
+            salience_only: f64::NEG_INFINITY,
+        };
+        let mut best_key = f64::NEG_INFINITY;
+        for (k, (&p, &s)) in self
+            .presence_correct
+            .iter()
+            .zip(&self.salience_correct)
+            .enumerate()
+        {
+            let (presence, salience) = (ratio(p as u64, n), ratio(s as u64, n_blend));
             // Exactly the published key; ties keep the first cell.
             let key = presence_weight * presence + (1.0 - presence_weight) * salience;
             if key > best_key {
                 best_key = key;
-                grid.best = grid.presence.len();
+                scores.best = k;
             }
-            grid.presence_only = grid.presence_only.max(presence);
-            grid.salience_only = grid.salience_only.max(salience);
-            grid.presence_correct.push(p);
-            grid.salience_correct.push(s);
-            grid.presence.push(presence);
-            grid.salience.push(salience);
+            scores.presence_only = scores.presence_only.max(presence);
+            scores.salience_only = scores.salience_only.max(salience);
+            scores.presence.push(presence);
+            scores.salience.push(salience);
         }
+        Ok(scores)
     }
-    grid
 }
 
 #[cfg(test)]
@@ -283,14 +375,15 @@ mod tests {
     use crate::core::encoding::NO_SALIENCE;
     use crate::core::probs::N_CLASSES;
     use crate::core::score::count;
+    use half::f16;
 
     /// The grid the slow way: decode and count at every point.
-    fn brute_force(
-        probs: &[f64],
+    fn brute_force<T: Prob>(
+        probs: &[T],
         labels: &EncodedView,
         alphas: &[f64],
         betas: &[f64],
-    ) -> Vec<[u64; 2]> {
+    ) -> Vec<[i64; 2]> {
         let order = ClassOrder::standard();
         let mut out = Vec::new();
         for &a in alphas {
@@ -304,25 +397,26 @@ mod tests {
                     salience: &salience,
                 };
                 let cells = count(&pred, labels).unwrap();
-                out.push([cells.presence_correct(), cells.salience_correct()]);
+                out.push([
+                    cells.presence_correct() as i64,
+                    cells.salience_correct() as i64,
+                ]);
             }
         }
         out
     }
 
-    #[test]
-    fn matches_brute_force_on_coarse_rows() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             state
-        };
-        let n = 300;
-        let probs: Vec<f64> = (0..n * N_CLASSES)
-            .map(|_| (next() % 5) as f64 / 10.0)
-            .collect();
+        }
+    }
+
+    /// Random labels among a single, and blends at each ratio.
+    fn random_labels(n: usize, next: &mut impl FnMut() -> u64) -> (Vec<u8>, Vec<u8>) {
         let label_pairs = [
             (0b1, [NO_SALIENCE; 2]),
             (0b1001, [30, 70]),
@@ -330,33 +424,62 @@ mod tests {
             (0b110, [70, 30]),
         ];
         let picked: Vec<_> = (0..n).map(|_| label_pairs[(next() % 4) as usize]).collect();
-        let mask: Vec<u8> = picked.iter().map(|p| p.0).collect();
-        let salience: Vec<u8> = picked.iter().flat_map(|p| p.1).collect();
+        let mask = picked.iter().map(|p| p.0).collect();
+        let salience = picked.iter().flat_map(|p| p.1).collect();
+        (mask, salience)
+    }
+
+    fn assert_matches_brute_force<T: Prob>(probs: &[T], alphas: &[f64], betas: &[f64], seed: u64) {
+        let mut next = xorshift(seed);
+        let (mask, salience) = random_labels(probs.len() / N_CLASSES, &mut next);
         let labels = EncodedView {
             mask: &mask,
             salience: &salience,
         };
-        // Unsorted, repeated, and exactly on the data's values.
-        let alphas = [0.3, 0.1, 0.4, 0.1, 0.05, 0.2, 0.5];
-        let betas = [0.2, 0.0, 0.1, 0.1, 0.4, 0.3];
-        let grid = grid_search(
-            &probs,
-            &ClassOrder::standard(),
-            &Ties::default(),
-            &labels,
-            &alphas,
-            &betas,
-            0.5,
-        )
-        .unwrap();
-        let expected = brute_force(&probs, &labels, &alphas, &betas);
+        let order = ClassOrder::standard();
+        let counts = grid_counts(probs, &order, &Ties::default(), &labels, alphas, betas).unwrap();
+        let expected = brute_force(probs, &labels, alphas, betas);
         for (k, e) in expected.iter().enumerate() {
             assert_eq!(
-                [grid.presence_correct[k], grid.salience_correct[k]],
+                [counts.presence_correct[k], counts.salience_correct[k]],
                 *e,
                 "cell {k}"
             );
         }
+    }
+
+    #[test]
+    fn matches_brute_force_on_coarse_rows() {
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+        let probs: Vec<f64> = (0..300 * N_CLASSES)
+            .map(|_| (next() % 5) as f64 / 10.0)
+            .collect();
+        // Unsorted, repeated, and exactly on the data's values.
+        let alphas = [0.3, 0.1, 0.4, 0.1, 0.05, 0.2, 0.5];
+        let betas = [0.2, 0.0, 0.1, 0.1, 0.4, 0.3];
+        assert_matches_brute_force(&probs, &alphas, &betas, 7);
+    }
+
+    #[test]
+    fn matches_brute_force_in_f16() {
+        // Values across exponents (0.0078 to 0.5, and zeros), so that pair
+        // differences round in f16; axes on the data's values, on f16 pair
+        // differences and next to them.
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
+        let probs: Vec<f16> = (0..400 * N_CLASSES)
+            .map(|_| match next() % 4 {
+                0 => f16::ZERO,
+                _ => f16::from_bits(0x2000 + (next() % 0x1800) as u16),
+            })
+            .collect();
+        let gap = |r: usize| {
+            (probs[r * N_CLASSES] - probs[r * N_CLASSES + 1])
+                .abs()
+                .to_f64()
+        };
+        let alphas = [probs[3].to_f64(), 0.1, probs[8].to_f64(), 0.3, 0.05];
+        let betas = [0.0, gap(1), gap(2), gap(2) + 1e-6, 0.2, 0.13];
+        assert_matches_brute_force(&probs, &alphas, &betas, 11);
     }
 
     #[test]
@@ -375,26 +498,18 @@ mod tests {
         };
         let alphas = [0.1, 0.3, 0.5, 0.7];
         let betas = [0.05, 0.2, 0.4];
-        let grid = grid_search(
-            &probs,
-            &ClassOrder::standard(),
-            &Ties::default(),
-            &labels,
-            &alphas,
-            &betas,
-            0.5,
-        )
-        .unwrap();
+        let order = ClassOrder::standard();
+        let counts = grid_counts(&probs, &order, &Ties::default(), &labels, &alphas, &betas);
         let setup = Setup {
-            order: &ClassOrder::standard(),
+            order: &order,
             ties: &Ties::default(),
             labels: &labels,
             alphas: &Axis::new("alphas", &alphas).unwrap(),
             betas: &Axis::new("betas", &betas).unwrap(),
         };
         let serial = accumulate(&probs, 0..n, &setup).unwrap();
-        let serial = finish(n, &labels, setup.alphas, setup.betas, &serial, 0.5);
-        assert_eq!(grid, serial);
+        let serial = counts_of(n, &labels, setup.alphas, setup.betas, &serial);
+        assert_eq!(counts.unwrap(), serial);
     }
 
     #[test]
@@ -405,20 +520,62 @@ mod tests {
             mask: &[0b11],
             salience: &[50, 50],
         };
-        let grid = grid_search(
+        let counts = grid_counts(
             &probs,
             &ClassOrder::standard(),
             &Ties::default(),
             &labels,
             &[0.6, 0.2, 0.1],
             &[0.1, 0.2],
-            0.5,
         )
         .unwrap();
+        let grid = counts.scores(0.5).unwrap();
         // alpha 0.6 drops the pair; 0.2 and 0.1 score 1.0 everywhere.
         assert_eq!(grid.best, 2);
         assert_eq!(grid.presence, vec![0.0, 0.0, 1.0, 1.0, 1.0, 1.0]);
         assert_eq!(grid.salience_only, 1.0);
+    }
+
+    #[test]
+    fn scores_follow_the_published_key() {
+        // 2 x 2 cells, 10 clips, 4 blends. Keys at w = 0.5: 0.3, 0.45, 0.45, 0.4.
+        let counts = GridCounts::new(2, 2, vec![6, 5, 9, 8], vec![0, 2, 0, 0], 10, 4).unwrap();
+        let grid = counts.scores(0.5).unwrap();
+        assert_eq!(grid.presence, vec![0.6, 0.5, 0.9, 0.8]);
+        assert_eq!(grid.salience, vec![0.0, 0.5, 0.0, 0.0]);
+        assert_eq!(grid.best, 1); // 0.45 twice: the first in alpha-major order
+        assert_eq!((grid.presence_only, grid.salience_only), (0.9, 0.5));
+        assert_eq!(counts.scores(1.0).unwrap().best, 2);
+        assert_eq!(counts.scores(0.0).unwrap().best, 1);
+        // No blend: salience is 0.0, as published.
+        let singles = GridCounts::new(1, 1, vec![3], vec![0], 5, 0).unwrap();
+        assert_eq!(singles.scores(0.5).unwrap().salience, vec![0.0]);
+    }
+
+    #[test]
+    fn rejects_inconsistent_counts() {
+        let new = |p: Vec<i64>, s: Vec<i64>, n, nb| GridCounts::new(1, 2, p, s, n, nb);
+        assert!(new(vec![1, 2], vec![0, 1], 3, 1).is_ok());
+        let err = new(vec![1, -2], vec![0, 1], 3, 1).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "presence_correct must hold counts between 0 and 3; cell (0, 1) is -2"
+        );
+        assert!(new(vec![1, 4], vec![0, 1], 3, 1).is_err());
+        assert!(new(vec![1, 2], vec![0, 2], 3, 1).is_err());
+        assert!(new(vec![1, 2], vec![0, 1], 3, 4).is_err());
+        assert!(new(vec![1, 2], vec![0, 1], -1, 0).is_err());
+        assert!(new(vec![1, 2, 3], vec![0, 1], 3, 1).is_err());
+        let empty = new(vec![0, 0], vec![0, 0], 0, 0).unwrap();
+        assert!(empty
+            .scores(0.5)
+            .unwrap_err()
+            .to_string()
+            .contains("no clip"));
+        assert!(new(vec![1, 2], vec![0, 1], 3, 1)
+            .unwrap()
+            .scores(1.5)
+            .is_err());
     }
 
     #[test]
@@ -430,12 +587,10 @@ mod tests {
         let order = ClassOrder::standard();
         let ties = Ties::default();
         let probs = [0.0; 6];
-        assert!(grid_search(&probs, &order, &ties, &labels, &[], &[0.1], 0.5).is_err());
-        assert!(grid_search(&probs, &order, &ties, &labels, &[f64::NAN], &[0.1], 0.5).is_err());
-        assert!(grid_search(&probs, &order, &ties, &labels, &[0.1], &[0.1], 1.5).is_err());
-        let err =
-            grid_search(&probs, &order, &ties, &labels, &[0.0, 0.1], &[0.1], 0.5).unwrap_err();
+        assert!(grid_counts(&probs, &order, &ties, &labels, &[], &[0.1]).is_err());
+        assert!(grid_counts(&probs, &order, &ties, &labels, &[f64::NAN], &[0.1]).is_err());
+        let err = grid_counts(&probs, &order, &ties, &labels, &[0.0, 0.1], &[0.1]).unwrap_err();
         assert!(err.to_string().contains("row 0 is all zeros"), "{err}");
-        assert!(grid_search(&probs, &order, &ties, &labels, &[0.1], &[0.1], 0.5).is_ok());
+        assert!(grid_counts(&probs, &order, &ties, &labels, &[0.1], &[0.1]).is_ok());
     }
 }

@@ -12,5 +12,6 @@ pub mod grid;
 pub mod parallel;
 pub mod probs;
 pub mod score;
+pub mod soft_labels;
 pub mod stats;
 pub mod validation;

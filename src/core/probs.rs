@@ -1,9 +1,11 @@
 //! Probability matrices as models give them: `(N, 6)` rows of class
-//! probabilities in f32 or f64, row-major, with the columns in a class order
+//! probabilities in f16, f32 or f64, row-major, with the columns in a class order
 //! that need not be the challenge's own. What makes a matrix usable is
 //! checked here, once, for the decoder and the grid search alike.
 
 use std::ops::Sub;
+
+use half::f16;
 
 use crate::core::emotions::{code_index, EMOTIONS};
 use crate::core::error::{domain, Error, Result};
@@ -11,11 +13,25 @@ use crate::core::error::{domain, Error, Result};
 /// Columns per row: one per emotion code.
 pub const N_CLASSES: usize = EMOTIONS.len();
 
-/// An element type of a probability matrix: f32 or f64.
+/// An element type of a probability matrix: f16, f32 or f64. `Sub` is the
+/// dtype's own subtraction (the exact difference rounded once to the dtype),
+/// as NumPy computes `p1 - p2` of two scalars of that dtype.
 pub trait Prob: Copy + PartialOrd + Sub<Output = Self> + Send + Sync + 'static {
     const ZERO: Self;
+    /// Exact: every f16 and f32 value is an f64 value.
     fn to_f64(self) -> f64;
     fn abs(self) -> Self;
+}
+
+impl Prob for f16 {
+    const ZERO: Self = f16::ZERO;
+    fn to_f64(self) -> f64 {
+        f16::to_f64(self)
+    }
+    fn abs(self) -> Self {
+        // Clearing the sign bit is exact (half has no `abs`).
+        f16::from_bits(self.to_bits() & 0x7FFF)
+    }
 }
 
 impl Prob for f32 {
@@ -179,6 +195,18 @@ mod tests {
         assert!(ClassOrder::new(&[0, 1, 2, 3, 4, 4]).is_err());
         assert!(ClassOrder::new(&[0, 1, 2, 3, 4]).is_err());
         assert!(ClassOrder::new(&[0, 1, 2, 3, 4, 6]).is_err());
+    }
+
+    #[test]
+    fn f16_arithmetic_rounds_like_numpy() {
+        // NumPy: float16(1) - float16(0.0001) == 1.0 (the exact 0.99990 rounds
+        // up to 1, the nearest float16), not the f64 difference.
+        let (one, small) = (f16::from_f32(1.0), f16::from_f32(0.0001));
+        assert_eq!(small.to_f64(), 0.00010001659393310547);
+        assert_eq!((one - small).to_f64(), 1.0);
+        assert_eq!(Prob::abs(small - one).to_f64(), 1.0);
+        assert!(check_row(0, &[f16::from_f32(0.5); 6]).is_ok());
+        assert!(check_row(0, &[f16::NAN; 6]).is_err());
     }
 
     #[test]

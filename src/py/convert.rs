@@ -1,7 +1,8 @@
 //! What every binding shares, written once: borrowing numpy arrays as
-//! slices, the rule for releasing the GIL, the float32/float64 dispatch,
+//! slices, the rule for releasing the GIL, the float16/32/64 dispatch,
 //! and the core's errors and problems as Python values.
 
+use half::f16;
 use numpy::ndarray::Dimension;
 use numpy::{
     Element, IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray, PyReadonlyArray1,
@@ -97,8 +98,9 @@ pub fn to_tuples(problems: Vec<Problem>) -> Vec<PyProblem> {
         .collect()
 }
 
-/// A C-contiguous `(N, 6)` probability matrix in either float dtype.
+/// A C-contiguous `(N, 6)` probability matrix in one of the float dtypes.
 pub enum Probs<'py> {
+    F16(PyReadonlyArray2<'py, f16>),
     F32(PyReadonlyArray2<'py, f32>),
     F64(PyReadonlyArray2<'py, f64>),
 }
@@ -109,6 +111,9 @@ impl<'py> Probs<'py> {
     // match, which costs more than decoding a whole validation set.
     pub fn borrow(probs: &Bound<'py, PyAny>) -> PyResult<Self> {
         let busy = |_| PyValueError::new_err("probs is being written to elsewhere");
+        if let Ok(array) = probs.cast::<PyArray2<f16>>() {
+            return Ok(Probs::F16(array.try_readonly().map_err(busy)?));
+        }
         if let Ok(array) = probs.cast::<PyArray2<f32>>() {
             return Ok(Probs::F32(array.try_readonly().map_err(busy)?));
         }
@@ -120,7 +125,7 @@ impl<'py> Probs<'py> {
             .map(|d| format!(" of dtype {d}"))
             .unwrap_or_default();
         Err(PyTypeError::new_err(format!(
-            "probs must be a 2-D float32 or float64 numpy array; got {}{dtype}",
+            "probs must be a 2-D float16, float32 or float64 numpy array; got {}{dtype}",
             probs.get_type().name()?
         )))
     }
@@ -132,11 +137,15 @@ pub fn prob_rows<'a, T: Element>(array: &'a PyReadonlyArray2<'_, T>) -> PyResult
 }
 
 /// The one dtype dispatch: evaluates `$body` with `$p` bound to the rows of
-/// the probability matrix `$probs` as `&[f32]` or `&[f64]`, so the generic
-/// core is called once in the source for both dtypes.
+/// the probability matrix `$probs` as `&[f16]`, `&[f32]` or `&[f64]`, so the
+/// generic core is called once in the source for every dtype.
 macro_rules! with_probs {
     ($probs:expr, $p:ident => $body:expr) => {
         match $crate::py::convert::Probs::borrow($probs)? {
+            $crate::py::convert::Probs::F16(array) => {
+                let $p = $crate::py::convert::prob_rows(&array)?;
+                $body
+            }
             $crate::py::convert::Probs::F32(array) => {
                 let $p = $crate::py::convert::prob_rows(&array)?;
                 $body

@@ -1,15 +1,22 @@
 """Argument coercion shared by decode, grid_search and Accumulator.
 
-Array-likes (NumPy arrays, lists, CPU torch tensors, DLPack objects) become
+Array-likes (NumPy arrays, lists, torch tensors, DLPack objects) become
 NumPy arrays without copying when they can; numbers, class orders and clip
 names get the right types, with errors that name the argument. The domain
 checks (finite thresholds, a permutation of the six codes, a weight in
 [0, 1]) are the native core's.
+
+Torch tensors are recognised without importing torch (if torch was never
+imported, no tensor can exist): they are detached (no copy), copied to the
+host once when they live on a device (CUDA, MPS), and bfloat16, which NumPy
+lacks, is upcast to float32 (exact).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
+import sys
 from typing import Any
 
 import numpy as np
@@ -17,6 +24,9 @@ import pandas as pd
 
 from .. import _core
 from ..encoded import EMOTIONS
+
+#: The probability dtypes the native core reads as they are.
+PROB_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
 def class_codes(classes: Any) -> tuple[tuple[str, ...], list[int]]:
@@ -37,41 +47,94 @@ def class_codes(classes: Any) -> tuple[tuple[str, ...], list[int]]:
     return columns, _core.class_order(list(columns))
 
 
+def is_tensor(value: Any) -> bool:
+    """Whether ``value`` is a torch tensor (subclasses too), without importing torch."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def _tensor_array(tensor: Any) -> np.ndarray:
+    """A tensor's values on the host: a view of a CPU tensor (detached, no
+    copy), else torch's own single copy to the host."""
+    torch = sys.modules["torch"]  # imported: ``tensor`` is one
+    if tensor.dtype == torch.bfloat16:
+        # NumPy has no bfloat16; float32 holds it exactly. Copy to the host first.
+        tensor = tensor.detach().to("cpu").float()
+    # force=True detaches and copies to the host when needed (a no-op on the CPU).
+    return tensor.numpy(force=True)
+
+
 def as_array(value: Any, argument: str) -> np.ndarray:
-    """Any array-like (NumPy, lists, CPU torch tensors...) as a NumPy array, without copying."""
+    """Any array-like (NumPy, lists, torch tensors...) as a NumPy array, without copying."""
     if isinstance(value, np.ndarray):
         return value
+    if is_tensor(value):
+        return _tensor_array(value)
     try:
         if not hasattr(value, "__array__") and hasattr(value, "__dlpack__"):
             return np.from_dlpack(value)
         return np.asarray(value)
     except Exception as error:
         raise TypeError(
-            f"{argument} cannot be read as a NumPy array ({type(value).__name__}: {error}); "
-            "for a torch tensor pass tensor.detach().cpu()"
+            f"{argument} cannot be read as a NumPy array ({type(value).__name__}: {error})"
         ) from error
 
 
+def float_eps(value: Any, array: np.ndarray) -> float:
+    """The machine epsilon of the floating dtype ``value`` was stored in
+    (``array`` is it as NumPy holds it: a bfloat16 tensor arrives as float32),
+    or 0.0 for integers, which are exact."""
+    if is_tensor(value):
+        torch = sys.modules["torch"]  # imported: ``value`` is a tensor
+        if value.dtype == torch.bfloat16:
+            return float(torch.finfo(torch.bfloat16).eps)
+    return _EPS.get(array.dtype.type, 0.0)
+
+
+#: Machine epsilon of NumPy's floating types, looked up once.
+_EPS = {t: float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64, np.longdouble)}
+
+
 def as_probs(probs: Any) -> np.ndarray:
-    """A C-contiguous ``(N, 6)`` float32 or float64 matrix; float32 and float64
-    inputs are used as they are (zero-copy when already contiguous)."""
+    """A C-contiguous ``(N, 6)`` float16, float32 or float64 matrix in the
+    input's own dtype (zero-copy when already contiguous); bfloat16 tensors
+    become float32. Integer and boolean input is a TypeError: they are not
+    probabilities, and decisions depend on the floating dtype."""
     array = as_array(probs, "probs")
-    kind = array.dtype.kind
-    if kind == "f" and array.dtype.itemsize in (4, 8):
-        dtype = np.dtype(np.float32 if array.dtype.itemsize == 4 else np.float64)
-    elif kind in "biuf":
-        dtype = np.dtype(np.float64)
-    else:
-        raise TypeError(f"probs must hold real numbers; got dtype {array.dtype}")
+    dtype = array.dtype.newbyteorder("=") if array.dtype.kind == "f" else array.dtype
+    if dtype not in PROB_DTYPES:
+        if array.dtype.kind in "biu":
+            hint = "; convert them first if you mean them as such (probs.astype(np.float32), tensor.float())"
+            what = "integer" if array.dtype.kind in "iu" else "boolean"
+            raise TypeError(
+                f"probs must be floating point (float16, bfloat16, float32 or float64); "
+                f"got {what} dtype {array.dtype}{hint}"
+            )
+        raise TypeError(
+            f"probs must be floating point (float16, bfloat16, float32 or float64); "
+            f"got dtype {array.dtype}"
+        )
     if array.ndim != 2 or array.shape[1] != len(EMOTIONS):
         hint = " (for one clip use probs[None, :])" if array.shape == (len(EMOTIONS),) else ""
         raise ValueError(
             f"probs must have shape (N, {len(EMOTIONS)}), one column per class; "
             f"got {array.shape}{hint}"
         )
-    if array.dtype == dtype and array.flags.c_contiguous:
-        return array
     return np.ascontiguousarray(array, dtype=dtype)
+
+
+def at_precision(threshold: float, dtype: np.dtype) -> float:
+    """``threshold`` rounded to ``dtype``, as NumPy 2 rounds a Python float
+    compared with an array of that dtype (NEP 50), so that comparing in
+    float64 gives the published code's decisions. NumPy rounds correctly
+    from float64 (never through float32, which would round twice)."""
+    if dtype == np.float64:
+        return threshold
+    with np.errstate(over="ignore"):
+        rounded = float(dtype.type(threshold))
+    # Beyond the dtype's range it rounds to +-inf; the value itself compares
+    # the same way with every finite value of the dtype, and stays finite.
+    return rounded if math.isfinite(rounded) else threshold
 
 
 def real(value: Any, argument: str) -> float:

@@ -2,8 +2,14 @@
 
 Top-2 ties follow NumPy's own ``argsort(-row)``, as the published code does:
 rows where a tie decides which columns are kept (rare with real outputs)
-are sorted by NumPy itself, since its tie order depends on the CPU's sorting
-kernel (on AVX-512 machines it is not "lower column first").
+are sorted by NumPy itself, on the array in its own dtype, since its tie
+order depends on the CPU's sorting kernel and on the dtype (on AVX-512
+machines it is not "lower column first").
+
+Precision is the published code's when a user calls it with Python-float
+thresholds under NumPy 2 (NEP 50): comparisons run in the probabilities'
+dtype, so the thresholds are rounded to float16 or float32 first, and the
+pair difference is taken in that dtype.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import numpy as np
 
 from .. import _core
 from ..encoded import EMOTIONS, Encoded, to_dict
-from ._coerce import as_probs, class_codes, clip_names, real
+from ._coerce import as_probs, at_precision, class_codes, clip_names, real
 
 __all__ = ["decode"]
 
@@ -35,7 +41,8 @@ def _ties(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _decode(probs: Any, alpha: Any, beta: Any, codes: list[int]) -> Encoded:
     p = as_probs(probs)
-    a, b = real(alpha, "alpha"), real(beta, "beta")
+    a = at_precision(real(alpha, "alpha"), p.dtype)
+    b = at_precision(real(beta, "beta"), p.dtype)
     tie_rows, tie_picks = _ties(p)
     return Encoded(
         *_core.decode_probs(p, alpha=a, beta=b, codes=codes, tie_rows=tie_rows, tie_picks=tie_picks)
@@ -52,14 +59,27 @@ def decode(
 ) -> Encoded | dict[str, list[dict[str, Any]]]:
     """Decodes class probabilities into predictions, exactly as the published post-processing.
 
-    ``probs`` is an ``(N, 6)`` float32 or float64 array (other real dtypes are
-    converted to float64; CPU torch tensors and other ``__array__`` /
-    ``__dlpack__`` objects are read without copying), columns in ``classes``
-    order. Per row: keep the two largest values; if the larger is below
-    ``alpha`` predict it alone; otherwise drop values below ``alpha`` and
-    predict what is left: one emotion at 100, neutral against the other
-    emotion (the larger wins, the emotion on ties), or a pair at 50/50 when
-    the two differ by at most ``beta``, else 70/30 towards the larger.
+    ``probs`` is an ``(N, 6)`` probability matrix, columns in ``classes``
+    order: a NumPy array, a torch tensor (on any device, requiring grad or
+    not, contiguous or not; read without copying on the CPU, copied to the
+    host once otherwise) or anything with ``__array__`` / ``__dlpack__``.
+    Per row: keep the two largest values; if the larger is below ``alpha``
+    predict it alone; otherwise drop values below ``alpha`` and predict what
+    is left: one emotion at 100, neutral against the other emotion (the
+    larger wins, the emotion on ties), or a pair at 50/50 when the two
+    differ by at most ``beta``, else 70/30 towards the larger.
+
+    Decisions equal the published ``probs2dict`` called with the same
+    values and Python-float thresholds under NumPy 2, dtype by dtype:
+
+    - float16 and float32: ``alpha`` and ``beta`` are rounded to the dtype
+      (NumPy 2 compares a Python float with such an array in its dtype), and
+      the pair difference is taken in the dtype;
+    - float64: the thresholds as given;
+    - bfloat16 tensors (NumPy has no bfloat16): upcast to float32, as
+      ``tensor.float()`` does, then as float32;
+    - integer and boolean input raises TypeError: probabilities are
+      floating point.
 
     Without ``names`` returns :class:`~blemore_fast.Encoded`, which ``score``
     and :class:`Accumulator` take directly. With ``names`` returns the
@@ -75,6 +95,14 @@ def decode(
     [{'emotion': 'ang', 'salience': 70.0}, {'emotion': 'hap', 'salience': 30.0}]
     >>> decode(probs, alpha=0.3, beta=0.05).mask  # ang and hap: bits 0 and 3
     array([9], dtype=uint8)
+
+    In float16, 0.1447 is stored as 0.14465, and so is the threshold:
+
+    >>> p16 = np.array([[0.5, 0.1447, 0.0, 0.0, 0.0, 0.0]], dtype=np.float16)
+    >>> decode(p16, alpha=0.1447, beta=0.1).mask  # disg kept: ang and disg
+    array([3], dtype=uint8)
+    >>> decode(p16.astype(np.float64), alpha=0.1447, beta=0.1).mask  # 0.14465 < 0.1447
+    array([1], dtype=uint8)
     """
     columns, codes = class_codes(classes)
     encoded = _decode(probs, alpha, beta, codes)

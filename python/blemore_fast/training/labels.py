@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..encoded import EMOTIONS, Encoded, from_codes
+from .. import _core
+from ..encoded import EMOTIONS, Encoded
 from ..errors import Problem, raise_if_any
 from ..scoring import encode_labels
-from ._coerce import as_array, class_codes
+from ._coerce import as_array, class_codes, float_eps
 
 __all__ = ["encode_soft_labels"]
 
@@ -42,42 +43,19 @@ def _soft_labels(labels: Any, codes: list[int]) -> Encoded:
         raise TypeError(f"soft labels must hold real numbers; got dtype {array.dtype}")
     if array.ndim != 2 or array.shape[1] != len(EMOTIONS):
         raise ValueError(f"soft labels must have shape (N, {len(EMOTIONS)}); got {array.shape}")
-    values = np.asarray(array, dtype=np.float64)
-    positive = values > 0
-    count = positive.sum(axis=1)
-    # The two nonzero columns of each row (ascending), or the one twice.
-    first = np.argmax(positive, axis=1)
-    last = len(EMOTIONS) - 1 - np.argmax(positive[:, ::-1], axis=1)
-    rows = np.arange(len(values))
-    a, b = values[rows, first], values[rows, last]
-    equal = np.isclose(a, b, rtol=1e-6, atol=0)
-    first_larger = np.isclose(3 * a, 7 * b, rtol=1e-6, atol=0)
-    second_larger = np.isclose(7 * a, 3 * b, rtol=1e-6, atol=0)
-    problems = []
-    for r in np.flatnonzero(
-        ~np.isfinite(values).all(axis=1)
-        | (values < 0).any(axis=1)
-        | (count == 0)
-        | (count > 2)
-        | ((count == 2) & ~(equal | first_larger | second_larger))
-    ):
-        row = values[r]
-        if not np.isfinite(row).all() or (row < 0).any():
-            why = "entries must be finite and non-negative"
-        elif count[r] == 0:
-            why = "has no positive entry"
-        elif count[r] > 2:
-            why = f"has {count[r]} positive entries; a label has one emotion or a blend of two"
-        else:
-            why = (
-                f"splits {a[r]:g} / {b[r]:g}; a blend must be 70/30, 50/50 or 30/70 "
-                "(as 0.7/0.3, 70/30, 0.5/0.5 ...)"
-            )
-        problems.append(Problem(None, f"row {r} {row.tolist()}: {why}", kind="bad_soft_label"))
-    raise_if_any(problems, "soft labels")
-    code = np.asarray(codes, dtype=np.int64)
-    share_first = np.where(equal, 50.0, np.where(first_larger, 70.0, 30.0))
-    return from_codes(code[first], code[last], share_first)
+    values = np.ascontiguousarray(array, dtype=np.float64)
+    # 0.7 / 0.3 stored in float16 or bfloat16 split 0.7002 / 0.3000 or
+    # 0.6992 / 0.3008: allow the stored dtype's rounding, and 1e-6 for exact types.
+    rtol = max(1e-6, float_eps(labels, array))
+    encoded, problems = _core.soft_labels(values, codes=codes, rtol=rtol)
+    raise_if_any(
+        [
+            Problem(None, f"row {r} {values[r].tolist()}: {why}", kind="bad_soft_label")
+            for r, why in problems
+        ],
+        "soft labels",
+    )
+    return Encoded._native(*encoded)
 
 
 def encode_soft_labels(labels: Any, *, classes: Sequence[str] = EMOTIONS) -> Encoded:
@@ -85,7 +63,9 @@ def encode_soft_labels(labels: Any, *, classes: Sequence[str] = EMOTIONS) -> Enc
 
     A row is one-hot for a single emotion, or has two nonzero entries in
     ratio 70/30, 50/50 or 30/70 for a blend (``0.7, 0.3`` or ``70, 30``
-    alike). Raises :class:`~blemore_fast.ValidationError` listing every other
+    alike, within the rounding of the dtype they are stored in, such as a
+    float16 or bfloat16 tensor). NumPy arrays, torch tensors and nested
+    lists are accepted. Raises :class:`~blemore_fast.ValidationError` listing every other
     row. Encode once and pass the result to :func:`grid_search` or
     :class:`Accumulator` at every epoch.
 

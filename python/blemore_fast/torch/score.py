@@ -1,0 +1,86 @@
+"""``BlEmoReScore``: presence, salience and their mean at fixed thresholds, as a torchmetrics metric."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..encoded import CELLS, EMOTIONS
+from ..scoring import Score, count_cells
+from ..training._coerce import class_codes, real
+from ..training.decode import _decode
+from ..training.labels import _row_labels
+from ._metric import CountingMetric, probabilities
+
+__all__ = ["BlEmoReScore"]
+
+
+class BlEmoReScore(CountingMetric):
+    """The challenge's metrics at fixed thresholds, over batches and processes.
+
+    ``update(preds, labels)`` decodes ``preds`` exactly as
+    :func:`~blemore_fast.decode` does at ``alpha`` / ``beta`` and counts
+    the outcomes:
+
+    - ``preds``: ``(N, 6)`` probabilities in ``classes`` order, or logits
+      with ``from_logits=True`` (softmax over the classes, by torch, in
+      their dtype): tensors of any float dtype and device, requiring grad or
+      not, or NumPy arrays. Precision per dtype as for ``decode``.
+    - ``labels``: one per row: clip names, :class:`~blemore_fast.Encoded`
+      labels, a one-hot or soft-label matrix or tensor in ``classes`` order,
+      a label dict or a metadata table.
+
+    ``compute()`` returns ``{"presence", "salience", "mean"}`` as float64
+    tensors on the CPU, equal to :func:`~blemore_fast.score` on all the data.
+    The state is the five outcome counts (``cells``, int64, ``CELLS``
+    order), summed by ``sync``, ``merge_state`` and ``forward``.
+
+    >>> import torch
+    >>> metric = BlEmoReScore(alpha=0.2, beta=0.1)
+    >>> metric.update(torch.tensor([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]]), ["A411_mix_ang_hap_70_30_ver1"])
+    >>> metric.update(torch.tensor([[0.0, 0.9, 0.0, 0.0, 0.1, 0.0]]), ["A102_ang_int1_ver1"])
+    >>> {name: value.item() for name, value in metric.compute().items()}
+    {'presence': 0.5, 'salience': 1.0, 'mean': 0.75}
+    >>> metric.cells.tolist()
+    [0, 1, 0, 0, 1]
+    """
+
+    cells: torch.Tensor
+
+    def __init__(
+        self,
+        alpha: float,
+        beta: float,
+        *,
+        classes: Sequence[str] = EMOTIONS,
+        from_logits: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.alpha = real(alpha, "alpha")
+        self.beta = real(beta, "beta")
+        self.classes, self._codes = class_codes(classes)
+        self.from_logits = bool(from_logits)
+        settings = [
+            b"BlEmoReScore",
+            np.array([self.alpha, self.beta]).tobytes(),
+            bytes(self._codes),
+            bytes([self.from_logits]),
+        ]
+        self._add_states(settings, cells=(len(CELLS),))
+
+    def update(self, preds: Any, labels: Any) -> None:
+        """Adds one batch (see the class docs for the forms)."""
+        pred = _decode(probabilities(preds, self.from_logits), self.alpha, self.beta, self._codes)
+        self._add_to("cells", count_cells(pred, _row_labels(labels, len(pred), self._codes)))
+
+    def compute(self) -> dict[str, torch.Tensor]:
+        """``presence``, ``salience`` and ``mean`` of everything added (and synced)."""
+        score = Score.from_cells(self.cells.cpu().numpy())
+        return self._results(presence=score.presence, salience=score.salience, mean=score.mean)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha!r}, beta={self.beta!r}"
