@@ -79,8 +79,8 @@ class Score:
 
     def __repr__(self) -> str:
         return (
-            f"Score(presence={self.presence:.4f} [{self.presence_correct}/{self.n}], "
-            f"salience={self.salience:.4f} [{self.salience_correct}/{self.n_blend}], "
+            f"Score(presence={self.presence:.4f} [{self.presence_correct:,}/{self.n:,}], "
+            f"salience={self.salience:.4f} [{self.salience_correct:,}/{self.n_blend:,}], "
             f"mean={self.mean:.4f})"
         )
 
@@ -116,7 +116,7 @@ class Aligned:
 
 def _arrays(pred: Encoded, label: Encoded) -> tuple[np.ndarray, ...]:
     if len(pred) != len(label):
-        raise ValueError(f"{len(pred)} predictions but {len(label)} labels")
+        raise ValueError(f"{len(pred):,} predictions but {len(label):,} labels")
     return pred.mask, pred.salience, label.mask, label.salience
 
 
@@ -171,7 +171,7 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     if isinstance(preds, Encoded):
         label = encode_labels(_labels_or_names(preds, labels))
         if len(label) != len(preds):
-            raise ValueError(f"{len(preds)} encoded predictions but {len(label)} labels")
+            raise ValueError(f"{len(preds):,} encoded predictions but {len(label):,} labels")
         return Aligned(preds, label, clips=preds.names or label.names)
     normalized: LabelInput = load_labels(labels)
     pred_dict = load_predictions(preds)

@@ -4,17 +4,17 @@ A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]
 as JSON (the challenge's ``submission_template.json``), uploaded to Codabench
 as a zip holding that one JSON file (``submission_template_codabench.zip``).
 Every function here takes either. :func:`write_submission` validates before
-writing and writes atomically (a zip when the name ends in ``.zip``);
-:func:`read_submission` returns the prediction dict; :func:`check_submission`
-lists every problem, for the command line's ``validate``.
+writing and writes safely (a zip when the name ends in ``.zip``; see
+:mod:`blemore_fast.writing`); :func:`read_submission` returns the prediction
+dict; :func:`check_submission` lists every problem, for the command line's
+``validate`` (which, as the upload does, also requires the
+``{"predictions": ...}`` object and nothing beside it).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,21 @@ from . import _core
 from .archive import zip_one
 from .encoded import EMOTIONS, Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
-from .inputs import PredictionDict, load_predictions, read_json
+from .inputs import (
+    MemoryFile,
+    PredictionDict,
+    SubmissionShape,
+    load_predictions,
+    no_predictions,
+    read_json,
+    shape_problems,
+    unwrap_submission,
+)
 from .manifest import coverage_problems
 from .scoring import align
+from .writing import check_writable, write_file
 
 __all__ = [
-    "atomic_write_bytes",
     "atomic_write_text",
     "check_submission",
     "read_submission",
@@ -53,19 +62,6 @@ def _format_problems(preds: PredictionDict) -> list[Problem]:
     return [Problem._from_core(p) for p in problems]
 
 
-def _wrapper_problems(document: Any) -> list[Problem]:
-    if isinstance(document, Mapping) and isinstance(document.get("predictions"), Mapping):
-        return []
-    return [
-        Problem(
-            None,
-            'the file is not wrapped as {"predictions": {clip: [entries]}}, as the challenge '
-            "server requires",
-            kind="missing_wrapper",
-        )
-    ]
-
-
 def check_submission(
     preds: Any,
     labels: Any = None,
@@ -85,12 +81,14 @@ def check_submission(
     clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
     manifest file's lines) the same coverage is checked against the names
     alone, each missing or unexpected name with its nearest counterpart.
-    ``require_wrapper=True`` also requires the ``{"predictions": ...}``
-    wrapper, as the challenge server does.
+    A submission object with top-level keys besides ``predictions`` is a
+    problem (the upload expects that key alone); ``require_wrapper=True``
+    also requires the ``{"predictions": ...}`` wrapper, as the challenge
+    server does (``blemore-fast validate`` always asks for it).
 
     A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, a zip without exactly one JSON file, wrong top-level key) gives that
-    one problem.
+    JSON, a key given twice, a zip without exactly one JSON file, wrong
+    top-level key) gives those problems alone.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
@@ -99,24 +97,13 @@ def check_submission(
         raise ValueError("give labels or names, not both")
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
-    document = preds
     try:
-        if isinstance(preds, (str, os.PathLike)):
-            document = read_json(preds)
-        pred_dict = _prediction_dict(document)
+        pred_dict, shape, where = _document(preds)
     except ValidationError as error:
         return list(error.problems)
-    except TypeError as error:
-        if isinstance(preds, (str, os.PathLike)):
-            # The file parsed but holds no prediction object (a JSON list, a number...).
-            return [Problem(None, f"{preds}: {error}", kind="not_a_submission")]
-        raise
-    problems = _wrapper_problems(document) if require_wrapper else []
+    problems = [] if shape is None else shape_problems(shape, where, require_wrapper)
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [
-            *problems,
-            Problem(None, "the submission has no predictions", kind="empty_submission"),
-        ]
+        return [*problems, no_predictions()]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)
@@ -127,6 +114,37 @@ def check_submission(
     if names is not None:
         problems += coverage_problems(pred_dict, names)
     return problems
+
+
+def _document(preds: Any) -> tuple[PredictionDict, SubmissionShape | None, str]:
+    """The prediction dict of what :func:`check_submission` takes, the shape
+    of its top level (None for tables and encoded arrays, which have none),
+    and how messages name it. A file that holds no JSON object raises."""
+    if isinstance(preds, Encoded):
+        return to_dict(preds), None, ""
+    if isinstance(preds, (str, os.PathLike, MemoryFile)):
+        document = read_json(preds)
+        if not isinstance(document, Mapping):
+            # The file parsed but holds no prediction object (a JSON list, a number...).
+            try:
+                load_predictions(document)
+            except TypeError as error:
+                problem = Problem(None, f"{preds}: {error}", kind="not_a_submission")
+                raise ValidationError([problem], "submission") from None
+            raise ValidationError([_not_a_submission(preds, document)], "submission")
+        return (*unwrap_submission(document), str(preds))
+    if isinstance(preds, Mapping):
+        return (*unwrap_submission(preds), "the submission")
+    return load_predictions(preds), None, ""
+
+
+def _not_a_submission(path: object, document: object) -> Problem:
+    return Problem(
+        None,
+        f"{path} holds a JSON {type(document).__name__}; a submission is "
+        '{"predictions": {clip: [entries]}}',
+        kind="not_a_submission",
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -144,7 +162,7 @@ def write_submission(
     names: Iterable[str] | None = None,
     indent: int | None = 4,
 ) -> Path:
-    """Validates predictions and writes them as a submission file, atomically.
+    """Validates predictions and writes them as a submission file, safely.
 
     A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
     holding one JSON file named after it (``submission.zip`` holds
@@ -155,9 +173,11 @@ def write_submission(
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. The file is written to a temporary file in the same directory,
-    then moved into place with ``os.replace``: readers see the old file or the
-    new one, never half of one, and a failure leaves nothing behind.
+    written. A regular file is written to a temporary file in the same
+    directory, then moved into place with ``os.replace``: readers see the old
+    file or the new one, never half of one, and a failure leaves nothing
+    behind. Symlinks are written through, FIFOs and ``/dev/stdout`` directly;
+    :mod:`blemore_fast.writing` has every rule.
 
     Returns the path written.
 
@@ -168,6 +188,7 @@ def write_submission(
     >>> read_submission(out)
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
+    check_writable(path)
     target = Path(path)
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
@@ -179,44 +200,14 @@ def write_submission(
     }
     text = json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
     if target.suffix.lower() == ".zip":
-        atomic_write_bytes(target, zip_one(f"{target.stem}.json", text.encode("utf-8")))
+        write_file(target, zip_one(f"{target.stem}.json", text.encode("utf-8")))
     else:
-        atomic_write_text(target, text)
+        write_file(target, text)
     return target
 
 
-def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
-    """Writes text to a file atomically, as UTF-8 (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(target, text.encode("utf-8"))
-
-
-def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
-    """Writes bytes to a file atomically: a temporary file in the same directory,
-    then ``os.replace``. On any error the temporary file is removed and the
-    target is left as it was. A directory, or a file in a missing directory,
-    is a ``ValueError`` before anything is written."""
-    target = Path(target)
-    if target.is_dir():
-        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
-    if not target.parent.is_dir():
-        raise ValueError(
-            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates the file 0600; a submission is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+#: The name this module gave :func:`blemore_fast.writing.write_file` first.
+atomic_write_text = write_file
 
 
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
@@ -231,17 +222,7 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
     """
     data = read_json(path)
     if not isinstance(data, Mapping):
-        raise ValidationError(
-            [
-                Problem(
-                    None,
-                    f"{path} holds a JSON {type(data).__name__}; a submission is "
-                    '{"predictions": {clip: [entries]}}',
-                    kind="not_a_submission",
-                )
-            ],
-            "submission",
-        )
+        raise ValidationError([_not_a_submission(path, data)], "submission")
     preds = load_predictions(data)
     if validate:
         raise_if_any(check_submission(preds), "submission")
