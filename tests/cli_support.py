@@ -22,7 +22,10 @@ class Run:
         return json.loads(self.out)
 
 
-def cli(*args: object, cwd: Path, env: dict[str, str] | None = None) -> Run:
+def cli(
+    *args: object, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Run:
+    """Runs the command; ``stdin`` is piped to its standard input."""
     proc = subprocess.run(
         [str(EXE), *map(str, args)],
         capture_output=True,
@@ -30,6 +33,7 @@ def cli(*args: object, cwd: Path, env: dict[str, str] | None = None) -> Run:
         cwd=cwd,
         timeout=120,
         env=env,
+        input=stdin,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 

@@ -243,7 +243,13 @@ def test_score_long_csv_and_labels_table(files: Files, tmp_path: Path) -> None:
 
 
 def test_score_against_the_whole_table_lists_every_unpredicted_clip(files: Files) -> None:
-    run = failed(cli("score", files.submission("good"), "--labels", files.clips, cwd=files.root))
+    # Every problem on request (the default lists 20: see test_bounded_problem_listing).
+    run = failed(
+        cli(
+            "score", files.submission("good"), "--labels", files.clips,
+            "--max-problems", "all", cwd=files.root,
+        )
+    )  # fmt: skip
     n_train = len(pd.read_csv(files.clips).query("partition == 'train'"))
     assert run.err.count(": label has no prediction") == n_train
     assert "--partition NAME" in run.err  # the hint
@@ -654,7 +660,9 @@ def test_real_hicmae_outputs_reproduce_the_published_figures(
         0.1647,
     ]
     template = data_dir / "submission_template.json"
-    run = failed(cli("validate", out, "--manifest", template, cwd=tmp_path))
+    run = failed(
+        cli("validate", out, "--manifest", template, "--max-problems", "all", cwd=tmp_path)
+    )
     assert "test_0001.mov: expected clip has no prediction" in run.out
     assert math.isclose(document["mean"], (document["presence"] + document["salience"]) / 2)
 
@@ -760,7 +768,7 @@ def test_report_plot_dir_has_the_bootstrap_histogram(files: Files, tmp_path: Pat
 def test_names_without_labels_get_a_hint(files: Files, tmp_path: Path) -> None:
     preds = {f"test_{i:04d}.mov": entries for i, entries in enumerate(files.preds["good"].values())}
     path = _write_json(tmp_path / "anonymous.json", {"predictions": preds})
-    run = failed(cli("score", path, cwd=tmp_path))
+    run = failed(cli("score", path, "--max-problems", "all", cwd=tmp_path))
     assert run.err.count("cannot read a label from this clip name") == len(preds)
     assert "hint: without --labels" in run.err
     # with labels keyed by the same names it scores

@@ -34,6 +34,9 @@ MODULES = [
     "blemore_fast.cli.terminal",
     "blemore_fast.cli.demo",
     "blemore_fast.cli.parser",
+    "blemore_fast.errors",
+    "blemore_fast.inputs",
+    "blemore_fast.writing",
     "blemore_fast.torch.score",
     "blemore_fast.torch.search",
 ]

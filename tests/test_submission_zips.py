@@ -164,11 +164,12 @@ def test_a_clip_named_twice_is_reported(tmp_path: Path) -> None:
         assert problems_of(path) == [("test_0001.mov", "duplicate_clip")]
         assert "appears 2 times" in message_of(path)
         assert [p.kind for p in bf.check_submission(path)] == ["duplicate_clip"]
-    # a bare prediction dict too; a repeated key inside an entry is not a clip
+    # a bare prediction dict too; a repeated key inside an entry is a
+    # duplicate_key problem naming the clip (issue 13: every duplicate key)
     plain.write_text('{"c1": [], "c1": []}')
     assert problems_of(plain) == [("c1", "duplicate_clip")]
-    plain.write_text('{"c1": [{"emotion": "ang", "emotion": "ang", "salience": 100}]}')
-    assert bf.read_submission(plain) == {"c1": [{"emotion": "ang", "salience": 100}]}
+    plain.write_text('{"c1": [{"emotion": "ang", "emotion": "sad", "salience": 100}]}')
+    assert problems_of(plain) == [("c1", "duplicate_key")]
 
 
 def test_the_wrapper_is_required_for_the_server(tmp_path: Path) -> None:

@@ -14,11 +14,14 @@ actors, never a guess from the text before the first ``_``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ACTOR_COLUMNS", "actor_column", "clip_actors"]
 
@@ -57,7 +60,7 @@ def clip_actors(
         if len(missing):
             raise ValueError(
                 f"{what}: the metadata's {column!r} column is empty for "
-                f"{len(missing)} clip(s), e.g. {', '.join(map(str, missing[:5]))}"
+                f"{len(missing):,} clip(s), e.g. {', '.join(map(str, missing[:5]))}"
             )
         return values.to_numpy()
     if names is None:
@@ -74,7 +77,7 @@ def clip_actors(
             bad.append(name)
     if bad:
         raise ValueError(
-            f"{what} reads the clip names, but {len(bad)} of them are not in the dataset's "
+            f"{what} reads the clip names, but {len(bad):,} of them are not in the dataset's "
             f"scheme (first: {bad[0]!r}), so they name no actor; give the labels as a metadata "
             f"table with an 'actor' column{hint}"
         )

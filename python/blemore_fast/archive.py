@@ -44,11 +44,14 @@ def is_zip(path: str | os.PathLike[str]) -> bool:
 
     A file named ``.zip`` that is not a readable archive is then reported as a
     broken zip, not as JSON that is "not UTF-8". A missing file is not a zip
-    (its reader reports it missing).
+    (its reader reports it missing), and neither is a pipe, whose bytes can
+    be read only once (``<(cat submission.json)``).
     """
     path = Path(path)
     if path.suffix.lower() == ".zip":
         return True
+    if not path.is_file():
+        return False  # a pipe or a FIFO: reading its first bytes would consume them
     try:
         with path.open("rb") as handle:
             return handle.read(4) in _MAGIC

@@ -2,21 +2,58 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from . import _core
 
-__all__ = ["MAX_LISTED", "PROBLEM_KINDS", "Problem", "ValidationError", "raise_if_any"]
+__all__ = [
+    "LONGEST_VALUE",
+    "MAX_LISTED",
+    "PROBLEM_KINDS",
+    "Problem",
+    "ValidationError",
+    "raise_if_any",
+    "shorten",
+]
 
 #: How many problems an error message lists before "and N more".
 MAX_LISTED = 20
+#: Longer runs of text without a space (a clip name, a value) are cut in messages.
+LONGEST_VALUE = 200
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONGEST_VALUE + 1},}}")
 
-# The kinds of problem found only in Python: zips, tables, names and manifests.
-# The native core declares the kinds it finds in prediction and label entries
-# and in submission files (which Python's JSON reader reports too).
+
+def shorten(text: str) -> str:
+    """``text`` with every run of more than 200 characters without a space
+    cut to its start and end, so that a 100,000-character clip name does not
+    flood a message.
+
+    >>> short = shorten("clip " + "0123456789" * 10_000)
+    >>> len(short), "…[99,860 more characters]…" in short
+    (171, True)
+    """
+    if len(text) <= LONGEST_VALUE or max(map(len, text.split()), default=0) <= LONGEST_VALUE:
+        return text  # the common case, without the regular expression
+
+    def cut(match: re.Match[str]) -> str:
+        run, keep = match.group(), LONGEST_VALUE // 2 - 30
+        return f"{run[:keep]}…[{len(run) - 2 * keep:,} more characters]…{run[-keep:]}"
+
+    return _LONG_RUN.sub(cut, text)
+
+
+# The kinds of problem found in Python: files, tables, names and manifests.
+# The native core declares the kinds it finds in prediction and label entries.
 _PYTHON_KINDS = {
+    "file_unreadable": "A file cannot be read (missing, a directory, no permission).",
+    "empty_file": "A file is empty, or a table has a header but no rows.",
+    "not_utf8": "A file is not UTF-8 text.",
+    "invalid_json": "A file is not valid JSON.",
+    "duplicate_clip": "A clip appears twice in one JSON object, so the file is ambiguous.",
+    "duplicate_key": "A JSON object with the same key twice, other than a clip name.",
     "invalid_zip": "A file is not a readable zip archive.",
     "no_json_file": "A zip archive (or a submission folder) holds no JSON file.",
     "several_json_files": "A zip archive (or a submission folder) holds more than one JSON file.",
@@ -24,10 +61,13 @@ _PYTHON_KINDS = {
     "missing_column": "A table lacks a column it needs.",
     "duplicate_column": "A table has the same column twice.",
     "missing_file": "A folder lacks a file it needs.",
+    "not_a_submission": "The input holds no mapping of clip names to predictions.",
     "empty_submission": "A submission has no predictions.",
     "missing_wrapper": 'A submission lacks the {"predictions": ...} wrapper the challenge server requires.',
+    "extra_top_level_key": "A submission with top-level keys besides predictions.",
     "missing_clip_name": "A table row has no clip name.",
     "duplicate_row": "A clip has more than one row (in one table or across tables).",
+    "label_contradicts_name": "A label table row that contradicts the label in its clip name.",
     "bad_label_row": "A label table row describes no label (no emotion, or a blend without saliences).",
     "bad_soft_label": "A soft-label row is not one emotion or a 70/30, 50/50 or 30/70 blend.",
     "bad_probability": "A model-output cell is empty, not a number, or not finite.",
@@ -64,6 +104,8 @@ class Problem:
     def __post_init__(self) -> None:
         if self.kind not in PROBLEM_KINDS:
             raise ValueError(f"unknown problem kind {self.kind!r}; see blemore_fast.PROBLEM_KINDS")
+        # Messages are for people: long values in them are cut (the clip stays whole).
+        object.__setattr__(self, "message", shorten(self.message))
 
     @classmethod
     def _from_core(cls, problem: tuple[str | None, str, str]) -> Problem:
@@ -72,31 +114,49 @@ class Problem:
         return cls(clip, message, kind)
 
     def __str__(self) -> str:
-        return f"{self.clip}: {self.message}" if self.clip is not None else self.message
+        """One line for people: the clip (cut when very long) and the message."""
+        if self.clip is None:
+            return self.message
+        return f"{shorten(str(self.clip))}: {self.message}"
 
 
 class ValidationError(ValueError):
     """Invalid predictions or labels. ``.problems`` lists every problem found.
 
-    The message shows the first 20, then "and N more".
+    The message shows the first 20, then "and N more", and ``hint`` (advice
+    in the Python API's terms, or None) after them.
     """
 
-    def __init__(self, problems: list[Problem], what: str = "input") -> None:
+    def __init__(
+        self, problems: list[Problem], what: str = "input", hint: str | None = None
+    ) -> None:
         self.problems = list(problems)
+        self.what = what
+        self.hint = hint
         count = len(self.problems)
-        lines = [f"{count} problem{'s' if count != 1 else ''} in the {what}:"]
+        lines = [f"{self.summary}:"]
         lines += [f"  - {p}" for p in self.problems[:MAX_LISTED]]
         if count > MAX_LISTED:
-            lines.append(f"  ... and {count - MAX_LISTED} more (see .problems)")
+            lines.append(f"  ... and {count - MAX_LISTED:,} more (see .problems)")
+        if hint:
+            lines.append(f"hint: {hint}")
         super().__init__("\n".join(lines))
+
+    @property
+    def summary(self) -> str:
+        """The first line: how many problems, in what (``3 problems in the predictions``)."""
+        count = len(self.problems)
+        return f"{count:,} problem{'s' if count != 1 else ''} in the {self.what}"
 
 
 def raise_if_any(
-    problems: Sequence[tuple[str | None, str, str]] | Sequence[Problem], what: str
+    problems: Sequence[tuple[str | None, str, str]] | Sequence[Problem],
+    what: str,
+    hint: str | None = None,
 ) -> None:
     """Raises a ValidationError listing ``problems`` (Problems, or the native
     core's ``(clip, kind, message)`` tuples) unless there are none."""
     if problems:
         raise ValidationError(
-            [p if isinstance(p, Problem) else Problem._from_core(p) for p in problems], what
+            [p if isinstance(p, Problem) else Problem._from_core(p) for p in problems], what, hint
         )

@@ -25,18 +25,20 @@ several files (the five validation folds); :func:`read_names_map` and
 
 from __future__ import annotations
 
-import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ._pandas import pandas
 from .encoded import EMOTIONS
 from .errors import Problem, ValidationError, raise_if_any
-from .inputs import LONG_COLUMNS, missing_columns, read_table
+from .inputs import LONG_COLUMNS, FileSource, missing_columns, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "PROB_COLUMNS",
@@ -106,14 +108,13 @@ class ProbTable:
         return ProbTable(tuple(renamed), self.probs, self.sources)
 
 
-def sniff_csv(path: str | os.PathLike[str]) -> Literal["probs", "long"]:
+def sniff_csv(path: FileSource) -> Literal["probs", "long"]:
     """Which kind of CSV ``path`` is, from its header: ``"long"`` predictions
     (``filename, emotion, salience``, one row per entry) or ``"probs"`` (a
     ``filename`` column and one column per emotion).
 
     Raises :class:`~blemore_fast.ValidationError` when it is neither.
     """
-    path = Path(path)
     header = read_table(path, "CSV", nrows=0)
     columns = [str(c).strip() for c in header.columns]
     if all(c in columns for c in LONG_COLUMNS):
@@ -133,56 +134,60 @@ def sniff_csv(path: str | os.PathLike[str]) -> Literal["probs", "long"]:
     )
 
 
-def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTable:
+def read_probs(path: FileSource, *, logits: bool = False) -> ProbTable:
     """Reads a model-output CSV: ``filename`` and the six emotion columns.
 
     With ``logits=True`` each row goes through a softmax. Without it the
     values must be probabilities: a negative value or one above 1 is
-    reported, with a hint to pass ``logits=True``.
+    reported, with a hint to pass ``logits=True``. A column named twice is an
+    error; a column of scores that is not one of the six emotions (a seventh
+    class?) is ignored with a warning.
 
     Every problem is listed in one :class:`~blemore_fast.ValidationError`:
     a missing, empty or non-UTF-8 file, missing columns, blank or duplicate
     clip names, and cells that are empty, not numbers, or not finite (by
     line number in the file, the header being line 1).
     """
-    path = Path(path)
     what = f"probability table {path}"
-    frame = read_table(path, what, dtype=str, keep_default_na=False)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing_columns(frame, PROB_COLUMNS, what)
-    duplicated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    # Read without a header row, so that a column named twice stays visible
+    # (pandas would rename the second 'neu' to 'neu.1').
+    raw = read_table(path, what, dtype=str, keep_default_na=False, header=None)
+    header = [str(c).strip() for c in raw.iloc[0]]
+    duplicated = sorted({c for c in header if c and header.count(c) > 1})
     if duplicated:
         raise ValidationError(
             [
                 Problem(
                     None,
-                    f"column(s) {', '.join(duplicated)} appear more than once",
+                    f"column(s) {', '.join(duplicated)} appear more than once in the header",
                     kind="duplicate_column",
                 )
             ],
             what,
         )
+    frame = raw.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    missing_columns(frame, PROB_COLUMNS, what)
     if frame.empty:
         raise ValidationError(
             [Problem(None, f"{path} has a header but no rows", kind="empty_file")], what
         )
+    _warn_class_like_columns(frame, path)
     names = [n.strip() for n in frame["filename"].tolist()]
     problems: list[Problem] = []
     for row in np.flatnonzero([not n for n in names]):
         problems.append(
             Problem(None, f"line {row + 2}: filename is empty", kind="missing_clip_name")
         )
-    pd = pandas()
-    counts = pd.Series(names).value_counts()
-    for name in counts.index[(counts > 1).to_numpy()]:
+    lines: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
         if name:
-            lines = [str(i + 2) for i, n in enumerate(names) if n == name]
+            lines.setdefault(name, []).append(i + 2)
+    for name, where in lines.items():
+        if len(where) > 1:
+            shown = ", ".join(map(str, where[:10])) + (", ..." if len(where) > 10 else "")
             problems.append(
-                Problem(
-                    name,
-                    f"appears {counts[name]} times (lines {', '.join(lines)})",
-                    kind="duplicate_row",
-                )
+                Problem(name, f"appears {len(where):,} times (lines {shown})", kind="duplicate_row")
             )
     raw = frame[list(EMOTIONS)]
     try:
@@ -190,7 +195,8 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
         # so the values are exactly those a Python pipeline would see.
         array = np.asarray(raw.to_numpy(dtype=object), dtype=np.float64)
     except ValueError:
-        values = raw.apply(lambda column: pd.to_numeric(column.str.strip(), errors="coerce"))
+        to_numeric = pandas().to_numeric
+        values = raw.apply(lambda column: to_numeric(column.str.strip(), errors="coerce"))
         array = values.to_numpy(dtype=np.float64)
     for row, col in zip(*np.nonzero(~np.isfinite(array)), strict=True):
         cell = raw.iat[row, col]
@@ -213,13 +219,34 @@ def read_probs(path: str | os.PathLike[str], *, logits: bool = False) -> ProbTab
                     None,
                     f"{outside.size:,} of {len(array):,} rows hold values outside 0-1 (first: "
                     f"line {first + 2}, {names[first]}: {array[first].tolist()}); these are not "
-                    "probabilities; if they are logits, read them with logits=True (--logits)",
+                    "probabilities",
                     kind="not_probabilities",
                 )
             )
+            hint = "if they are logits, read them with logits=True (a softmax per row)"
+            raise_if_any(problems, what, hint=hint)
     raise_if_any(problems, what)
     probs = softmax(array) if logits else np.ascontiguousarray(array)
     return ProbTable(tuple(names), probs, (str(path),))
+
+
+def _warn_class_like_columns(frame: pd.DataFrame, path: object) -> None:
+    """Warns about columns that look like a class's scores (numbers, not all
+    whole) but are not one of the six emotions: a seventh class, or a code
+    spelled differently, would otherwise be ignored without a word."""
+    others = [c for c in frame.columns if c and c not in PROB_COLUMNS]
+    suspects = []
+    for column in others:
+        values = pandas().to_numeric(frame[column].str.strip(), errors="coerce")
+        if values.notna().all() and (values % 1 != 0).any():
+            suspects.append(column)
+    if suspects:
+        warnings.warn(
+            f"{path}: column(s) {', '.join(map(repr, suspects))} hold scores but are not one of "
+            f"the six emotions ({', '.join(EMOTIONS)}); they are ignored",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
@@ -286,7 +313,7 @@ def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[st
     return renamed
 
 
-def read_names_map(path: str | os.PathLike[str]) -> dict[str, str]:
+def read_names_map(path: FileSource) -> dict[str, str]:
     """A names map: a CSV with a header and two columns, the clip name used in
     the probability table, then the name the submission must use.
 
@@ -298,7 +325,6 @@ def read_names_map(path: str | os.PathLike[str]) -> dict[str, str]:
     >>> read_names_map(path)
     {'A101_ang_int1_ver1': 'test_0001.mov'}
     """
-    path = Path(path)
     what = f"names map {path}"
     frame = read_table(path, what, dtype=str, keep_default_na=False)
     if frame.shape[1] != 2:

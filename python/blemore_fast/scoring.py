@@ -81,8 +81,8 @@ class Score:
 
     def __repr__(self) -> str:
         return (
-            f"Score(presence={self.presence:.4f} [{self.presence_correct}/{self.n}], "
-            f"salience={self.salience:.4f} [{self.salience_correct}/{self.n_blend}], "
+            f"Score(presence={self.presence:.4f} [{self.presence_correct:,}/{self.n:,}], "
+            f"salience={self.salience:.4f} [{self.salience_correct:,}/{self.n_blend:,}], "
             f"mean={self.mean:.4f})"
         )
 
@@ -118,7 +118,7 @@ class Aligned:
 
 def _arrays(pred: Encoded, label: Encoded) -> tuple[np.ndarray, ...]:
     if len(pred) != len(label):
-        raise ValueError(f"{len(pred)} predictions but {len(label)} labels")
+        raise ValueError(f"{len(pred):,} predictions but {len(label):,} labels")
     return pred.mask, pred.salience, label.mask, label.salience
 
 
@@ -173,15 +173,18 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     if isinstance(preds, Encoded):
         label = encode_labels(_labels_or_names(preds, labels))
         if len(label) != len(preds):
-            raise ValueError(f"{len(preds)} encoded predictions but {len(label)} labels")
+            raise ValueError(f"{len(preds):,} encoded predictions but {len(label):,} labels")
         return Aligned(preds, label, clips=preds.names or label.names)
     normalized: LabelInput = load_labels(labels)
     clips: Any
+    read = None
     if _is_path(preds):
         read = read_submission_file(preds, normalized.source, strict=strict, names=True)
+    if read is not None:
         pred_arrays, label_arrays = read.pred, read.label
         problems, messages, clips = read.problems, read.warnings, read.names
     else:
+        # A dict, a table, or a file that gives a key twice (read exactly).
         clips = load_predictions(preds)
         pred_arrays, label_arrays, problems, messages = _core.encode_pairs(
             clips, normalized.source, strict=strict
@@ -237,9 +240,10 @@ def outcome_cells(preds: Any, labels: Any = None, *, strict: bool = True) -> np.
     if isinstance(preds, Encoded):
         return align(preds, labels, strict=strict).cells()
     source = load_labels(labels).source
-    if _is_path(preds):
-        # A JSON file: read, validated and encoded natively, in one pass.
-        read = read_submission_file(preds, source, strict=strict)
+    # A JSON file: read, validated and encoded natively, in one pass (unless
+    # it gives a key twice: then the dict path reads it exactly).
+    read = read_submission_file(preds, source, strict=strict) if _is_path(preds) else None
+    if read is not None:
         raise_if_any(read.problems, "predictions")
         _warn(read.warnings)
         return _core.count_cells(*read.pred, *read.label)

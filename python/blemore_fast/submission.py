@@ -4,19 +4,19 @@ A submission is ``{"predictions": {clip: [{"emotion": code, "salience": x}, ...]
 as JSON (the challenge's ``submission_template.json``), uploaded to Codabench
 as a zip holding that one JSON file (``submission_template_codabench.zip``).
 Every function here takes either. :func:`write_submission` validates before
-writing and writes atomically (a zip when the name ends in ``.zip``);
-:func:`read_submission` returns the prediction dict; :func:`check_submission`
-lists every problem, and :func:`check_file` also says how a file is shaped,
-for the command line's ``validate``. Files are read and written natively (see
-:func:`~blemore_fast.inputs.read_submission_file`); one function,
-:func:`atomic_write_bytes`, puts bytes on disk.
+writing and writes safely (a zip when the name ends in ``.zip``; see
+:mod:`blemore_fast.writing`); :func:`read_submission` returns the prediction
+dict; :func:`check_submission` lists every problem, and :func:`check_file`
+also how many predictions a file holds and how it is shaped, for the command
+line's ``validate`` (which, as the upload does, also requires the
+``{"predictions": ...}`` object and nothing beside it). Files are read
+natively (:func:`~blemore_fast.inputs.read_submission_file`), and the JSON
+written is made natively too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,19 +28,26 @@ from .archive import zip_one
 from .encoded import Encoded, to_dict
 from .errors import Problem, ValidationError, raise_if_any
 from .inputs import (
+    _JSON_TYPES,
+    MemoryFile,
     PredictionDict,
+    SubmissionShape,
     _is_path,
+    _not_predictions,
     load_labels,
     load_predictions,
+    no_predictions,
     read_json,
-    read_submission_file,
+    read_native,
+    shape_problems,
+    unwrap_submission,
 )
 from .manifest import coverage_problems
 from .scoring import align
+from .writing import check_writable, write_file
 
 __all__ = [
     "FileCheck",
-    "atomic_write_bytes",
     "atomic_write_text",
     "check_file",
     "check_submission",
@@ -48,16 +55,10 @@ __all__ = [
     "write_submission",
 ]
 
-#: The problems that make a file's parsed dict lose data (json.load keeps the
-#: last of two equal keys).
-_REPEATS = ("duplicate_clip", "duplicate_key")
-
 
 def _prediction_dict(preds: Any) -> PredictionDict:
     if isinstance(preds, Encoded):
         return to_dict(preds)
-    if _is_path(preds):
-        return read_submission(preds, validate=False)
     return load_predictions(preds)
 
 
@@ -67,50 +68,36 @@ def _format_problems(preds: PredictionDict) -> list[Problem]:
     return [Problem._from_core(p) for p in _core.check_predictions(preds)]
 
 
-def _wrapper_problem() -> Problem:
-    return Problem(
-        None,
-        'the file is not wrapped as {"predictions": {clip: [entries]}}, as the challenge '
-        "server requires",
-        kind="missing_wrapper",
-    )
-
-
-def _wrapper_problems(document: Any) -> list[Problem]:
-    if isinstance(document, Mapping) and isinstance(document.get("predictions"), Mapping):
-        return []
-    return [_wrapper_problem()]
-
-
 @dataclass(frozen=True)
 class FileCheck:
     """A submission file checked: every problem, how many predictions it
     holds, and its shape: ``top_level`` is ``"wrapped"``
     (``{"predictions": {...}}``) or ``"bare"`` (``{clip: [...]}``), None when
     the file could not be read as a submission; ``extra_keys`` are the
-    top-level keys beside ``"predictions"``, in order."""
+    top-level keys besides ``"predictions"``, in order."""
 
     problems: list[Problem]
     n_predictions: int
-    top_level: str | None
-    extra_keys: tuple[str, ...]
+    top_level: str | None = None
+    extra_keys: tuple[str, ...] = ()
 
 
 def check_file(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | MemoryFile,
     labels: Any = None,
     *,
     names: Iterable[str] | None = None,
     require_wrapper: bool = False,
 ) -> FileCheck:
-    """:func:`check_submission` of a file (JSON, or a zip holding one), read
-    once, natively, with its shape."""
+    """:func:`check_submission` of a file (JSON, a zip holding one, or a
+    :class:`~blemore_fast.inputs.MemoryFile`), read once, natively, with how
+    many predictions it holds and its shape."""
     if labels is not None and names is not None:
         raise ValueError("give labels or names, not both")
     if isinstance(names, str):
         raise TypeError("names must be an iterable of clip names, not a single str")
     try:
-        read = read_submission_file(
+        read = read_native(
             path,
             None if labels is None else load_labels(labels).source,
             strict=True,
@@ -118,22 +105,45 @@ def check_file(
             names=names is not None,
         )
     except ValidationError as error:
-        return FileCheck(list(error.problems), 0, None, ())
-    except TypeError as error:
-        # The file parsed but holds no prediction object (a JSON list, a number...).
-        return FileCheck([Problem(None, f"{path}: {error}", kind="not_a_submission")], 0, None, ())
-    shape = (read.top_level, tuple(read.extra_keys))
-    problems = [_wrapper_problem()] if require_wrapper and read.top_level != "wrapped" else []
+        return FileCheck(list(error.problems), 0)
+    if read is None:
+        # A key given twice: the exact reader names each one.
+        return FileCheck(_check_document(path, labels, names, require_wrapper), 0)
+    if read.top_level not in ("wrapped", "bare"):
+        refusal = _not_predictions(read.top_level)
+        return FileCheck([Problem(None, f"{path}: {refusal}", kind="not_a_submission")], 0)
+    for problem in _unwrap_problems(read):
+        return FileCheck([problem], 0)
+    shape = SubmissionShape(read.top_level == "wrapped", tuple(read.extra_keys))
+    problems = shape_problems(shape, str(path), require_wrapper)
+    checked = (read.top_level, shape.extra_keys)
     if read.n_clips == 0:
-        problems.append(Problem(None, "the submission has no predictions", kind="empty_submission"))
-        return FileCheck(problems, 0, *shape)
+        return FileCheck([*problems, no_predictions()], 0, *checked)
     problems += [Problem._from_core(p) for p in read.problems]
     if labels is not None:
         for message in read.warnings:
             warnings.warn(message, UserWarning, stacklevel=3)
     elif names is not None:
         problems += coverage_problems(read.names, names)
-    return FileCheck(problems, read.n_clips, *shape)
+    return FileCheck(problems, read.n_clips, *checked)
+
+
+def _unwrap_problems(read: Any) -> list[Problem]:
+    """What :func:`~blemore_fast.inputs.unwrap_submission` refuses in a
+    file's top level, from the native reading of its shape."""
+    if read.predictions_type is not None:
+        message = (
+            f"'predictions' holds a JSON {_JSON_TYPES[read.predictions_type]}; a submission "
+            'is {"predictions": {clip: [entries]}}'
+        )
+        return [Problem(None, message, kind="not_a_submission")]
+    if read.misspelt is not None:
+        message = (
+            f"unexpected top-level key {read.misspelt}: a submission is "
+            '{"predictions": {clip: [entries]}}'
+        )
+        return [Problem(None, message, kind="not_a_submission")]
+    return []
 
 
 def check_submission(
@@ -155,12 +165,14 @@ def check_submission(
     clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
     manifest file's lines) the same coverage is checked against the names
     alone, each missing or unexpected name with its nearest counterpart.
-    ``require_wrapper=True`` also requires the ``{"predictions": ...}``
-    wrapper, as the challenge server does.
+    A submission object with top-level keys besides ``predictions`` is a
+    problem (the upload expects that key alone); ``require_wrapper=True``
+    also requires the ``{"predictions": ...}`` wrapper, as the challenge
+    server does (``blemore-fast validate`` always asks for it).
 
     A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, a zip without exactly one JSON file, wrong top-level key) gives that
-    one problem.
+    JSON, a key given twice, a zip without exactly one JSON file, wrong
+    top-level key) gives those problems alone.
 
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
@@ -171,17 +183,20 @@ def check_submission(
         raise TypeError("names must be an iterable of clip names, not a single str")
     if _is_path(preds):
         return check_file(preds, labels, names=names, require_wrapper=require_wrapper).problems
-    document = preds
+    return _check_document(preds, labels, names, require_wrapper)
+
+
+def _check_document(
+    preds: Any, labels: Any, names: Iterable[str] | None, require_wrapper: bool
+) -> list[Problem]:
+    """:func:`check_submission` of anything, files read by Python's json."""
     try:
-        pred_dict = _prediction_dict(document)
+        pred_dict, shape, where = _document(preds)
     except ValidationError as error:
         return list(error.problems)
-    problems = _wrapper_problems(document) if require_wrapper else []
+    problems = [] if shape is None else shape_problems(shape, where, require_wrapper)
     if not isinstance(pred_dict, dict) or not pred_dict:
-        return [
-            *problems,
-            Problem(None, "the submission has no predictions", kind="empty_submission"),
-        ]
+        return [*problems, no_predictions()]
     if labels is not None:
         try:
             align(pred_dict, labels, strict=True)
@@ -194,6 +209,37 @@ def check_submission(
     return problems
 
 
+def _document(preds: Any) -> tuple[PredictionDict, SubmissionShape | None, str]:
+    """The prediction dict of what :func:`check_submission` takes, the shape
+    of its top level (None for tables and encoded arrays, which have none),
+    and how messages name it. A file that holds no JSON object raises."""
+    if isinstance(preds, Encoded):
+        return to_dict(preds), None, ""
+    if isinstance(preds, (str, os.PathLike, MemoryFile)):
+        document = read_json(preds)
+        if not isinstance(document, Mapping):
+            # The file parsed but holds no prediction object (a JSON list, a number...).
+            try:
+                load_predictions(document)
+            except TypeError as error:
+                problem = Problem(None, f"{preds}: {error}", kind="not_a_submission")
+                raise ValidationError([problem], "submission") from None
+            raise ValidationError([_not_a_submission(preds, document)], "submission")
+        return (*unwrap_submission(document), str(preds))
+    if isinstance(preds, Mapping):
+        return (*unwrap_submission(preds), "the submission")
+    return load_predictions(preds), None, ""
+
+
+def _not_a_submission(path: object, document: object) -> Problem:
+    return Problem(
+        None,
+        f"{path} holds a JSON {type(document).__name__}; a submission is "
+        '{"predictions": {clip: [entries]}}',
+        kind="not_a_submission",
+    )
+
+
 def write_submission(
     preds: Any,
     path: str | os.PathLike[str],
@@ -202,7 +248,7 @@ def write_submission(
     names: Iterable[str] | None = None,
     indent: int | None = 4,
 ) -> Path:
-    """Validates predictions and writes them as a submission file, atomically.
+    """Validates predictions and writes them as a submission file, safely.
 
     A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
     holding one JSON file named after it (``submission.zip`` holds
@@ -213,11 +259,11 @@ def write_submission(
     predictions. They are checked as :func:`check_submission` does (with
     ``labels`` or ``names`` for coverage); on any problem a
     :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. The JSON is what ``json.dumps({"predictions": ...},
-    indent=indent, ensure_ascii=False)`` writes, made natively. The file is
-    written to a temporary file in the same directory, then moved into place
-    with ``os.replace``: readers see the old file or the new one, never half
-    of one, and a failure leaves nothing behind.
+    written. A regular file is written to a temporary file in the same
+    directory, then moved into place with ``os.replace``: readers see the old
+    file or the new one, never half of one, and a failure leaves nothing
+    behind. Symlinks are written through, FIFOs and ``/dev/stdout`` directly;
+    :mod:`blemore_fast.writing` has every rule.
 
     Returns the path written.
 
@@ -228,50 +274,23 @@ def write_submission(
     >>> read_submission(out)
     {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
+    check_writable(path)
     target = Path(path)
     pred_dict = _prediction_dict(preds)
     raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
+    # json.dumps({"predictions": ...}, indent=indent, ensure_ascii=False),
+    # byte for byte, made natively.
     data = _core.submission_json(
         pred_dict if isinstance(pred_dict, dict) else dict(pred_dict), indent=indent
     )
     if target.suffix.lower() == ".zip":
         data = zip_one(f"{target.stem}.json", data)
-    atomic_write_bytes(target, data)
+    write_file(target, data)
     return target
 
 
-def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
-    """Writes text to a file atomically, as UTF-8 (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(target, text.encode("utf-8"))
-
-
-def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
-    """Writes bytes to a file atomically: a temporary file in the same directory,
-    then ``os.replace``. On any error the temporary file is removed and the
-    target is left as it was. A directory, or a file in a missing directory,
-    is a ``ValueError`` before anything is written."""
-    target = Path(target)
-    if target.is_dir():
-        raise ValueError(f"path must be a file name, got the directory {str(target)!r}")
-    if not target.parent.is_dir():
-        raise ValueError(
-            f"cannot write {str(target)!r}: the directory {str(target.parent)!r} does not exist"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates the file 0600; a submission is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+#: The name this module gave :func:`blemore_fast.writing.write_file` first.
+atomic_write_text = write_file
 
 
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
@@ -280,32 +299,14 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
     Accepts the submission object (``{"predictions": {...}}``) or a bare
     prediction dict. Errors name the file and say what is wrong: missing,
     empty, not UTF-8, invalid JSON (with line and column), a clip named
-    twice, a zip without exactly one JSON file, the wrong top-level shape. A
-    clip given twice, or an entry's key given twice with two values, is an
-    error in every case (``json.load`` would silently keep the last). With
-    ``validate=True`` (the default), every problem of the predictions
-    themselves is reported too, as :func:`check_submission` finds them.
+    twice, a zip without exactly one JSON file, the wrong top-level shape. With ``validate=True`` (the default), every problem of
+    the predictions themselves is reported too, as
+    :func:`check_submission` finds them.
     """
-    read = read_submission_file(path, alone=True, any_top_level=True)
-    if read.top_level not in ("wrapped", "bare"):
-        raise ValidationError(
-            [
-                Problem(
-                    None,
-                    f"{path} holds a JSON {read.top_level}; a submission is "
-                    '{"predictions": {clip: [entries]}}',
-                    kind="not_a_submission",
-                )
-            ],
-            "submission",
-        )
-    problems = [Problem._from_core(p) for p in read.problems]
+    data = read_json(path)
+    if not isinstance(data, Mapping):
+        raise ValidationError([_not_a_submission(path, data)], "submission")
+    preds = load_predictions(data)
     if validate:
-        if read.n_clips == 0:
-            problems = [Problem(None, "the submission has no predictions", kind="empty_submission")]
-        raise_if_any(problems, "submission")
-    # A repeated clip or key would be lost in the dict, whatever `validate` says.
-    raise_if_any([p for p in problems if p.kind in _REPEATS], "submission")
-    # The native reader has the grammar of Python's json, so the file parses
-    # to the dict it judged.
-    return load_predictions(read_json(path))
+        raise_if_any(check_submission(preds), "submission")
+    return preds

@@ -27,8 +27,15 @@ pub struct SubmissionFile {
     top_level: String,
     /// The top-level keys beside "predictions", in order.
     extra_keys: Vec<String>,
-    /// A misspelt wrapper (`{"preds": {...}}`), as a problem.
-    shape_problem: Option<PyProblem>,
+    /// The Python type of what "predictions" holds when it is no object.
+    predictions_type: Option<&'static str>,
+    /// The repr of a lone top-level key holding an object that is not
+    /// "predictions" (a misspelt wrapper).
+    misspelt: Option<String>,
+    /// Whether some object gives a key twice (possibly a false alarm: two
+    /// clip names with one 64-bit hash); then only an exact reader can say
+    /// which, and the rest of this reading should not be used.
+    repeated: bool,
     n_clips: usize,
     /// Every clip name in order, when asked for.
     names: Option<Vec<String>>,
@@ -74,10 +81,12 @@ pub fn read_submission(
         Ok(read) => read,
         Err(error) => {
             return Ok(SubmissionFile {
-                file_problem: Some((error.kind.as_str(), error.message)),
+                file_problem: Some((error.kind, error.message)),
                 top_level: String::new(),
                 extra_keys: Vec::new(),
-                shape_problem: None,
+                predictions_type: None,
+                misspelt: None,
+                repeated: false,
                 n_clips: 0,
                 names: None,
                 pred: empty()?,
@@ -98,9 +107,9 @@ pub fn read_submission(
         file_problem: None,
         top_level: top_level.to_string(),
         extra_keys: read.extra_keys,
-        shape_problem: read
-            .shape_problem
-            .map(|p| (p.clip, p.kind.as_str(), p.message)),
+        predictions_type: read.predictions_type,
+        misspelt: read.misspelt,
+        repeated: read.repeated,
         n_clips: read.n_clips,
         names: keep_names.then_some(read.names),
         pred: (pred_mask.unbind(), pred_salience.unbind()),

@@ -6,13 +6,22 @@ for machines instead.
 
 - :mod:`.parser`: the options of every subcommand, with an example each;
 - :mod:`.inputs`: reading prediction files, probability CSVs, labels and manifests;
+- :mod:`.files`: ``-`` for standard input and output, outputs that would overwrite an input;
+- :mod:`.checks`: what the library would say in Python's words, checked in the command's;
 - :mod:`.output`: tables, intervals and JSON as the subcommands print them;
+- :mod:`.problems`: bounded problem listings, the one-line diagnosis, the JSON error;
 - :mod:`.commands` and :mod:`.report_command`: the subcommands themselves;
 - :mod:`.terminal`: aligned text tables, JSON-safe values, the progress bar;
 - :mod:`.demo`: the demo pipeline behind ``blemore-fast demo``.
 
-Exit codes: 0 on success, 1 for invalid input (every problem is listed on
-stderr, without a traceback), 2 for usage errors (bad options).
+Exit codes: 0 on success, 1 for invalid input (the problems are listed on
+stderr, 20 at most unless ``--max-problems`` says otherwise, without a
+traceback, and with ``--json`` also as one JSON object on stdout), 2 for
+usage errors (bad options). A reader that goes away (``| head``) ends the
+command quietly with 0.
+
+``-`` is standard input where a command reads a file, and standard output
+where it writes one (:mod:`.files`).
 
 Run ``blemore-fast SUBCOMMAND --help`` for each subcommand's options and an
 example.
@@ -27,42 +36,31 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
-from ..errors import ValidationError
+from ..errors import Problem, ValidationError
+from .files import prepare_files
 from .inputs import UsageError, check_options
-from .output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, plural
+from .output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, emit_json
 from .parser import build_parser
+from .problems import diagnose, error_document, list_problems, max_problems
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main", "run"]
 
 
-def _print_problems(error: ValidationError, err: TextIO) -> None:
-    count = len(error.problems)
-    what = str(error).splitlines()[0] if str(error) else f"{count} problems"
-    print(f"error: {what}", file=err)
-    for problem in error.problems:
-        print(f"  - {problem}", file=err)
-    if count > 20:
-        print(f"error: {plural(count, 'problem')} (listed above)", file=err)
-
-
-def _hint(args: argparse.Namespace, error: ValidationError) -> None:
-    """One line after the listing when the problems point at a missing option."""
-    kinds = {p.kind for p in error.problems}
-    unnamed = "bad_clip_name" in kinds
-    if unnamed and hasattr(args, "labels") and args.labels is None:
-        print(
-            "hint: without --labels, labels are read from the clip names; give --labels "
-            "(a metadata CSV or a label JSON) for clips named otherwise",
-            file=sys.stderr,
-        )
-    unlabelled = "missing_prediction" in kinds
-    if unlabelled and getattr(args, "labels", None) and getattr(args, "partition", None) is None:
-        print(
-            "hint: the labels cover clips that have no prediction; --partition NAME keeps one "
-            "partition of a labels table (such as test)"
-            + (", and --lenient leaves them out" if hasattr(args, "lenient") else ""),
-            file=sys.stderr,
-        )
+def _report(
+    args: argparse.Namespace,
+    error: str,
+    problems: Sequence[Problem],
+    out: TextIO,
+) -> None:
+    """Shows a failure: the listing and its diagnosis on stderr, and with
+    ``--json`` the error object on ``out``."""
+    hint = diagnose(problems, args)
+    print(f"error: {error}{':' if problems else ''}", file=sys.stderr)
+    list_problems(problems, max_problems(args), sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
+    if getattr(args, "json", False):
+        emit_json(error_document(error, problems, max_problems(args, json=True), hint), out)
 
 
 def _show_warning(
@@ -91,16 +89,19 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         warnings.showwarning = _show_warning
         try:
             check_options(args)
-            return command(args, out)
+            # With a file on standard output, the command's own lines go to stderr.
+            messages = sys.stderr if prepare_files(args) else out
+            return command(args, messages)
         except BrokenPipeError:
             raise
         except UsageError as error:
+            if getattr(args, "json", False):
+                emit_json(error_document(str(error), [], None, None), out)
             _usage_error(args.parser, str(error))
         except ValidationError as error:
-            _print_problems(error, sys.stderr)
-            _hint(args, error)
+            _report(args, error.summary, error.problems, out)
         except (ValueError, TypeError, OSError, ImportError) as error:
-            print(f"error: {error}", file=sys.stderr)
+            _report(args, str(error), [], out)
     return EXIT_INVALID
 
 
@@ -111,12 +112,15 @@ def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     """The console entry point; returns the exit code."""
     try:
-        return run(argv)
+        code = run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (`blemore-fast report ... | head`): stop quietly.
+        # The reader went away (`blemore-fast report ... | head`): what it
+        # wanted it has; stop quietly, with success, as `head` expects.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_INVALID
+        return EXIT_OK

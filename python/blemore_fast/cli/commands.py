@@ -12,11 +12,15 @@ import argparse
 from typing import Any, TextIO
 
 from ..archive import is_zip
+from ..errors import Problem
+from ..inputs import MemoryFile, file_kind
 from ..manifest import TEST_NAMES
 from ..probs import read_names_map
 from ..scoring import Score, align, outcome_cells
 from ..submission import check_file, write_submission
 from ..training import grid_search
+from .checks import check_actor_clusters, check_same_clips, warn_few_resamples
+from .files import shown
 from .inputs import (
     PROG,
     UsageError,
@@ -36,6 +40,7 @@ from .output import (
     plural,
     score_frame,
 )
+from .problems import diagnose, error_document, list_problems, max_problems
 from .terminal import Columns, Progress, number, p_value, table
 
 __all__ = ["cmd_compare", "cmd_decode", "cmd_demo", "cmd_grid", "cmd_score", "cmd_validate"]
@@ -52,12 +57,15 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     else:
         from ..stats import bootstrap
 
+        warn_few_resamples(args)
         aligned = align(preds, labels, strict=not args.lenient)
         score = Score.from_cells(aligned.cells())
+        if args.cluster:
+            check_actor_clusters(aligned)
         with Progress(None, "bootstrap", delay=1.0):
             result = bootstrap(aligned, cluster=args.cluster, **bootstrap_options(args))
     if args.json:
-        document: dict[str, Any] = {"file": args.preds, **score.as_dict()}
+        document: dict[str, Any] = {"file": str(args.preds), **score.as_dict()}
         if result is not None:
             document["bootstrap"] = result.as_dict()
         emit_json(document, out)
@@ -72,31 +80,48 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _not_json(path: Any) -> list[Problem]:
+    """A CSV given to validate: the upload is JSON, whatever score reads."""
+    if file_kind(path) != "csv":
+        return []
+    return [
+        Problem(
+            None,
+            f"{path} is a CSV table; the upload is a JSON submission "
+            '{"predictions": {clip: [entries]}} (score reads CSVs as they are; '
+            f"`{PROG} decode PROBS.csv ... -o submission.json` writes one from model outputs)",
+            kind="not_a_submission",
+        )
+    ]
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     names = read_manifest(args.manifest) if args.manifest else None
     if args.codabench:
         names = list(TEST_NAMES)
-    checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=args.codabench)
-    problems = checked.problems
-    count = None if problems else checked.n_predictions
+    # The upload is a wrapped submission, whatever the expected names. The
+    # file is read once, natively.
+    problems = _not_json(args.preds)
+    count = None
+    if not problems:
+        checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=True)
+        problems = checked.problems
+        count = None if problems else checked.n_predictions
+    hint = diagnose(problems, args)
     if args.json:
-        emit_json(
-            {
-                "file": args.preds,
-                "ok": not problems,
-                "n_predictions": count,
-                "problems": [
-                    {"clip": p.clip, "kind": p.kind, "message": p.message} for p in problems
-                ],
-            },
-            out,
-        )
+        document: dict[str, Any] = {"file": str(args.preds), "ok": not problems}
+        document["n_predictions"] = count
+        if problems:
+            summary = f"{plural(len(problems), 'problem')} in {args.preds}"
+            document |= error_document(summary, problems, max_problems(args, json=True), hint)
+        else:
+            document["problems"] = []
+        emit_json(document, out)
     elif problems:
         print(f"{args.preds}: {plural(len(problems), 'problem')}", file=out)
-        for problem in problems:
-            print(f"  - {problem}", file=out)
-        if len(problems) > 20:
-            print(f"{args.preds}: {plural(len(problems), 'problem')} (listed above)", file=out)
+        list_problems(problems, max_problems(args), out)
+        if hint:
+            print(f"hint: {hint}", file=out)
     else:
         if args.labels:
             against = ", one for every labelled clip"
@@ -107,7 +132,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         else:
             against = ""
         print(f"{args.preds}: OK, {plural(count or 0, 'prediction')}{against}", file=out)
-        if args.codabench and not is_zip(args.preds):
+        if args.codabench and (isinstance(args.preds, MemoryFile) or not is_zip(args.preds)):
             print(
                 f"upload it as a zip holding this file (`{PROG} decode ... -o submission.zip` "
                 "writes one)",
@@ -140,7 +165,7 @@ def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
             path=args.plot,
         )
     if args.json:
-        emit_json({"files": args.probs, "n": len(probs), **result.as_dict()}, out)
+        emit_json({"files": [str(p) for p in args.probs], "n": len(probs), **result.as_dict()}, out)
         return EXIT_OK
     weight = result.presence_weight
     print(
@@ -170,7 +195,7 @@ def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     if args.plot:
-        print(f"heat maps: {args.plot}", file=out)
+        print(f"heat maps: {shown(args.plot)}", file=out)
     return EXIT_OK
 
 
@@ -181,7 +206,22 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     preds = probs.decode(alpha=args.alpha, beta=args.beta)
     written = write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
-    what = f"{args.output}, a zip holding {written.stem}.json" if is_zip(written) else args.output
+    if args.json:
+        emit_json(
+            {
+                "file": args.output,
+                "n_predictions": len(preds),
+                "n_blend": blends,
+                "alpha": args.alpha,
+                "beta": args.beta,
+            },
+            out,
+        )
+        return EXIT_OK
+    # By name, as write_submission decides (reading the output back could
+    # consume what a pipe carries).
+    zipped = written.suffix.lower() == ".zip"
+    what = f"{args.output}, a zip holding {written.stem}.json" if zipped else shown(args.output)
     print(
         f"wrote {plural(len(preds), 'prediction')} ({blends:,} of them blends) to {what} "
         f"(alpha {args.alpha!r}, beta {args.beta!r})",
@@ -193,14 +233,18 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     from ..stats import compare
 
+    warn_few_resamples(args)
     labels = read_labels(args)
-    a, b = read_predictions(args.a, args), read_predictions(args.b, args)
+    strict = not args.lenient
+    a = align(read_predictions(args.a, args), labels, strict=strict)
+    b = align(read_predictions(args.b, args), labels, strict=strict)
+    check_same_clips(a, b, (str(args.a), str(args.b)))
+    if args.cluster:
+        check_actor_clusters(a)
     with Progress(None, "paired bootstrap", delay=1.0):
-        result = compare(
-            a, b, labels, cluster=args.cluster, strict=not args.lenient, **bootstrap_options(args)
-        )
+        result = compare(a, b, cluster=args.cluster, **bootstrap_options(args))
     if args.json:
-        emit_json({"a": args.a, "b": args.b, **result.as_dict()}, out)
+        emit_json({"a": str(args.a), "b": str(args.b), **result.as_dict()}, out)
         return EXIT_OK
     frame: Columns = {
         "metric": list(METRICS),
@@ -228,6 +272,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from .demo import run_demo
 
+    warn_few_resamples(argparse.Namespace(bootstrap=args.bootstrap, method=None))
     with Progress(None, "demo") as bar:
         result = run_demo(
             args.data,

@@ -43,6 +43,8 @@ from ..report.page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import BootstrapResult, Comparison, bootstrap, compare
 from ..training import GridResult, grid_search
+from ..writing import check_writable
+from .output import plural
 from .terminal import jsonable, number, p_value, table
 
 __all__ = [
@@ -287,13 +289,13 @@ class DemoResult:
         out += [
             "",
             f"3. {confidence} {clip.method} intervals for {a} on the test split, "
-            f"{clip.n_resamples:,} resamples: clip-level ({clip.n_units:,} clips) and "
-            f"actor-level ({actor.n_units} actors)",
+            f"{plural(clip.n_resamples, 'resample')}: clip-level ({plural(clip.n_units, 'clip')}) "
+            f"and actor-level ({plural(actor.n_units, 'actor')})",
             table(self.intervals_frame()),
             f"   {self._width_note()}",
             "",
             f"4. A = {a} against B = {b}: paired bootstrap, "
-            f"{self.comparisons['clip-level'].n_resamples:,} resamples, two-sided p-values",
+            f"{plural(self.comparisons['clip-level'].n_resamples, 'resample')}, two-sided p-values",
             table(
                 self.comparison_frame(),
                 formats={
@@ -421,6 +423,8 @@ def run_demo(
       progress bar).
     """
     start = time.perf_counter()
+    if report is not None:
+        check_writable(report)  # before the work, so a typo fails at once
     announce = step or (lambda label: None)
     announce("loading data")
     if data is None:

@@ -12,9 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..archive import is_zip
 from ..errors import Problem, ValidationError
-from ..inputs import PredictionDict, load_predictions, read_json, read_table
+from ..inputs import (
+    FileSource,
+    MemoryFile,
+    PredictionDict,
+    file_kind,
+    load_predictions,
+    read_json,
+    read_table,
+)
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
 from .terminal import Progress
 
@@ -41,30 +48,35 @@ class UsageError(Exception):
     """A wrong combination of options, found after parsing: exit code 2."""
 
 
-def _is_csv(path: str) -> bool:
-    return Path(path).suffix.lower() == ".csv"
+def _is_csv(path: FileSource) -> bool:
+    return file_kind(path) == "csv"
+
+
+def _known(path: object) -> bool:
+    """Whether a file's kind is known before it is read (standard input's is not)."""
+    return path is not None and path != "-"
 
 
 def check_options(args: argparse.Namespace) -> None:
     """Option combinations that are wrong whatever the files hold, checked
     before any file is read (so a usage error is never hidden behind a
-    missing file)."""
+    missing file). Standard input (``-``) is checked once it is read."""
     labels, partition = getattr(args, "labels", None), getattr(args, "partition", None)
     if partition is not None and labels is None:
         raise UsageError("--partition selects rows of a --labels table; give --labels")
-    if partition is not None and not _is_csv(str(labels)):
+    if partition is not None and _known(labels) and not _is_csv(str(labels)):
         raise UsageError("--partition needs --labels to be a CSV table")
     thresholds = getattr(args, "alpha", None) is not None or getattr(args, "beta", None) is not None
     if thresholds or getattr(args, "logits", False):
         for name in ("preds", "a", "b"):
             path = getattr(args, name, None)
-            if path is not None and not _is_csv(path):
+            if path is not None and _known(path) and not _is_csv(path):
                 raise UsageError(
                     f"--alpha, --beta and --logits apply to probability CSV files; {path} is not one"
                 )
 
 
-def read_probabilities(paths: Sequence[str], *, logits: bool) -> ProbTable:
+def read_probabilities(paths: Sequence[FileSource], *, logits: bool) -> ProbTable:
     """The probability tables of ``paths``, joined; a bar on a terminal for many files."""
     tables = []
     with Progress(len(paths), "reading") as bar:
@@ -74,10 +86,11 @@ def read_probabilities(paths: Sequence[str], *, logits: bool) -> ProbTable:
     return concat_probs(tables)
 
 
-def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict | str:
-    """The predictions of a file as the library takes them: a JSON file's
-    path (the library reads it natively), or the prediction dict of a long
-    CSV (``filename, emotion, salience``) or of a probability CSV decoded at
+def read_predictions(path: FileSource, args: argparse.Namespace) -> PredictionDict | FileSource:
+    """The predictions of a file as the library takes them: a JSON file as
+    it is (its path, or the bytes of standard input), which the library
+    reads natively, or the prediction dict of a long CSV (``filename,
+    emotion, salience``) or of a probability CSV decoded at
     ``--alpha``/``--beta``."""
     alpha, beta, logits = args.alpha, args.beta, args.logits
     if not _is_csv(path):
@@ -96,7 +109,7 @@ def read_predictions(path: str, args: argparse.Namespace) -> PredictionDict | st
     return read_probabilities([path], logits=logits).decode(alpha=alpha, beta=beta)
 
 
-def read_label_table(path: str | None) -> pd.DataFrame | None:
+def read_label_table(path: FileSource | None) -> pd.DataFrame | None:
     """The labels table with all its rows, or None when the labels are not a CSV."""
     if path is None or not _is_csv(path):
         return None
@@ -129,7 +142,7 @@ def train_rows(args: argparse.Namespace) -> pd.DataFrame | None:
     return select_partition(table, "train", args.labels)
 
 
-def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> pd.DataFrame:
+def select_partition(table: pd.DataFrame, partition: str | None, path: FileSource) -> pd.DataFrame:
     """The rows of ``table`` in ``partition`` (all rows for None)."""
     if partition is None:
         return table
@@ -160,11 +173,12 @@ def select_partition(table: pd.DataFrame, partition: str | None, path: str) -> p
     return table[keep]
 
 
-def read_manifest(path: str) -> list[str]:
+def read_manifest(path: FileSource) -> list[str]:
     """Expected clip names: a text file (one a line), a CSV with a ``filename``
     column, or JSON (a submission or template, a prediction dict, or a list),
     also inside a zip (such as the official upload template)."""
-    if _is_csv(path):
+    kind = file_kind(path)
+    if kind == "csv":
         frame = read_table(path, "manifest", dtype={"filename": str})
         if "filename" not in frame.columns:
             raise ValidationError(
@@ -172,7 +186,7 @@ def read_manifest(path: str) -> list[str]:
                 "manifest",
             )
         return [str(n).strip() for n in frame["filename"]]
-    if Path(path).suffix.lower() == ".json" or is_zip(path):
+    if kind == "json":
         data = read_json(path)
         if isinstance(data, dict):
             data = data.get("predictions", data)
@@ -189,7 +203,8 @@ def read_manifest(path: str) -> list[str]:
             )
         return [str(n) for n in data]
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = path.data if isinstance(path, MemoryFile) else Path(path).read_bytes()
+        text = raw.decode("utf-8-sig")
     except OSError as error:
         raise ValidationError(
             [Problem(None, f"cannot read {path}: {error.strerror}", kind="file_unreadable")],

@@ -43,8 +43,8 @@ def score_frame(score: Score) -> Columns:
         "metric": list(METRICS),
         "score": [score.presence, score.salience, score.mean],
         "correct": [
-            f"{score.presence_correct}/{score.n}",
-            f"{score.salience_correct}/{score.n_blend}",
+            f"{score.presence_correct:,}/{score.n:,}",
+            f"{score.salience_correct:,}/{score.n_blend:,}",
             "",
         ],
     }
@@ -62,10 +62,11 @@ def add_interval_columns(frame: Any, result: Any, prefix: str = "", *, se: bool 
 
 def describe_bootstrap(result: Any) -> str:
     """One line saying how intervals were computed, with the seed that repeats them."""
-    units = "clips" if result.cluster is None else f"{result.cluster}s"
+    unit = "clip" if result.cluster is None else result.cluster
     return (
-        f"{result.confidence:.0%} {result.method} intervals: {result.n_resamples:,} resamples of "
-        f"{result.n_units:,} {units} (--seed {result.seed} repeats them)"
+        f"{result.confidence:.0%} {result.method} intervals: "
+        f"{plural(result.n_resamples, 'resample')} of {plural(result.n_units, unit)} "
+        f"(--seed {result.seed} repeats them)"
     )
 
 

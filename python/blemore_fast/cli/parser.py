@@ -94,6 +94,10 @@ def _count(text: str) -> int:
     return 0 if text.strip() == "0" else _positive_int(text)
 
 
+def _max_problems(text: str) -> str | int:
+    return "all" if text.strip().lower() == "all" else _positive_int(text)
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -166,6 +170,21 @@ def _subparser(
     )
     parser.set_defaults(parser=parser)
     return parser
+
+
+def _add_output(parser: argparse.ArgumentParser, json_help: str = "print JSON") -> None:
+    """--json and --max-problems: how results and problems are shown."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help=f"{json_help}; on invalid input, the error and its problems as JSON",
+    )
+    parser.add_argument(
+        "--max-problems",
+        type=_max_problems,
+        metavar="N",
+        help="list at most N problems, or all (default 20; with --json, all)",
+    )
 
 
 def _add_labels(parser: argparse.ArgumentParser) -> None:
@@ -241,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Score, check and analyse BlEmoRe challenge predictions.",
         epilog="Run `blemore-fast SUBCOMMAND --help` for details and an example.\n"
-        "Exit codes: 0 success, 1 invalid input (every problem listed), 2 usage error.",
+        "A file named - is standard input (an input) or standard output (an output).\n"
+        "Exit codes: 0 success, 1 invalid input (the problems listed), 2 usage error.",
         formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -257,9 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
         "emotion, decoded at --alpha/--beta).",
         "blemore-fast score submission.json --labels clips.csv --partition test\n"
         "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
+        "cat submission.json | blemore-fast score - --json\n"
         "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
     )
-    p.add_argument("preds", metavar="PREDS", help="the predictions to score")
+    p.add_argument("preds", metavar="PREDS", help="the predictions to score (- reads stdin)")
     _add_labels(p)
     p.add_argument(
         "--lenient",
@@ -269,24 +290,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_decoding(p)
     _add_bootstrap(p, None)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=_score)
 
     p = _subparser(
         subparsers,
         "validate",
         "check a submission file before upload",
-        'Check a submission (JSON, or the zip you upload): its structure ({"predictions": ...}),\n'
-        "emotion codes, saliences, clips named twice, and its coverage of the labelled clips\n"
-        "or of a list of expected names (missing and unexpected names, each with the nearest\n"
-        "valid one). --codabench checks what the challenge's server needs: the 594 official\n"
-        'test names (test_0001.mov ... test_0594.mov) and the {"predictions": ...} wrapper.\n'
-        "Prints every problem; exits 0 on a clean file and 1 on problems.",
+        "Check a submission (JSON, or the zip you upload) as the upload needs it: the\n"
+        '{"predictions": ...} object with no other top-level key, every clip once, the\n'
+        "emotion codes and saliences, and its coverage of the labelled clips or of a list of\n"
+        "expected names (missing and unexpected names, each with the nearest valid one).\n"
+        "--codabench checks against the 594 official test names (test_0001.mov ...\n"
+        "test_0594.mov). Lists the problems; exits 0 on a clean file and 1 on problems.",
         "blemore-fast validate submission.zip --codabench\n"
         "blemore-fast validate submission.zip --manifest submission_template_codabench.zip\n"
         "blemore-fast validate submission.json --labels clips.csv --partition test",
     )
-    p.add_argument("preds", metavar="PREDS", help="the submission file to check (JSON or zip)")
+    p.add_argument(
+        "preds", metavar="PREDS", help="the submission file to check (JSON or zip; - reads stdin)"
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--labels", metavar="LABELS", help="labels the submission must cover")
     group.add_argument(
@@ -302,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         'names test_0001.mov ... test_0594.mov and the {"predictions": ...} wrapper',
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=_validate)
 
     p = _subparser(
@@ -336,8 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the best cell maximises W x presence + (1 - W) x salience (default 0.5)",
     )
     p.add_argument("--plot", metavar="PNG", help="draw the presence and salience heat maps")
-    p.add_argument("--json", action="store_true", help="print JSON (with the whole grids)")
-    p.set_defaults(run=_grid)
+    _add_output(p, "print JSON (with the whole grids)")
+    p.set_defaults(run=_grid, file_outputs={"plot": "--plot"})
 
     p = _subparser(
         subparsers,
@@ -345,11 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
         "turn model outputs into a submission file",
         "Decode probabilities with the published post-processing at --alpha/--beta and write\n"
         "a submission file: JSON, or, for a name ending in .zip, the zip Codabench takes (one\n"
-        "JSON file inside). The write is atomic: on any error nothing is written.",
+        "JSON file inside). A regular file is replaced atomically (on any error nothing is\n"
+        "written), keeping its mode; a symlink is written through; -o - is standard output.",
         "blemore-fast decode test_epoch100_ce.csv --logits --alpha 0.1447 --beta 0.2395 "
         "--names-map names.csv -o submission.zip\n"
         "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 --names-map names.csv "
-        "-o submission.json",
+        "-o submission.json\n"
+        "blemore-fast decode probs.csv --alpha 0.3 --beta 0.1 -o - | gzip > submission.json.gz",
     )
     p.add_argument("probs", metavar="PROBS.csv", nargs="+", help="model outputs, one or more files")
     _add_decoding(p, required=True)
@@ -358,14 +383,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         required=True,
         metavar="FILE",
-        help="the submission file to write: NAME.json, or NAME.zip (holding NAME.json) to upload",
+        help="the submission file to write: NAME.json, or NAME.zip (holding NAME.json) to "
+        "upload; - for standard output",
     )
     p.add_argument(
         "--names-map",
         metavar="CSV",
         help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
     )
-    p.set_defaults(run=_decode)
+    _add_output(p, "print what was written as JSON")
+    p.set_defaults(run=_decode, file_outputs={"output": "-o"})
 
     p = _subparser(
         subparsers,
@@ -389,10 +416,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="breakdown groups, separated by commas; default: kind, emotion, pair, ratio, "
         "intensity, situation, actor; also all, or a column of the labels table such as fold",
     )
-    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML report (- for standard output)"
+    )
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=_report)
+    _add_output(p)
+    p.set_defaults(run=_report, file_outputs={"html": "--html"})
 
     p = _subparser(
         subparsers,
@@ -408,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lenient", action="store_true", help="as for score")
     _add_decoding(p)
     _add_bootstrap(p, 10_000)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_output(p)
     p.set_defaults(run=_compare)
 
     p = _subparser(
@@ -449,8 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="seed of the synthetic data and the bootstrap (default 0)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=_demo)
+    _add_output(p)
+    p.set_defaults(run=_demo, file_outputs={"out": "--out"})
 
     _add_codabench(subparsers)
     return parser
@@ -522,7 +551,7 @@ def _add_codabench(subparsers: Any) -> None:
     )
     q.add_argument("--end", metavar="DATE", help="the phase's end (default: none, open)")
     q.add_argument("--terms", metavar="FILE", help="the terms page (Markdown or HTML)")
-    q.set_defaults(run=_codabench_bundle)
+    q.set_defaults(run=_codabench_bundle, file_outputs={"output": "-o"})
 
     q = _subparser(
         nested,

@@ -13,6 +13,9 @@ from ..report import report_groups as default_groups
 from ..report.page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import bootstrap
+from ..writing import WriteError, write_file
+from .checks import check_actor_clusters, check_groups, warn_few_resamples
+from .files import shown
 from .inputs import UsageError, read_labels, read_predictions, train_rows
 from .output import (
     EXIT_OK,
@@ -68,9 +71,14 @@ def _write_plots(
     """Writes the tables (CSV) and plots (PNG) into ``directory``; returns the file names."""
     from ..report import plot
 
-    directory.mkdir(parents=True, exist_ok=True)
-    table_.to_csv(directory / "breakdown.csv", index=False)
-    matrix.to_csv(directory / "confusion.csv")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(
+            directory, error, f"cannot create the directory ({error.strerror})"
+        ) from None
+    write_file(directory / "breakdown.csv", table_.to_csv(index=False))
+    write_file(directory / "confusion.csv", matrix.to_csv())
     written = ["breakdown.csv", "confusion.csv"]
     plot.confusion_heatmap(matrix, path=directory / "confusion.png")
     plot.category_bars(
@@ -97,10 +105,15 @@ def _write_plots(
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.bootstrap == 0 and (args.cluster or args.method or args.seed is not None):
         raise UsageError("--cluster, --method and --seed need bootstrap resamples (--bootstrap B)")
+    if args.bootstrap:
+        warn_few_resamples(args)
     labels = read_labels(args)
     aligned = align(read_predictions(args.preds, args), labels, strict=not args.lenient)
     score = Score.from_cells(aligned.cells())
     groups = _groups(args.by, aligned)
+    check_groups(aligned, groups)
+    if args.bootstrap and args.cluster:
+        check_actor_clusters(aligned)
     intervals: dict[str, Any] = {}
     written: list[str] = []
     steps = 2 + (args.bootstrap > 0) + bool(args.plot_dir) + bool(args.html)
@@ -131,7 +144,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
             html_report(
                 aligned,
                 path=args.html,
-                title=f"BlEmoRe report: {Path(args.preds).name}",
+                title=f"BlEmoRe report: {Path(str(args.preds)).name}",
                 by=groups,
                 baselines=reference,
                 intervals=intervals or None,
@@ -140,7 +153,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         emit_json(
             {
-                "file": args.preds,
+                "file": str(args.preds),
                 **score.as_dict(),
                 "intervals": {level: r.as_dict() for level, r in intervals.items()},
                 "baselines": reference.table() if reference is not None else None,
@@ -166,12 +179,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         base = reference.table()[["baseline", "prediction", "presence", "salience", "mean"]]
         print(table(base), file=out)
     print("\nby category", file=out)
-    shown = table_[["group", "category", "n", "presence", "salience"]]
-    print(table(shown, formats={"presence": number(3), "salience": number(3)}), file=out)
+    by_category = table_[["group", "category", "n", "presence", "salience"]]
+    print(table(by_category, formats={"presence": number(3), "salience": number(3)}), file=out)
     print("\nmost frequent confusions", file=out)
     print(table(_top_confusions(matrix), formats={"share of label": number(3)}), file=out)
     if written:
         print(f"\nwrote to {args.plot_dir}: {', '.join(written)}", file=out)
     if args.html:
-        print(f"{'' if written else chr(10)}HTML report: {args.html}", file=out)
+        print(f"{'' if written else chr(10)}HTML report: {shown(args.html)}", file=out)
     return EXIT_OK

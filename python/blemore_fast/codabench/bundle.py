@@ -50,7 +50,7 @@ from ..challenge import REFERENCE_COLUMNS, SCORE_KEYS
 from ..filenames import parse_filename
 from ..inputs import METADATA_COLUMNS, missing_columns
 from ..manifest import TEST_NAMES
-from ..submission import atomic_write_bytes
+from ..writing import write_file
 from .defaults import DEFAULT_IMAGE, DEFAULT_TITLE
 from .program import REFERENCE_FILE, TRAIN_FILE
 from .yaml_text import to_yaml
@@ -379,5 +379,5 @@ def build_bundle(
     files = {name: text.encode("utf-8") for name, text in texts.items()}
     files["logo.png"] = _logo_png()
     path = Path(path)
-    atomic_write_bytes(path, zip_files(files))
+    write_file(path, zip_files(files))
     return path

@@ -39,7 +39,7 @@ import pandas as pd
 from ..archive import pick_json
 from ..challenge import ServerResult, evaluate_submission, reference_table
 from ..errors import Problem, ValidationError
-from ..submission import atomic_write_text
+from ..writing import write_file
 
 __all__ = [
     "DETAILS_FILE",
@@ -103,8 +103,8 @@ def score_folder(
     submission = find_submission(input_dir / "res")
     result = evaluate_submission(submission, reference, train_labels=train)
     output_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(output_dir / DETAILS_FILE, result.details_html())
+    write_file(output_dir / DETAILS_FILE, result.details_html())
     # allow_nan=False: a NaN would fail Codabench's decimal column later, silently.
     scores = json.dumps(result.scores(), indent=2, allow_nan=False)
-    atomic_write_text(output_dir / SCORES_FILE, scores + "\n")
+    write_file(output_dir / SCORES_FILE, scores + "\n")
     return result

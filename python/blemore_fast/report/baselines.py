@@ -106,7 +106,7 @@ def baselines(train_labels: Any, test_labels: Any) -> Baselines:
     test = encode_labels(test_labels)
     if len(train) == 0 or len(test) == 0:
         raise ValueError(
-            f"baselines need train and test labels; got {len(train)} train and {len(test)} test clips"
+            f"baselines need train and test labels; got {len(train):,} train and {len(test):,} test clips"
         )
     train_class, test_class = class_index(train), class_index(test)
     k = len(LABEL_CLASSES) + 1

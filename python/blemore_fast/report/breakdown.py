@@ -116,7 +116,7 @@ def _parsed(aligned: Aligned, group: str, cache: dict[str, list[Any]]) -> list[A
             bad.append(name)
     if bad:
         raise ValueError(
-            f"breakdown by {group!r} reads the clip names, but {len(bad)} of them are not in the "
+            f"breakdown by {group!r} reads the clip names, but {len(bad):,} of them are not in the "
             f"dataset's scheme (first: {bad[0]!r}); leave {group!r} out of by="
         )
     cache["parsed"] = parsed

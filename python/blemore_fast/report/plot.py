@@ -21,11 +21,12 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from ..writing import write_file
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -64,7 +65,10 @@ def png_bytes(fig: Figure, *, dpi: int = 100) -> bytes:
 
 def _finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure:
     if path is not None:
-        fig.savefig(Path(path), format="png")
+        # Through the package's one writer: atomic for files, direct for pipes.
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        write_file(path, buffer.getvalue())
     return fig
 
 

@@ -43,7 +43,7 @@ def _by_name(cluster: Mapping[Any, Any] | pd.Series, aligned: Aligned) -> np.nda
         values = pd.Series([cluster.get(n) for n in aligned.names], dtype=object)
     if missing:
         raise ValueError(
-            f"cluster has no group for {len(missing)} clip(s), e.g. {', '.join(missing[:5])}"
+            f"cluster has no group for {len(missing):,} clip(s), e.g. {', '.join(missing[:5])}"
         )
     return values.to_numpy()
 
@@ -67,14 +67,14 @@ def cluster_codes(cluster: Any, aligned: Aligned) -> tuple[np.ndarray | None, st
         values, name = np.asarray(cluster), "groups"
         if values.ndim != 1 or len(values) != n:
             raise ValueError(
-                f"cluster must give one group id per clip ({n}); got an array "
+                f"cluster must give one group id per clip ({n:,}); got an array "
                 f"of shape {values.shape}"
             )
     codes, _ = pd.factorize(values, use_na_sentinel=True)
     if (codes < 0).any():
         bad = np.flatnonzero(codes < 0)
         raise ValueError(
-            f"cluster has missing group ids (None/NaN) for {len(bad)} clip(s), "
+            f"cluster has missing group ids (None/NaN) for {len(bad):,} clip(s), "
             f"at positions {bad[:5].tolist()}"
         )
     return np.ascontiguousarray(codes, dtype=np.int64), name

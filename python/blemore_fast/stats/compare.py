@@ -32,7 +32,7 @@ def _matched(a: Aligned, b: Aligned) -> np.ndarray:
         only_b = sorted(set(b.names) - set(a.names))
         if only_a or only_b:
             parts = [
-                f"{len(x)} only in {who} (e.g. {', '.join(x[:5])})"
+                f"{len(x):,} only in {who} (e.g. {', '.join(x[:5])})"
                 for x, who in ((only_a, "preds_a"), (only_b, "preds_b"))
                 if x
             ]
@@ -40,7 +40,7 @@ def _matched(a: Aligned, b: Aligned) -> np.ndarray:
         return np.array([rows[n] for n in a.names], dtype=np.intp)
     if len(a.pred) != len(b.pred):
         raise ValueError(
-            f"preds_a has {len(a.pred)} clips but preds_b has {len(b.pred)}; "
+            f"preds_a has {len(a.pred):,} clips but preds_b has {len(b.pred):,}; "
             "without clip names they are matched by position"
         )
     return np.arange(len(a.pred))
@@ -55,7 +55,7 @@ def _same_labels(a: Aligned, b: Aligned, order: np.ndarray) -> None:
         where = [a.names[i] if a.names else f"row {i}" for i in bad]
         raise ValueError(
             f"preds_a and preds_b were scored against different labels for "
-            f"{int((~same).sum())} clip(s), e.g. {', '.join(where)}"
+            f"{int((~same).sum()):,} clip(s), e.g. {', '.join(where)}"
         )
 
 

@@ -54,9 +54,12 @@ class Interval:
         return text + (f", p_value={self.p_value:.4g})" if self.p_value is not None else ")")
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
 def _units(cluster: str | None, n_units: int) -> str:
-    kind = {None: "clip", "actor": "actor"}.get(cluster, "cluster")
-    return f"{n_units:,} {kind}{'s' if n_units != 1 else ''}"
+    return _count(n_units, {None: "clip", "actor": "actor"}.get(cluster, "cluster"))
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,7 +97,7 @@ class BootstrapResult:
     def __repr__(self) -> str:
         head = (
             f"BootstrapResult: {self.confidence:.0%} {self.method} intervals, "
-            f"{self.n_resamples:,} resamples of {_units(self.cluster, self.n_units)}, "
+            f"{_count(self.n_resamples, 'resample')} of {_units(self.cluster, self.n_units)}, "
             f"seed={self.seed}"
         )
         lines = [head, f"  {'':<9}{'estimate':>9}{'low':>9}{'high':>9}{'se':>9}"]
@@ -157,7 +160,8 @@ class Comparison:
     def __repr__(self) -> str:
         head = (
             f"Comparison (A - B): {self.confidence:.0%} {self.method} intervals, "
-            f"{self.n_resamples:,} paired resamples of {_units(self.cluster, self.n_units)}, "
+            f"{_count(self.n_resamples, 'paired resample')} of "
+            f"{_units(self.cluster, self.n_units)}, "
             f"seed={self.seed}"
         )
         lines = [

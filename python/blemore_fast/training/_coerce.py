@@ -151,7 +151,7 @@ def clip_names(names: Any, n: int) -> list[str]:
     if not all(isinstance(x, str) for x in result):
         raise TypeError("names must all be strings")
     if len(result) != n:
-        raise ValueError(f"names has {len(result)} entries but probs has {n} rows")
+        raise ValueError(f"names has {len(result):,} entries but probs has {n:,} rows")
     if len(set(result)) != n:
         counts = pandas().Series(result).value_counts()
         raise ValueError(

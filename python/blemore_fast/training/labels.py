@@ -102,5 +102,5 @@ def _row_labels(labels: Any, n: int, codes: list[int], names: list[str] | None =
         take = np.fromiter((position[name] for name in names), dtype=np.int64, count=len(names))
         encoded = Encoded(encoded.mask[take], encoded.salience[take], tuple(names))
     if len(encoded) != n:
-        raise ValueError(f"labels has {len(encoded)} clips but probs has {n} rows")
+        raise ValueError(f"labels has {len(encoded):,} clips but probs has {n:,} rows")
     return encoded

@@ -19,11 +19,9 @@ pub const MAX_DEPTH: usize = 1000;
 /// A reason the text is not JSON, as Python's decoder would find it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {
-    /// A value was expected ("Expecting value").
+    /// A value was expected (also after a comma that ends a list).
     ExpectedValue,
-    /// A comma right before the `]` or `}` that closes its list or object.
-    TrailingComma,
-    /// An object key was expected ("Expecting property name ...").
+    /// An object key was expected (also after a comma that ends an object).
     ExpectedKey,
     /// ':' was expected after a key.
     ExpectedColon,
@@ -41,6 +39,26 @@ pub enum Syntax {
     ExtraData,
     /// Lists and objects nested more than [`MAX_DEPTH`] deep.
     TooDeep,
+}
+
+impl Syntax {
+    /// Python's `json.JSONDecodeError.msg` for it (a message ending in
+    /// "at" is followed by the position where the token starts).
+    pub fn python_message(self) -> &'static str {
+        match self {
+            Syntax::ExpectedValue => "Expecting value",
+            Syntax::ExpectedKey => "Expecting property name enclosed in double quotes",
+            Syntax::ExpectedColon => "Expecting ':' delimiter",
+            Syntax::ExpectedCommaOr(_) => "Expecting ',' delimiter",
+            Syntax::UnterminatedString => "Unterminated string starting at",
+            Syntax::ControlCharacter => "Invalid control character at",
+            Syntax::InvalidEscape => "Invalid \\escape",
+            Syntax::InvalidUnicodeEscape => "Invalid \\uXXXX escape",
+            Syntax::ExtraData => "Extra data",
+            // Python's decoder runs out of recursion instead.
+            Syntax::TooDeep => "nested too deeply",
+        }
+    }
 }
 
 /// Why reading stopped.
@@ -351,7 +369,13 @@ impl<S: Source> Reader<S> {
             }
             self.pos += 1;
             if self.peek()? == Some(close) {
-                return self.syntax(self.pos, Syntax::TrailingComma);
+                // A trailing comma: Python expects another item there.
+                let what = if close == b']' {
+                    Syntax::ExpectedValue
+                } else {
+                    Syntax::ExpectedKey
+                };
+                return self.syntax(self.pos, what);
             }
         }
         if let Some(frame) = self.stack.last_mut() {
@@ -819,8 +843,8 @@ mod tests {
             (b"\"a\nb\"", 2, Syntax::ControlCharacter),
             (b"\"abc", 0, Syntax::UnterminatedString),
             (b"\"\\", 0, Syntax::UnterminatedString),
-            (br#"{"a":1,}"#, 7, Syntax::TrailingComma),
-            (b"[1,]", 3, Syntax::TrailingComma),
+            (br#"{"a":1,}"#, 7, Syntax::ExpectedKey),
+            (b"[1,]", 3, Syntax::ExpectedValue),
             (b"{", 1, Syntax::ExpectedKey),
             (b"[", 1, Syntax::ExpectedValue),
             (br#"{"a" 1}"#, 5, Syntax::ExpectedColon),

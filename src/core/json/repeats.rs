@@ -1,8 +1,8 @@
 //! Clip names given twice, found without keeping the names: each name's
 //! 64-bit hash is kept (8 bytes a clip), in buckets by its top bits so that
-//! each bucket sorts in the cache. Two names with one hash are then compared
-//! themselves in a second pass, so a repeat is reported exactly (a false
-//! alarm costs a second pass, about once in 10^10 files of a million clips).
+//! each bucket sorts in the cache. A repeated name always repeats its hash;
+//! a repeated hash is a repeated name but for about one file in 10^10 of a
+//! million clips, a false alarm that the caller's exact reader settles.
 
 use std::collections::HashSet;
 

@@ -62,29 +62,43 @@ fn type_name(kind: Kind, integer: bool) -> &'static str {
     }
 }
 
-/// Reads the next value and describes it: `"<type> <short repr>"`.
-pub fn shown<S: Source>(reader: &mut Reader<S>, host: &dyn Host) -> Result<String> {
+/// Reads the next value and describes it: `"<type> <short repr>"`. Sets
+/// `repeated` when an object in it gives a key twice.
+pub fn shown<S: Source>(
+    reader: &mut Reader<S>,
+    host: &dyn Host,
+    repeated: &mut bool,
+) -> Result<String> {
     let mut repr = Repr::default();
-    let type_name = walk(reader, host, Some(&mut repr))?;
+    let type_name = walk(reader, host, Some(&mut repr), repeated)?;
     Ok(format!("{type_name} {}", repr.short()))
 }
 
-/// Reads the next value, keeping nothing of it but its Python type name.
-pub fn skip<S: Source>(reader: &mut Reader<S>, host: &dyn Host) -> Result<&'static str> {
-    walk(reader, host, None)
+/// Reads the next value, keeping nothing of it but its Python type name;
+/// sets `repeated` as `shown` does.
+pub fn skip<S: Source>(
+    reader: &mut Reader<S>,
+    host: &dyn Host,
+    repeated: &mut bool,
+) -> Result<&'static str> {
+    walk(reader, host, None, repeated)
 }
 
 /// Reads one value whole, lists and objects nested to any depth the reader
 /// allows (with a loop, not recursion), writing its repr to `out` until it
-/// is long enough. Returns the value's type name.
+/// is long enough and setting `repeated` when an object gives a key twice.
+/// Returns the value's type name.
 fn walk<S: Source>(
     reader: &mut Reader<S>,
     host: &dyn Host,
     mut out: Option<&mut Repr>,
+    repeated: &mut bool,
 ) -> Result<&'static str> {
     let base = reader.depth();
     // Whether each open container has shown a member (for the ", ").
     let mut started: Vec<bool> = Vec::new();
+    // The keys of each open object, to find one given twice.
+    let mut keys: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut first: Option<&'static str> = None;
     macro_rules! emit {
         ($part:expr) => {
@@ -102,6 +116,7 @@ fn walk<S: Source>(
             Kind::Object => {
                 reader.begin_object()?;
                 started.push(false);
+                keys.push(Vec::new());
                 emit!("{");
             }
             Kind::Array => {
@@ -143,14 +158,23 @@ fn walk<S: Source>(
             let in_object = reader.in_object();
             let wants_text = out.as_deref().is_some_and(|out| !out.full());
             let member = if in_object {
-                reader
-                    .next_key()?
-                    .map(|key| wants_text.then(|| repr_str(key, host)))
+                reader.next_key()?.map(|key| {
+                    let seen = keys.last_mut().expect("an object is open");
+                    if seen.iter().any(|k| k == key.bytes) {
+                        *repeated = true;
+                    } else {
+                        seen.push(key.bytes.to_vec());
+                    }
+                    wants_text.then(|| repr_str(key, host))
+                })
             } else {
                 reader.next_item()?.then_some(None)
             };
             let Some(key) = member else {
                 started.pop();
+                if in_object {
+                    keys.pop();
+                }
                 emit!(if in_object { "}" } else { "]" });
                 continue;
             };
@@ -176,8 +200,10 @@ mod tests {
 
     fn describe(text: &str) -> String {
         let mut reader = Reader::new(BytesSource::new(text.as_bytes())).unwrap();
-        let shown = shown(&mut reader, &Approximate).unwrap();
+        let mut repeated = false;
+        let shown = shown(&mut reader, &Approximate, &mut repeated).unwrap();
         reader.finish().unwrap();
+        assert!(!repeated);
         shown
     }
 
@@ -207,6 +233,15 @@ mod tests {
         ] {
             assert_eq!(describe(json), expected, "{json}");
         }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_seen_at_any_depth() {
+        let mut reader =
+            Reader::new(BytesSource::new(br#"[{"a": {"b": 1, "b": 2}}, {"b": 1}]"#)).unwrap();
+        let mut repeated = false;
+        skip(&mut reader, &Approximate, &mut repeated).unwrap();
+        assert!(repeated);
     }
 
     #[test]

@@ -4,35 +4,33 @@
 //! to (`validation`: `EntriesJudge` for the entries, `Matcher` for the
 //! labels), so this is one more reader, not a second copy of the rules.
 //!
-//! What `json.load` would let pass silently is a problem here: a clip given
-//! twice (`duplicate_clip`), an entry's emotion or salience given twice with
-//! two different values, and "predictions" given twice (`duplicate_key`):
-//! readers differ on which one counts. (Keys whose values are ignored may
-//! repeat, as may a key repeating its value.) Names are not kept to find
-//! repeats: each clip name's hash is, and only when two hashes agree is the
-//! file read a second time to count the names themselves, so a repeat is
-//! reported exactly.
+//! What a parsed file would hide is reported, not judged, so that callers
+//! apply one policy whatever read the file:
 //!
-//! The shape is reported, not judged: wrapped or bare, and the top-level
-//! keys beside "predictions", so that callers can apply their own policy.
-//! By default it is read as `inputs._unwrap_submission` reads a parsed
-//! file: wrapped when "predictions" holds an object (whatever else is
-//! there), an error when the only key is another one holding an object
-//! (`not_a_submission`), bare otherwise.
+//! - the shape: the top level's type, wrapped or bare, "predictions" holding
+//!   something else than an object, a lone key that is not "predictions"
+//!   but holds an object (a misspelt wrapper), the other top-level keys;
+//! - whether any object gives a key twice, which `json.load` would let the
+//!   last one win. Names are not kept to find a clip given twice: each clip
+//!   name's 64-bit hash is (`repeats`), so a repeat is certain to be seen;
+//!   two names with one hash may also be a false alarm, which the caller's
+//!   exact reader then settles.
+//!
+//! A file that is not JSON gives Python's decoder's message at the same
+//! line and column.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io;
 
 use crate::core::json::fast;
 use crate::core::json::input::{BytesSource, Input, Opened, Source};
-use crate::core::json::position::{diagnose, Diagnosis, Position};
+use crate::core::json::position::{diagnose, Diagnosis};
 use crate::core::json::python::{float_of, repr_int, repr_str, Host};
-use crate::core::json::reader::{Error, Kind, Reader, Str, Syntax, MAX_DEPTH};
-use crate::core::json::repeats::{self, NameHashes};
+use crate::core::json::reader::{Error, Kind, Reader, Str, Syntax};
+use crate::core::json::repeats::NameHashes;
 use crate::core::json::shown::{shown, skip, Repr};
 use crate::core::validation::entries::{Emotion, Entries, EntriesJudge, Salience};
 use crate::core::validation::matching::{name_not_string, Aligned, Labels, Matcher};
-use crate::core::validation::problems::{Issue, Problem, ProblemKind};
 
 /// How far ahead the fast scan looks for a whole member.
 const FAST_AHEAD: usize = 4096;
@@ -56,18 +54,24 @@ pub struct Submission {
     pub top_level: TopLevel,
     /// The top-level keys beside "predictions", in order (wrapped form).
     pub extra_keys: Vec<String>,
-    /// A misspelt wrapper (`{"preds": {...}}`): then `aligned` is empty.
-    pub shape_problem: Option<Problem>,
+    /// "predictions" holds no object: Python's type name of what it holds.
+    pub predictions_type: Option<&'static str>,
+    /// The repr of the only top-level key, when it holds an object and is
+    /// not "predictions" (`{"preds": {...}}`).
+    pub misspelt: Option<String>,
+    /// Some object gives a key twice (or two clip names share a hash).
+    pub repeated: bool,
     /// How many clips the predictions hold.
     pub n_clips: usize,
     /// Every clip name, in order, when asked for.
     pub names: Vec<String>,
 }
 
-/// A file that cannot be read as JSON at all.
+/// A file that cannot be read as JSON at all: its problem's kind (a code of
+/// `blemore_fast.PROBLEM_KINDS`) and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError {
-    pub kind: ProblemKind,
+    pub kind: &'static str,
     pub message: String,
 }
 
@@ -107,31 +111,14 @@ enum Outcome {
 struct Shape {
     top_level: TopLevel,
     extra_keys: Vec<String>,
-    /// The repr of the only top-level key, when it holds an object.
+    predictions_type: Option<&'static str>,
     misspelt: Option<String>,
 }
 
 /// An entry's emotion as found: text, or something else, described.
-#[derive(PartialEq)]
 enum Found {
     Text(String),
     Other(String),
-}
-
-/// Whether two saliences of one entry mean the same (then one given twice
-/// is no ambiguity).
-fn same_salience(a: &Salience, b: &Salience) -> bool {
-    use Salience::*;
-    match (a, b) {
-        (Number(x), Number(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-        (Missing, Missing) => true,
-        (Bool(x), Bool(y))
-        | (TooLarge(x), TooLarge(y))
-        | (Text(x), Text(y))
-        | (Other(x), Other(y))
-        | (Failed(x), Failed(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// The reading state: the clips judged so far, and what finds repeats.
@@ -141,17 +128,12 @@ struct Clips<'h> {
     matcher: Matcher,
     n_clips: usize,
     names: Vec<String>,
-    /// Each clip name's hash, in the first pass.
+    /// Each clip name's hash.
     hashes: NameHashes,
-    /// In a second pass: the hashes seen more than once, and how often
-    /// each name with one of them comes, in the order they first come.
-    suspects: HashSet<u64>,
-    seen: HashMap<Vec<u8>, usize>,
-    seen_order: Vec<Vec<u8>>,
+    /// A key given twice was seen.
+    repeated: bool,
     /// The current clip's name.
     name: Vec<u8>,
-    /// The input as messages name it.
-    shown_as: String,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -165,11 +147,8 @@ impl<'h> Clips<'h> {
             n_clips: 0,
             names: Vec::new(),
             hashes: NameHashes::default(),
-            suspects: HashSet::new(),
-            seen: HashMap::new(),
-            seen_order: Vec::new(),
+            repeated: false,
             name: Vec::new(),
-            shown_as: String::new(),
         }
     }
 
@@ -179,8 +158,7 @@ impl<'h> Clips<'h> {
         self.n_clips = 0;
         self.names.clear();
         self.hashes.clear();
-        self.seen.clear();
-        self.seen_order.clear();
+        self.repeated = false;
     }
 
     fn read<S: Source>(
@@ -188,78 +166,30 @@ impl<'h> Clips<'h> {
         source: S,
         shown_as: &str,
     ) -> std::result::Result<Submission, FileError> {
-        self.shown_as = shown_as.to_owned();
         let mut reader = Reader::new(source).map_err(|e| unreadable(shown_as, &e))?;
         let mut wrapped = false;
         loop {
-            let outcome = self.document(&mut reader, wrapped);
-            let again = match outcome {
+            match self.document(&mut reader, wrapped) {
                 Ok(Outcome::ReadWrapped) => {
                     wrapped = true;
-                    true
+                    self.restart();
+                    reader.rewind().map_err(|e| unreadable(shown_as, &e))?;
                 }
-                Ok(Outcome::Done(shape)) => {
-                    let suspects = self.repeated_hashes();
-                    if suspects.is_empty() {
-                        return Ok(self.finish(shape));
-                    }
-                    self.suspects = suspects;
-                    true
-                }
+                Ok(Outcome::Done(shape)) => return Ok(self.finish(shape)),
                 Err(error) => return Err(file_error(reader.source_mut(), shown_as, error)),
-            };
-            if again {
-                self.restart();
-                reader.rewind().map_err(|e| unreadable(shown_as, &e))?;
             }
         }
-    }
-
-    /// Hashes that more than one clip name had, in the first pass.
-    fn repeated_hashes(&mut self) -> HashSet<u64> {
-        if !self.suspects.is_empty() {
-            return HashSet::new(); // the second pass compared the names
-        }
-        self.hashes.repeated()
     }
 
     fn finish(mut self, shape: Shape) -> Submission {
-        let mut repeats = Vec::new();
-        for name in std::mem::take(&mut self.seen_order) {
-            let count = self.seen[&name];
-            if count > 1 {
-                let message = format!(
-                    "appears {count} times in {}; readers differ on which one counts, so give \
-                     each clip once",
-                    self.shown_as
-                );
-                let clip = String::from_utf8_lossy(&name).into_owned();
-                repeats.push(Issue::new(ProblemKind::DuplicateClip, message).at(Some(clip)));
-            }
-        }
-        let mut aligned = self.matcher.finish();
-        if !repeats.is_empty() {
-            // Which of a clip's predictions counts is ambiguous, so nothing
-            // else is judged (as a syntax error stops everything else).
-            aligned = Aligned {
-                problems: repeats,
-                ..Aligned::default()
-            };
-        }
-        let shape_problem = shape.misspelt.map(|key| {
-            // What `inputs._unwrap_submission` says of `{"preds": {...}}`.
-            let message = format!(
-                "unexpected top-level key {key}: a submission is \
-                 {{\"predictions\": {{clip: [entries]}}}}"
-            );
-            aligned = Aligned::default();
-            Issue::new(ProblemKind::NotASubmission, message).at(None)
-        });
+        self.repeated |= !self.hashes.repeated().is_empty();
         Submission {
-            aligned,
+            aligned: self.matcher.finish(),
             top_level: shape.top_level,
             extra_keys: shape.extra_keys,
-            shape_problem,
+            predictions_type: shape.predictions_type,
+            misspelt: shape.misspelt,
+            repeated: self.repeated,
             n_clips: self.n_clips,
             names: self.names,
         }
@@ -270,17 +200,21 @@ impl<'h> Clips<'h> {
     /// be wrapped; if clips came before it, the pass asks to start over.
     fn document<S: Source>(&mut self, reader: &mut Reader<S>, wrapped: bool) -> Result<Outcome> {
         if reader.peek_value()? != Kind::Object {
-            let type_name = skip(reader, self.host)?;
+            let type_name = skip(reader, self.host, &mut self.repeated)?;
             reader.finish()?;
             return Ok(Outcome::Done(Shape {
                 top_level: TopLevel::Other(type_name),
                 extra_keys: Vec::new(),
+                predictions_type: None,
                 misspelt: None,
             }));
         }
         reader.begin_object()?;
         let mut members = 0;
         let mut found = false;
+        let mut predictions_type = None;
+        // In a wrapped file, every top-level key (in a bare one, the keys
+        // are clips, hashed).
         let mut top_keys: HashSet<Vec<u8>> = HashSet::new();
         let mut extra_keys = Vec::new();
         let mut misspelt = None;
@@ -305,8 +239,11 @@ impl<'h> Clips<'h> {
             self.name.clear();
             self.name.extend_from_slice(key.bytes);
             let next = reader.peek_value()?;
-            let predictions = utf8 && self.name == b"predictions" && next == Kind::Object;
-            if predictions && !found {
+            let is_predictions = utf8 && self.name == b"predictions";
+            if is_predictions && next != Kind::Object {
+                predictions_type = Some(skip(reader, self.host, &mut self.repeated)?);
+                self.top_key(&mut top_keys);
+            } else if is_predictions && !found {
                 if !wrapped && members > 1 {
                     return Ok(Outcome::ReadWrapped);
                 }
@@ -314,11 +251,9 @@ impl<'h> Clips<'h> {
                 self.top_key(&mut top_keys);
                 self.predictions(reader)?;
             } else if found || wrapped {
-                if self.name == b"predictions" {
-                    self.top_key(&mut top_keys);
-                }
+                self.top_key(&mut top_keys);
                 extra_keys.push(String::from_utf8_lossy(&self.name).into_owned());
-                skip(reader, self.host)?;
+                skip(reader, self.host, &mut self.repeated)?;
             } else {
                 misspelt = (members == 1 && next == Kind::Object).then(|| {
                     repr_str(
@@ -340,25 +275,15 @@ impl<'h> Clips<'h> {
                 TopLevel::Bare
             },
             extra_keys,
+            predictions_type,
             misspelt: misspelt.filter(|_| members == 1 && !found),
         }))
     }
 
-    /// "predictions" in a wrapped file (in `self.name`): given twice, a
-    /// problem.
+    /// A top-level key of a wrapped file (in `self.name`), noted to find
+    /// repeats.
     fn top_key(&mut self, seen: &mut HashSet<Vec<u8>>) {
-        if !seen.insert(self.name.clone()) {
-            let key = repr_str(
-                Str {
-                    bytes: &self.name,
-                    utf8: std::str::from_utf8(&self.name).is_ok(),
-                },
-                self.host,
-            );
-            let message = format!("the top-level key {key} appears twice");
-            let issue = Issue::new(ProblemKind::DuplicateKey, message);
-            self.matcher.problem(issue.at(None));
-        }
+        self.repeated |= !seen.insert(self.name.clone());
     }
 
     /// The object of clips: each member scanned in one go when it is
@@ -402,21 +327,13 @@ impl<'h> Clips<'h> {
         self.push_clip(Ok(name), Entries::clean(member.clip));
     }
 
-    /// A clip read: counted, its name hashed (or in a second pass, compared)
-    /// to find repeats, and handed to the matcher. `name` is its text, or
-    /// its bytes when they hold a lone surrogate.
+    /// A clip read: counted, its name hashed to find repeats, and handed to
+    /// the matcher. `name` is its text, or its bytes when they hold a lone
+    /// surrogate.
     fn push_clip(&mut self, name: std::result::Result<&str, &[u8]>, entries: Entries) {
         self.n_clips += 1;
         let bytes = name.map_or_else(|bytes| bytes, str::as_bytes);
-        if self.suspects.is_empty() {
-            self.hashes.add(bytes);
-        } else if self.suspects.contains(&repeats::hash(bytes)) {
-            let count = self.seen.entry(bytes.to_vec()).or_insert(0);
-            if *count == 0 {
-                self.seen_order.push(bytes.to_vec());
-            }
-            *count += 1;
-        }
+        self.hashes.add(bytes);
         if self.options.keep_names {
             self.names.push(String::from_utf8_lossy(bytes).into_owned());
         }
@@ -434,7 +351,8 @@ impl<'h> Clips<'h> {
     /// A clip's value: a list of entries, or anything else (a problem).
     fn entries<S: Source>(&mut self, reader: &mut Reader<S>) -> Result<Entries> {
         if reader.peek_value()? != Kind::Array {
-            return Ok(Entries::not_a_list(&shown(reader, self.host)?));
+            let shown = shown(reader, self.host, &mut self.repeated)?;
+            return Ok(Entries::not_a_list(&shown));
         }
         reader.begin_array()?;
         let mut judge = EntriesJudge::default();
@@ -447,7 +365,8 @@ impl<'h> Clips<'h> {
     }
 
     /// Entry `k`, reported to the judge as the Python-object reader
-    /// reports a dict: its "emotion" and "salience", other keys ignored.
+    /// reports a dict: its "emotion" and "salience", other keys ignored
+    /// (json.loads keeps the last of a key given twice, and so does this).
     fn entry<S: Source>(
         &mut self,
         reader: &mut Reader<S>,
@@ -455,31 +374,25 @@ impl<'h> Clips<'h> {
         judge: &mut EntriesJudge,
     ) -> Result<()> {
         if reader.peek_value()? != Kind::Object {
-            let shown = shown(reader, self.host)?;
+            let shown = shown(reader, self.host, &mut self.repeated)?;
             judge.not_a_mapping(k, &shown);
             return Ok(());
         }
         reader.begin_object()?;
         let mut emotion: Option<Found> = None;
         let mut salience: Option<Salience> = None;
+        let mut keys: Vec<Vec<u8>> = Vec::with_capacity(2);
         while let Some(key) = reader.next_key()? {
+            if keys.iter().any(|seen| seen == key.bytes) {
+                self.repeated = true;
+            } else {
+                keys.push(key.bytes.to_vec());
+            }
             match key.bytes {
-                b"emotion" => {
-                    let value = self.emotion(reader)?;
-                    if emotion.as_ref().is_some_and(|before| *before != value) {
-                        judge.duplicate_key(k, "'emotion'");
-                    }
-                    emotion = Some(value);
-                }
-                b"salience" => {
-                    let value = self.salience(reader)?;
-                    if salience.as_ref().is_some_and(|b| !same_salience(b, &value)) {
-                        judge.duplicate_key(k, "'salience'");
-                    }
-                    salience = Some(value);
-                }
+                b"emotion" => emotion = Some(self.emotion(reader)?),
+                b"salience" => salience = Some(self.salience(reader)?),
                 _ => {
-                    skip(reader, self.host)?;
+                    skip(reader, self.host, &mut self.repeated)?;
                 }
             }
         }
@@ -498,7 +411,7 @@ impl<'h> Clips<'h> {
 
     fn emotion<S: Source>(&mut self, reader: &mut Reader<S>) -> Result<Found> {
         if reader.peek_value()? != Kind::String {
-            return Ok(Found::Other(shown(reader, self.host)?));
+            return Ok(Found::Other(shown(reader, self.host, &mut self.repeated)?));
         }
         let text = reader.string()?;
         Ok(match text.text() {
@@ -539,7 +452,9 @@ impl<'h> Clips<'h> {
                     None => Salience::Text(Repr::of(&repr_str(text, self.host))),
                 }
             }
-            Kind::Null | Kind::Object | Kind::Array => Salience::Other(shown(reader, self.host)?),
+            Kind::Null | Kind::Object | Kind::Array => {
+                Salience::Other(shown(reader, self.host, &mut self.repeated)?)
+            }
         })
     }
 }
@@ -552,13 +467,13 @@ fn unreadable(shown_as: &str, error: &io::Error) -> FileError {
         _ => &text,
     };
     FileError {
-        kind: ProblemKind::FileUnreadable,
+        kind: "file_unreadable",
         message: format!("cannot read {shown_as}: {why}"),
     }
 }
 
 /// What a reading error means for the file: empty, not UTF-8, or not JSON
-/// at a line and column.
+/// at a line and column, worded as `inputs.parse_json` words Python's.
 fn file_error<S: Source>(source: &mut S, shown_as: &str, error: Error) -> FileError {
     let offset = match error {
         Error::Io(e) => return unreadable(shown_as, &e),
@@ -569,56 +484,41 @@ fn file_error<S: Source>(source: &mut S, shown_as: &str, error: Error) -> FileEr
         Err(e) => return unreadable(shown_as, &e),
     };
     let (kind, message) = match (diagnosis, error) {
-        (Diagnosis::Empty, _) => (
-            ProblemKind::EmptyFile,
-            format!("{shown_as} is empty; expected JSON"),
-        ),
+        (Diagnosis::Empty, _) => ("empty_file", format!("{shown_as} is empty; expected JSON")),
         (Diagnosis::NotUtf8 { offset, byte }, _) => (
-            ProblemKind::NotUtf8,
+            "not_utf8",
             format!("{shown_as} is not UTF-8 text (byte {offset}: {byte:#04x})"),
         ),
-        (Diagnosis::At(at), Error::Syntax { what, .. }) => (
-            ProblemKind::InvalidJson,
-            format!("{shown_as} is not valid JSON: {}", syntax_message(what, at)),
+        (
+            Diagnosis::At(_),
+            Error::Syntax {
+                what: Syntax::TooDeep,
+                ..
+            },
+        ) => (
+            "invalid_json",
+            format!("{shown_as} is not valid JSON: nested too deeply"),
         ),
+        (Diagnosis::At(at), Error::Syntax { what, .. }) => {
+            let position = format!("line {}, column {}", at.line, at.column);
+            let reason = if at.line == 1 && at.column == 1 && at.found == Some('\u{feff}') {
+                // Python refuses a second byte-order mark before parsing.
+                format!("Unexpected UTF-8 BOM (decode using utf-8-sig) at {position}")
+            } else {
+                let message = what.python_message();
+                match message.strip_suffix(" at") {
+                    Some(_) => format!("{message} {position}"),
+                    None => format!("{message} at {position}"),
+                }
+            };
+            (
+                "invalid_json",
+                format!("{shown_as} is not valid JSON: {reason}"),
+            )
+        }
         (Diagnosis::At(_), _) => unreachable!("a UTF-8 error is found again"),
     };
     FileError { kind, message }
-}
-
-/// A syntax error in plain words, with its line and column.
-fn syntax_message(what: Syntax, at: Position) -> String {
-    let here = format!("at line {}, column {}", at.line, at.column);
-    let found = match at.found {
-        None => "the end of the file".to_string(),
-        Some('\u{feff}') => "a byte-order mark (U+FEFF)".to_string(),
-        Some('\'') => "\"'\"".to_string(),
-        Some(c) if c.is_control() => format!("a control character (U+{:04X})", c as u32),
-        Some(c) => format!("'{c}'"),
-    };
-    match what {
-        Syntax::ExpectedValue => format!("expected a value {here}, found {found}"),
-        Syntax::TrailingComma => {
-            format!("a comma before the closing {found} {here}; JSON allows no trailing comma")
-        }
-        Syntax::ExpectedKey => format!("expected a key in double quotes {here}, found {found}"),
-        Syntax::ExpectedColon => format!("expected ':' after the key {here}, found {found}"),
-        Syntax::ExpectedCommaOr(close) => {
-            format!("expected ',' or '{}' {here}, found {found}", close as char)
-        }
-        Syntax::UnterminatedString => format!("the string that starts {here} is never closed"),
-        Syntax::ControlCharacter => format!(
-            "{found} inside a string {here}; control characters must be escaped, such as \\n"
-        ),
-        Syntax::InvalidEscape => format!(
-            "an invalid escape {here} (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX)"
-        ),
-        Syntax::InvalidUnicodeEscape => {
-            format!("an invalid \\u escape {here} (it takes four hex digits)")
-        }
-        Syntax::ExtraData => format!("more text after the JSON value {here}, found {found}"),
-        Syntax::TooDeep => format!("lists and objects nested more than {MAX_DEPTH} deep {here}"),
-    }
 }
 
 #[cfg(test)]
@@ -626,26 +526,21 @@ mod tests {
     use super::*;
     use crate::core::json::python::Approximate;
 
-    fn read_bytes(text: &str, labels: Labels) -> std::result::Result<Submission, FileError> {
+    fn read_bytes(text: &str) -> std::result::Result<Submission, FileError> {
         let options = Options {
             strict: true,
             keep_names: true,
         };
-        read(
-            Input::Bytes(text.as_bytes()),
-            "s.json",
-            labels,
-            options,
-            &Approximate,
-        )
+        let input = Input::Bytes(text.as_bytes());
+        read(input, "s.json", Labels::FromNames, options, &Approximate)
     }
 
-    fn problems(text: &str) -> Vec<(Option<String>, &'static str, String)> {
-        let read = read_bytes(text, Labels::FromNames).unwrap();
-        read.shape_problem
+    fn messages(text: &str) -> Vec<String> {
+        let read = read_bytes(text).unwrap();
+        read.aligned
+            .problems
             .into_iter()
-            .chain(read.aligned.problems)
-            .map(|p| (p.clip, p.kind.as_str(), p.message))
+            .map(|p| p.message)
             .collect()
     }
 
@@ -654,13 +549,13 @@ mod tests {
     #[test]
     fn wrapped_and_bare_files_read_alike() {
         let wrapped = format!(r#"{{"predictions": {{"A1_ang_int1_ver1": {ANG}}}, "v": 2}}"#);
-        let read = read_bytes(&wrapped, Labels::FromNames).unwrap();
+        let read = read_bytes(&wrapped).unwrap();
         assert_eq!(read.top_level, TopLevel::Wrapped);
         assert_eq!(read.extra_keys, ["v"]);
         assert_eq!(read.names, ["A1_ang_int1_ver1"]);
         assert_eq!(read.aligned.pred.mask, [1]);
         let bare = format!(r#"{{"A1_ang_int1_ver1": {ANG}, "A2_hap_int1_ver1": {ANG}}}"#);
-        let read = read_bytes(&bare, Labels::FromNames).unwrap();
+        let read = read_bytes(&bare).unwrap();
         assert_eq!(read.top_level, TopLevel::Bare);
         assert_eq!(
             (read.n_clips, read.aligned.label.mask.clone()),
@@ -668,65 +563,43 @@ mod tests {
         );
         // The wrapper after other keys: those keys are not clips.
         let late = format!(r#"{{"v": [1], "predictions": {{"A1_ang_int1_ver1": {ANG}}}}}"#);
-        let read = read_bytes(&late, Labels::FromNames).unwrap();
+        let read = read_bytes(&late).unwrap();
         assert_eq!(
             (read.top_level, read.extra_keys),
             (TopLevel::Wrapped, vec!["v".into()])
         );
         assert!(read.aligned.problems.is_empty());
         assert_eq!(read.names, ["A1_ang_int1_ver1"]);
-        let list = read_bytes("[1, 2]", Labels::FromNames).unwrap();
-        assert_eq!(list.top_level, TopLevel::Other("list"));
+        assert_eq!(
+            read_bytes("[1, 2]").unwrap().top_level,
+            TopLevel::Other("list")
+        );
     }
 
     #[test]
-    fn repeats_are_problems_naming_the_clip() {
-        let text = r#"{"predictions": {
-            "A1_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
-            "A2_ang_int1_ver1": [{"emotion": "ang", "salience": 100, "salience": 50}],
-            "A3_ang_int1_ver1": [{"emotion": "ang", "emotion": "ang", "salience": 9, "x": 1, "x": 2}],
-            "A1_ang_int1_ver1": [{"emotion": "sad", "salience": 100}],
-            "A1_ang_int1_ver1": [{"emotion": "sad", "salience": 100}]}}"#;
-        // A clip given twice makes the file ambiguous: nothing else is judged.
-        let found = problems(text);
-        assert_eq!(
-            found,
-            [(
-                Some("A1_ang_int1_ver1".into()),
-                "duplicate_clip",
-                "appears 3 times in s.json; readers differ on which one counts, so give each \
-                 clip once"
-                    .into()
-            )]
-        );
-        let keys = r#"{"A2_ang_int1_ver1": [{"emotion": "ang", "salience": 100, "salience": 50}],
-            "A3_ang_int1_ver1": [{"emotion": "ang", "emotion": "ang", "salience": 9, "x": 1, "x": 2}]}"#;
-        assert_eq!(
-            problems(keys),
-            [(
-                Some("A2_ang_int1_ver1".into()),
-                "duplicate_key",
-                "entry 0 gives 'salience' twice, with two values".into()
-            )]
-        );
-        let top = format!(r#"{{"predictions": {{"A1_ang_int1_ver1": {ANG}}}, "predictions": 1}}"#);
-        assert_eq!(problems(&top)[0].1, "duplicate_key");
-        let extra = format!(r#"{{"predictions": {{"A1_ang_int1_ver1": {ANG}}}, "v": 1, "v": 2}}"#);
-        assert!(problems(&extra).is_empty());
+    fn the_shape_is_reported_not_judged() {
+        let read = read_bytes(&format!(r#"{{"preds": {{"A1_ang_int1_ver1": {ANG}}}}}"#)).unwrap();
+        assert_eq!(read.misspelt.as_deref(), Some("'preds'"));
+        let read = read_bytes(r#"{"predictions": [1], "A1_ang_int1_ver1": []}"#).unwrap();
+        assert_eq!(read.predictions_type, Some("list"));
+        assert!(!read.repeated);
     }
 
     #[test]
-    fn a_misspelt_wrapper_is_named() {
-        let found = problems(&format!(r#"{{"preds": {{"A1_ang_int1_ver1": {ANG}}}}}"#));
-        assert_eq!(
-            found,
-            [(
-                None,
-                "not_a_submission",
-                "unexpected top-level key 'preds': a submission is {\"predictions\": {clip: \
-                 [entries]}}"
-                    .into()
-            )]
+    fn a_key_given_twice_anywhere_is_seen() {
+        let clip = format!(r#"{{"A1_ang_int1_ver1": {ANG}, "A1_ang_int1_ver1": {ANG}}}"#);
+        let entry =
+            r#"{"A1_ang_int1_ver1": [{"emotion": "ang", "emotion": "ang", "salience": 1}]}"#;
+        let top = r#"{"predictions": {}, "v": 1, "v": 1}"#.to_string();
+        let nested =
+            r#"{"A1_ang_int1_ver1": [{"emotion": "ang", "salience": 1, "x": {"a": 1, "a": 1}}]}"#;
+        for text in [clip.as_str(), entry, top.as_str(), nested] {
+            assert!(read_bytes(text).unwrap().repeated, "{text}");
+        }
+        assert!(
+            !read_bytes(&format!(r#"{{"A1_ang_int1_ver1": {ANG}}}"#))
+                .unwrap()
+                .repeated
         );
     }
 
@@ -736,9 +609,8 @@ mod tests {
             "A2_mix_ang_hap_30_70_ver1": [{"emotion": 3, "salience": "x"}, "hap"],
             "A3_mix_ang_hap_30_70_ver1": [{"emotion": "ang", "salience": " 30 "},
                                           {"emotion": "hap", "salience": 1e999}]}"#;
-        let found: Vec<String> = problems(text).into_iter().map(|p| p.2).collect();
         assert_eq!(
-            found,
+            messages(text),
             [
                 "expected a list of {\"emotion\", \"salience\"} entries, got dict {'emotion': 'ang'}",
                 "entry 0: emotion should be a code such as 'ang', got int 3",
@@ -750,7 +622,7 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_files_say_where_and_why() {
+    fn unreadable_files_say_what_python_says_and_where() {
         let error = |text: &[u8]| {
             let options = Options {
                 strict: true,
@@ -765,18 +637,28 @@ mod tests {
             )
             .unwrap_err()
         };
-        assert_eq!(error(b" \n").kind, ProblemKind::EmptyFile);
+        assert_eq!(error(b" \n").kind, "empty_file");
         assert_eq!(
             error(b"{\"a\": [1, 2}\n\xff").message,
             "s.json is not UTF-8 text (byte 13: 0xff)"
         );
         assert_eq!(
             error(b"{\n  \"a\": [1, 2}").message,
-            "s.json is not valid JSON: expected ',' or ']' at line 2, column 13, found '}'"
+            "s.json is not valid JSON: Expecting ',' delimiter at line 2, column 13"
         );
         assert_eq!(
             error(b"{\"a\": \"b").message,
-            "s.json is not valid JSON: the string that starts at line 1, column 7 is never closed"
+            "s.json is not valid JSON: Unterminated string starting at line 1, column 7"
+        );
+        assert_eq!(
+            error(b"\xef\xbb\xbf\xef\xbb\xbf{}").message,
+            "s.json is not valid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig) at line 1, \
+             column 1"
+        );
+        let deep = [b"[".repeat(2000), b"]".repeat(2000)].concat();
+        assert_eq!(
+            error(&deep).message,
+            "s.json is not valid JSON: nested too deeply"
         );
         let missing = read(
             Input::Path(std::path::Path::new("/nonexistent/s.json")),

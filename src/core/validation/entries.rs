@@ -114,13 +114,6 @@ impl EntriesJudge {
         );
     }
 
-    /// Entry `k` gives `key` (shown as Python's repr) twice with two
-    /// values, of which a JSON reader would keep the last.
-    pub fn duplicate_key(&mut self, k: usize, key: &str) {
-        let message = format!("entry {k} gives {key} twice, with two values");
-        self.issue(ProblemKind::DuplicateKey, message);
-    }
-
     /// Entry `k` with its emotion and its salience.
     pub fn entry(&mut self, k: usize, emotion: Emotion<'_>, salience: Salience) {
         let code = self.code(k, emotion);

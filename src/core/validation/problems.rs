@@ -98,21 +98,6 @@ problem_kinds! {
     MissingPrediction = "missing_prediction", Fatal;
     /// A clip listed twice among the labels.
     DuplicateLabel = "duplicate_label", Fatal;
-    /// A clip appears twice in one JSON object, so the file is ambiguous.
-    DuplicateClip = "duplicate_clip", Fatal;
-    /// A JSON file gives an entry's emotion or salience twice with two
-    /// values, or "predictions" twice.
-    DuplicateKey = "duplicate_key", Fatal;
-    /// The input holds no mapping of clip names to predictions.
-    NotASubmission = "not_a_submission", Fatal;
-    /// A file cannot be read (missing, a directory, no permission).
-    FileUnreadable = "file_unreadable", Fatal;
-    /// A file is empty, or a table has a header but no rows.
-    EmptyFile = "empty_file", Fatal;
-    /// A file is not UTF-8 text.
-    NotUtf8 = "not_utf8", Fatal;
-    /// A file is not valid JSON.
-    InvalidJson = "invalid_json", Fatal;
 }
 
 impl ProblemKind {
