@@ -3,4 +3,6 @@
 
 pub mod binomial;
 pub mod bootstrap;
+pub mod cluster_terms;
 pub mod interval;
+pub mod student_t;
