@@ -117,7 +117,13 @@ def bootstrap_cells(
     method: str,
     seed: int,
     return_distribution: bool,
-) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+) -> tuple[
+    npt.NDArray[np.float64],
+    list[str],
+    int,
+    npt.NDArray[np.float64] | None,
+    tuple[float, float, float] | None,
+]: ...
 def compare_cells(
     outcomes_a: _U8,
     outcomes_b: _U8,
@@ -128,5 +134,11 @@ def compare_cells(
     method: str,
     seed: int,
     return_distribution: bool,
-) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+) -> tuple[
+    npt.NDArray[np.float64],
+    list[str],
+    int,
+    npt.NDArray[np.float64] | None,
+    tuple[float, float, float] | None,
+]: ...
 def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...
