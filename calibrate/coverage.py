@@ -123,7 +123,11 @@ def interval_cell(s: dgp.Setting, datasets: int) -> list[dict]:
                 )
             for j, name in enumerate(METRICS):
                 i = getattr(result, name)
-                hits[method][j] += (i.low <= truth[j] <= i.high, truth[j] < i.low, truth[j] > i.high)
+                hits[method][j] += (
+                    i.low <= truth[j] <= i.high,
+                    truth[j] < i.low,
+                    truth[j] > i.high,
+                )
     return [
         _row(s, method, name, "coverage", hits[method][j][0] / datasets, datasets)
         | {"below": hits[method][j][1] / datasets, "above": hits[method][j][2] / datasets}

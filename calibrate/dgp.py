@@ -33,7 +33,7 @@ correlation near that of two real HiCMAE models).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from scipy import optimize, special
@@ -53,7 +53,9 @@ class Setting:
     actors: int = 11
     sd: float = 0.6  # actor effects' sd on the logit scale
     level: str = "main"  # a key of LEVELS
-    sizes: str = "equal"  # "equal": 54 clips, 30 blends; "unequal": 40-70 clips, Bin(n, 0.55) blends
+    sizes: str = (
+        "equal"  # "equal": 54 clips, 30 blends; "unequal": 40-70 clips, Bin(n, 0.55) blends
+    )
     rho: float = 0.5  # correlation of an actor's two effects
     kind: str = "null1"  # pairs only: "null1", "null2" or "shift"
     tau: float = 0.5  # null2's sd of the per-actor shift
@@ -69,7 +71,7 @@ def _expect(f, sd: float, rho: float) -> float:
     return float((np.outer(_WEIGHTS, _WEIGHTS) * f(u, w)).sum())
 
 
-@lru_cache(maxsize=None)
+@cache
 def intercepts(level: str, sd: float, rho: float) -> tuple[float, float]:
     """(a, c) giving the level's population presence and salience."""
     presence, salience = LEVELS[level]
@@ -79,8 +81,9 @@ def intercepts(level: str, sd: float, rho: float) -> tuple[float, float]:
 
     a = solve(lambda a: _expect(lambda u, w: special.expit(a + u), sd, rho) - presence)
     c = solve(
-        lambda c: _expect(lambda u, w: special.expit(a + u) * special.expit(c + w), sd, rho)
-        - salience
+        lambda c: (
+            _expect(lambda u, w: special.expit(a + u) * special.expit(c + w), sd, rho) - salience
+        )
     )
     return a, c
 
@@ -91,13 +94,15 @@ def truth(s: Setting) -> np.ndarray:
     return np.array([presence, salience, (presence + salience) / 2])
 
 
-@lru_cache(maxsize=None)
+@cache
 def shift(level: str, sd: float, rho: float, target: float) -> float:
     """The constant logit shift of A giving a population presence difference `target`."""
     a, _ = intercepts(level, sd, rho)
 
     def gap(d: float) -> float:
-        return _expect(lambda u, w: special.expit(a + u + d) - special.expit(a + u), sd, rho) - target
+        return (
+            _expect(lambda u, w: special.expit(a + u + d) - special.expit(a + u), sd, rho) - target
+        )
 
     return float(optimize.brentq(gap, -10, 10, xtol=1e-14, rtol=1e-14))
 
@@ -110,8 +115,10 @@ def paired_truth(s: Setting) -> np.ndarray:
     d = shift(s.level, s.sd, s.rho, s.target)
     presence = _expect(lambda u, w: special.expit(a + u + d) - special.expit(a + u), s.sd, s.rho)
     salience = _expect(
-        lambda u, w: special.expit(a + u + d) * special.expit(c + w + d)
-        - special.expit(a + u) * special.expit(c + w),
+        lambda u, w: (
+            special.expit(a + u + d) * special.expit(c + w + d)
+            - special.expit(a + u) * special.expit(c + w)
+        ),
         s.sd,
         s.rho,
     )

@@ -24,7 +24,9 @@ def summary(rows: pd.DataFrame, what: str) -> str:
     if part.empty:
         return ""
     lines = [
-        "| method | actors | cells | " + " | ".join(METRICS) + " | MC se of a cell | outside goal |",
+        "| method | actors | cells | "
+        + " | ".join(METRICS)
+        + " | MC se of a cell | outside goal |",
         "| --- | ---: | ---: | " + " | ".join(["---:"] * len(METRICS)) + " | ---: | ---: |",
     ]
     goal = GOALS.get(what)

@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calibrate import coverage  # noqa: E402
+from calibrate import coverage
 
 DATASETS = 1000
 
