@@ -89,7 +89,7 @@ def _question(result: BootstrapResult | Comparison, paired: bool) -> str:
         )
     return (
         f"{new}: {level} {result.method} intervals over {units}, not small-sample "
-        "corrected (too narrow with few groups; method='cluster-t' is calibrated)"
+        "corrected (too narrow with few groups; cluster-t is calibrated)"
     )
 
 
