@@ -162,7 +162,7 @@ def test_no_blends_leave_salience_and_the_mean_without_interval():
 def test_options_that_mean_nothing_without_replicates():
     sizes = [40] * 8
     cells, groups = actor_cells(np.random.default_rng(4), sizes), groups_of(sizes)
-    with pytest.raises(ValueError, match="draws no replicates; use method='percentile'"):
+    with pytest.raises(ValueError, match="return_distribution needs bootstrap replicates"):
         _one(cells, groups, return_distribution=True)
     with pytest.raises(ValueError, match="'cluster-t' needs groups"):
         bf.bootstrap(*encoded(cells), method="cluster-t")

@@ -113,8 +113,8 @@ fn analytic(
         return Err(domain(
             "return_distribution",
             format!(
-                "method '{name}' draws no replicates; use method='percentile' for a \
-                 bootstrap distribution"
+                "needs bootstrap replicates, and method '{name}' draws none; use \
+                 method='percentile' for a bootstrap distribution"
             ),
         )
         .into());
