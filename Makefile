@@ -14,7 +14,7 @@ PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyy
 # PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
 TORCH_DEPS := torch torchmetrics pytorch-lightning
 
-.PHONY: demo test build lint rust-test py-test bench browser clean
+.PHONY: demo test build lint rust-test py-test bench calibrate browser clean
 
 $(VENV)/.deps: Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,8 @@ rust-test:
 lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	ruff check python tests bench examples
-	ruff format --check python tests bench examples
+	ruff check python tests bench examples calibrate
+	ruff format --check python tests bench examples calibrate
 	mypy
 	$(PY) -m mypy.stubtest blemore_fast._core
 
@@ -50,6 +50,12 @@ browser:
 
 bench: build
 	$(PY) bench/run.py
+
+# The coverage simulation of the few-actor methods (README, "Statistics");
+# 2,000 datasets per cell, a few minutes. DATASETS=400 for a quicker look.
+DATASETS ?= 2000
+calibrate: build
+	nice -n 10 $(PY) -m calibrate --datasets $(DATASETS)
 
 clean:
 	rm -rf $(VENV) target
