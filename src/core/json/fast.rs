@@ -15,8 +15,8 @@
 use std::ops::Range;
 
 use crate::core::emotions::code_of_bytes;
-use crate::core::encoding::{salience_bytes, EncodedClip, NO_SALIENCE};
-use crate::core::validation::entries::looks_fractional;
+use crate::core::encoding::EncodedClip;
+use crate::core::validation::entries::PlainEntries;
 
 /// A member scanned: its name's place in the bytes, its encoding, and how
 /// many bytes it took.
@@ -105,36 +105,19 @@ const SALIENCE_KEY: u64 = u64::from_le_bytes(*b"salience");
 /// A list of one or two well-formed entries.
 fn entries(at: &mut Scan<'_>) -> Option<EncodedClip> {
     at.eat(b'[')?;
-    let (mut codes, mut raws, mut mask) = ([0usize; 2], [0f64; 2], 0u8);
-    let mut n = 0;
+    let mut plain = PlainEntries::default();
     loop {
         let (code, raw) = entry(at)?;
-        if mask & (1 << code) != 0 {
-            return None;
-        }
-        mask |= 1 << code;
-        (codes[n], raws[n]) = (code, raw);
-        n += 1;
+        plain.push(code, raw)?;
         at.space();
         match at.byte()? {
             b']' => break,
-            b',' if n < 2 => at.i += 1,
+            b',' => at.i += 1,
             _ => return None,
         }
     }
     at.i += 1;
-    let mut salience = [NO_SALIENCE; 2];
-    if n == 2 {
-        if looks_fractional(raws[0], raws[1]) {
-            return None; // the general reader warns about it
-        }
-        salience = salience_bytes(codes, raws);
-    }
-    Some(EncodedClip {
-        mask,
-        salience,
-        n_entries: n,
-    })
+    plain.finish()
 }
 
 /// `{"emotion": "<code>", "salience": <0-100>}`, keys in either order.

@@ -7,7 +7,7 @@
 //! reader gets the same rules and the same messages.
 
 use crate::core::emotions::{code_index, suggest, EMOTIONS, UNKNOWN_BIT};
-use crate::core::encoding::{salience_bytes, EncodedClip};
+use crate::core::encoding::{salience_bytes, EncodedClip, NO_SALIENCE};
 use crate::core::validation::problems::{Issue, ProblemKind};
 
 /// One list of entries, read: its encoding, what is wrong with it, and
@@ -77,6 +77,51 @@ pub enum Salience {
 /// Saliences such as 0.7/0.3: legal, but they never match a 70/30 label.
 pub fn looks_fractional(sa: f64, sb: f64) -> bool {
     (0.0..=1.0).contains(&sa) && (0.0..=1.0).contains(&sb) && (sa + sb - 1.0).abs() < 0.02
+}
+
+/// The readers' fast case, built entry by entry: one or two entries with
+/// different known codes and saliences from 0 to 100. Anything else is None,
+/// left to [`EntriesJudge`], which words it; for what this accepts, both
+/// give the same encoding.
+#[derive(Default)]
+pub struct PlainEntries {
+    mask: u8,
+    codes: [usize; 2],
+    raws: [f64; 2],
+    n: usize,
+}
+
+impl PlainEntries {
+    /// Adds one entry; None for a third entry, a salience out of range or a
+    /// code given twice.
+    #[inline]
+    pub fn push(&mut self, code: usize, raw: f64) -> Option<()> {
+        if self.n == 2 || !(0.0..=100.0).contains(&raw) || self.mask & (1 << code) != 0 {
+            return None;
+        }
+        self.mask |= 1 << code;
+        (self.codes[self.n], self.raws[self.n]) = (code, raw);
+        self.n += 1;
+        Some(())
+    }
+
+    /// The clip; None for fractions such as 0.7/0.3, which the judge warns
+    /// about.
+    #[inline]
+    pub fn finish(self) -> Option<EncodedClip> {
+        let mut salience = [NO_SALIENCE; 2];
+        if self.n == 2 {
+            if looks_fractional(self.raws[0], self.raws[1]) {
+                return None;
+            }
+            salience = salience_bytes(self.codes, self.raws);
+        }
+        Some(EncodedClip {
+            mask: self.mask,
+            salience,
+            n_entries: self.n,
+        })
+    }
 }
 
 /// Judges the entries of one list as a reader reports them, in order.

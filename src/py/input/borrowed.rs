@@ -23,8 +23,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use crate::core::emotions::code_of_bytes;
-use crate::core::encoding::{salience_bytes, EncodedClip, NO_SALIENCE};
-use crate::core::validation::entries::{looks_fractional, Entries};
+use crate::core::encoding::EncodedClip;
+use crate::core::validation::entries::{Entries, PlainEntries};
 use crate::core::validation::matching::Matcher;
 
 /// The two keys of an entry, as the objects last seen for them: `json.loads`
@@ -118,7 +118,7 @@ unsafe fn scan(list: *mut ffi::PyObject, keys: &mut Keys<'_>) -> Option<EncodedC
     if !(1..=2).contains(&n) {
         return None;
     }
-    let (mut codes, mut raws, mut mask) = ([0usize; 2], [0f64; 2], 0u8);
+    let mut plain = PlainEntries::default();
     for k in 0..n {
         let entry = ffi::PyList_GET_ITEM(list, k as ffi::Py_ssize_t);
         if ffi::PyDict_CheckExact(entry) == 0 || (*entry.cast::<ffi::PyDictObject>()).ma_used != 2 {
@@ -137,24 +137,9 @@ unsafe fn scan(list: *mut ffi::PyObject, keys: &mut Keys<'_>) -> Option<EncodedC
         }
         let code = code_of_bytes(text(emotion)?)?;
         let raw = salience(value)?;
-        if !(0.0..=100.0).contains(&raw) || mask & (1 << code) != 0 {
-            return None;
-        }
-        mask |= 1 << code;
-        (codes[k], raws[k]) = (code, raw);
+        plain.push(code, raw)?;
     }
-    let mut salience = [NO_SALIENCE; 2];
-    if n == 2 {
-        if looks_fractional(raws[0], raws[1]) {
-            return None;
-        }
-        salience = salience_bytes(codes, raws);
-    }
-    Some(EncodedClip {
-        mask,
-        salience,
-        n_entries: n,
-    })
+    plain.finish()
 }
 
 /// Reads every clip of `preds` into `matcher`, or returns false at the first

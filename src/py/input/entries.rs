@@ -12,10 +12,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::core::emotions::code_of_bytes;
-use crate::core::encoding::{salience_bytes, EncodedClip, NO_SALIENCE};
-use crate::core::validation::entries::{
-    looks_fractional, Emotion, Entries, EntriesJudge, Salience,
-};
+use crate::core::encoding::EncodedClip;
+use crate::core::validation::entries::{Emotion, Entries, EntriesJudge, PlainEntries, Salience};
 use crate::py::input::describe::{short_repr, shown};
 
 /// The two keys of an entry.
@@ -164,8 +162,8 @@ pub fn scan_entries<'py>(list: &Bound<'py, PyAny>, ctx: &Context<'py>) -> Option
     if !(1..=2).contains(&n) {
         return None;
     }
-    let (mut codes, mut raws, mut mask) = ([0usize; 2], [0f64; 2], 0u8);
-    for (k, entry) in list.iter().enumerate().take(2) {
+    let mut plain = PlainEntries::default();
+    for entry in list.iter().take(2) {
         let dict = entry.cast_exact::<PyDict>().ok()?;
         if dict.len() != 2 {
             return None;
@@ -195,24 +193,9 @@ pub fn scan_entries<'py>(list: &Bound<'py, PyAny>, ctx: &Context<'py>) -> Option
                 .ok()?
                 .into(),
         };
-        if !(0.0..=100.0).contains(&raw) || mask & (1 << code) != 0 {
-            return None;
-        }
-        mask |= 1 << code;
-        (codes[k], raws[k]) = (code, raw);
+        plain.push(code, raw)?;
     }
-    let mut salience = [NO_SALIENCE; 2];
-    if n == 2 {
-        if looks_fractional(raws[0], raws[1]) {
-            return None; // read_entries flags it for a warning
-        }
-        salience = salience_bytes(codes, raws);
-    }
-    Some(EncodedClip {
-        mask,
-        salience,
-        n_entries: n,
-    })
+    plain.finish()
 }
 
 /// Reads one entry and reports it to the judge.
