@@ -18,6 +18,8 @@ mod _core {
         classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name, score_pairs,
     };
     #[pymodule_export]
+    use super::py::ranks::rank_cells;
+    #[pymodule_export]
     use super::py::stats::{bootstrap_cells, check_resampling, compare_cells};
     #[pymodule_export]
     use super::py::training::{

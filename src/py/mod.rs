@@ -3,5 +3,6 @@
 pub mod convert;
 pub mod input;
 pub mod scoring;
+pub mod ranks;
 pub mod stats;
 pub mod training;

@@ -4,3 +4,5 @@
 pub mod binomial;
 pub mod bootstrap;
 pub mod interval;
+pub mod leaderboard;
+pub mod ranks;

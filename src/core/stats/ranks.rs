@@ -1,0 +1,202 @@
+//! Confidence sets for ranks: simultaneous critical values for the
+//! studentised pairwise differences of many systems scored on the same clips
+//! (Mogstad, Romano, Shaikh & Wilhelm 2024, "Inference for ranks"), made
+//! honest with few clusters.
+//!
+//! Every system `j` has one linearised term per group, `a_jg` (the
+//! small-sample corrected terms of [`cluster_terms`](super::cluster_terms)).
+//! For fixed clip and blend counts per group the terms are linear in the hits,
+//! so `a_j - a_k` is exactly the paired term vector of `compare(j, k)`:
+//! `se_jk = ||a_j - a_k||` with `df` degrees of freedom.
+//!
+//! A replicate draws `xi_g ~ N(0, 1)` per group and an independent
+//! `chi2_df`, and sets `T*_jk = sum_g xi_g (a_jg - a_kg) / se_jk /
+//! sqrt(chi2 / df)`. For one pair that is exactly Student's t(df), the
+//! reference distribution of `compare`; the maximum over pairs gives
+//! family-wise critical values:
+//!
+//! - system `j`'s marginal critical value: the `confidence` quantile of
+//!   `max over k != j of |T*_jk|` (its rank set alone);
+//! - the simultaneous one: the quantile of the maximum over all pairs (every
+//!   rank set at once), whose replicates also give single-step adjusted
+//!   p-values.
+//!
+//! Replicates come in chunks of [`CHUNK`] with the generator of
+//! `bootstrap`, so a seed gives the same bits whatever the thread count; no
+//! draw depends on the systems, so their order does not matter either.
+
+use rand::RngExt;
+use rand_distr::{ChiSquared, StandardNormal};
+
+use crate::core::error::{domain, Error, Result};
+use crate::core::parallel;
+use crate::core::stats::bootstrap::{chunk_rng, CHUNK};
+
+/// Replicates processed side by side, so one pass over the pair table serves
+/// several replicates.
+const LANES: usize = 8;
+
+/// The systems' per-group terms, row-major `n_systems x n_groups`.
+pub struct Terms<'a> {
+    pub values: &'a [f64],
+    pub n_systems: usize,
+    pub n_groups: usize,
+    /// Degrees of freedom of the reference t distribution.
+    pub df: u64,
+}
+
+/// What the multiplier draws give.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaxT {
+    /// `se_jk = ||a_j - a_k||`, row-major `n_systems x n_systems`.
+    pub se: Vec<f64>,
+    /// Per system, the critical value of its marginal rank set.
+    pub marginal: Vec<f64>,
+    /// The critical value of all pairs at once.
+    pub simultaneous: f64,
+    /// The maximum over all pairs in every replicate, ascending.
+    pub max_all: Vec<f64>,
+}
+
+/// `se_jk` for every pair: the norm of the difference of the term vectors,
+/// summed in group order (so `se_jk == se_kj` exactly).
+pub fn pair_se(terms: &Terms) -> Vec<f64> {
+    let (s, g) = (terms.n_systems, terms.n_groups);
+    let row = |j: usize| &terms.values[j * g..(j + 1) * g];
+    let mut se = vec![0.0; s * s];
+    for j in 0..s {
+        for k in j + 1..s {
+            let v: f64 = row(j)
+                .iter()
+                .zip(row(k))
+                .map(|(x, y)| (x - y) * (x - y))
+                .sum();
+            se[j * s + k] = v.sqrt();
+            se[k * s + j] = v.sqrt();
+        }
+    }
+    se
+}
+
+/// The simultaneous and marginal critical values at `confidence` from
+/// `n_resamples` multiplier draws. Pairs whose terms are equal (`se_jk = 0`)
+/// have no sampling variation and take no part in the maxima.
+pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> Result<MaxT> {
+    check(terms, confidence, n_resamples)?;
+    let (s, g) = (terms.n_systems, terms.n_groups);
+    let se = pair_se(terms);
+    // 1 / se_jk above the diagonal, 0 where the pair does not vary.
+    let inverse: Vec<f64> = se
+        .iter()
+        .map(|&x| if x > 0.0 { 1.0 / x } else { 0.0 })
+        .collect();
+    let chi2 = ChiSquared::new(terms.df as f64).map_err(|_| domain("df", "must be at least 1"))?;
+    // Each replicate's per-system maxima, row-major n_resamples x s.
+    let mut row_max = vec![0.0f64; n_resamples * s];
+    parallel::map_chunks_mut(&mut row_max, CHUNK * s, |chunk, out| {
+        let mut rng = chunk_rng(seed, chunk as u64);
+        let mut xi = vec![0.0f64; g * LANES];
+        let mut z = vec![0.0f64; s * LANES];
+        let mut scale = [0.0f64; LANES];
+        for block in out.chunks_mut(s * LANES) {
+            let lanes = block.len() / s;
+            // The draws, replicate by replicate, in a fixed order.
+            for lane in 0..lanes {
+                for x in &mut xi[lane * g..(lane + 1) * g] {
+                    *x = rng.sample(StandardNormal);
+                }
+                let c: f64 = rng.sample(chi2);
+                scale[lane] = (terms.df as f64 / c).sqrt();
+            }
+            // z[j][lane] = sum_g xi_g a_jg.
+            for j in 0..s {
+                let a = &terms.values[j * g..(j + 1) * g];
+                for lane in 0..LANES {
+                    z[j * LANES + lane] = if lane < lanes {
+                        a.iter().zip(&xi[lane * g..(lane + 1) * g]).map(|(x, y)| x * y).sum()
+                    } else {
+                        0.0
+                    };
+                }
+            }
+            let mut best = vec![[0.0f64; LANES]; s];
+            for j in 0..s {
+                let zj: [f64; LANES] = z[j * LANES..(j + 1) * LANES].try_into().expect("lanes");
+                let mut best_j = best[j];
+                for k in j + 1..s {
+                    let w = inverse[j * s + k];
+                    let zk = &z[k * LANES..(k + 1) * LANES];
+                    let best_k = &mut best[k];
+                    for lane in 0..LANES {
+                        let t = (zj[lane] - zk[lane]).abs() * w;
+                        best_j[lane] = best_j[lane].max(t);
+                        best_k[lane] = best_k[lane].max(t);
+                    }
+                }
+                best[j] = best_j;
+            }
+            for lane in 0..lanes {
+                for j in 0..s {
+                    block[lane * s + j] = best[j][lane] * scale[lane];
+                }
+            }
+        }
+    });
+    let mut max_all: Vec<f64> = row_max
+        .chunks_exact(s)
+        .map(|row| row.iter().copied().fold(0.0, f64::max))
+        .collect();
+    max_all.sort_unstable_by(f64::total_cmp);
+    let at = quantile_index(confidence, n_resamples);
+    let simultaneous = max_all[at];
+    let marginal = parallel::map(s, |j| {
+        let mut column: Vec<f64> = row_max.iter().skip(j).step_by(s).copied().collect();
+        *column.select_nth_unstable_by(at, f64::total_cmp).1
+    });
+    Ok(MaxT {
+        se,
+        marginal,
+        simultaneous,
+        max_all,
+    })
+}
+
+/// The order statistic read as the `confidence` quantile of `n` replicates:
+/// the smallest value with at least `confidence * n` replicates at or below.
+fn quantile_index(confidence: f64, n: usize) -> usize {
+    ((confidence * n as f64).ceil() as usize).clamp(1, n) - 1
+}
+
+/// Single-step max-t adjusted p-value of `|t|`: `(1 + #{max >= |t|}) / (B + 1)`
+/// over the ascending replicate maxima.
+pub fn adjusted_p(t: f64, max_all: &[f64]) -> f64 {
+    if t.is_nan() {
+        return f64::NAN;
+    }
+    let below = max_all.partition_point(|&m| m < t.abs());
+    (1 + max_all.len() - below) as f64 / (max_all.len() + 1) as f64
+}
+
+fn check(terms: &Terms, confidence: f64, n_resamples: usize) -> Result<()> {
+    crate::core::stats::bootstrap::check_confidence(confidence)?;
+    if n_resamples == 0 {
+        return Err(domain("n_resamples", "must be at least 1; got 0"));
+    }
+    if terms.values.len() != terms.n_systems * terms.n_groups {
+        return Err(Error::Length {
+            argument: "terms",
+            expected: terms.n_systems * terms.n_groups,
+            got: terms.values.len(),
+        });
+    }
+    if terms.n_systems < 2 {
+        return Err(domain("systems", "must hold at least 2 systems to rank"));
+    }
+    if terms.df == 0 {
+        return Err(domain(
+            "cluster",
+            "needs at least 2 groups: between-group variation cannot be estimated from one",
+        ));
+    }
+    Ok(())
+}
