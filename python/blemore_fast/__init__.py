@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     from .report.page import html_report
     from .stats.bootstrap import bootstrap
     from .stats.compare import compare
+    from .stats.board import Leaderboard
     from .stats.intervals import BootstrapResult, Comparison, Interval
+    from .stats.leaderboard import leaderboard
 
 #: Names imported on first use, and the module each comes from.
 _LAZY = {
@@ -50,6 +52,8 @@ _LAZY = {
     "Interval": ".stats.intervals",
     "bootstrap": ".stats.bootstrap",
     "compare": ".stats.compare",
+    "Leaderboard": ".stats.board",
+    "leaderboard": ".stats.leaderboard",
 }
 #: The package's public modules, importable as attributes (``blemore_fast.stats``).
 _SUBMODULES = frozenset(
@@ -91,6 +95,7 @@ __all__ = [
     "Encoded",
     "GridResult",
     "Interval",
+    "Leaderboard",
     "ProbTable",
     "Problem",
     "Score",
@@ -107,6 +112,7 @@ __all__ = [
     "encode_labels",
     "grid_search",
     "html_report",
+    "leaderboard",
     "labels_from_filenames",
     "parse_filename",
     "read_probs",

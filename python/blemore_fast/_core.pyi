@@ -30,6 +30,7 @@ __all__ = [
     "grid_counts",
     "grid_scores",
     "parse_clip_name",
+    "rank_cells",
     "score_pairs",
     "soft_labels",
     "tied_rows",
@@ -129,4 +130,22 @@ def compare_cells(
     seed: int,
     return_distribution: bool,
 ) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+def rank_cells(
+    outcomes: _U8_2D,
+    *,
+    groups: npt.NDArray[np.int64] | None,
+    metric: str,
+    confidence: float,
+    n_resamples: int,
+    seed: int,
+) -> tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    float,
+    int,
+    int,
+]: ...
 def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...

@@ -48,12 +48,12 @@ pub fn rank_cells<'py>(
     let size = n_systems * n_systems * n_resamples / 64;
     let (scores, d, df, n_groups, result) = maybe_detach(py, size, || {
         let board = Board::new(cells, n_systems, g)?;
-        let values = board.terms(metric);
+        let (values, df) = board.terms(metric);
         let terms = Terms {
             values: &values,
             n_systems,
             n_groups: board.n_groups,
-            df: board.df(metric),
+            df,
         };
         let result = ranks::max_t(&terms, confidence, n_resamples, seed)?;
         Ok::<_, crate::core::error::Error>((

@@ -25,7 +25,7 @@ def studentised(differences: np.ndarray, se: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         t = differences / se
     flat = se == 0
-    t[flat] = np.sign(differences[flat]) * np.inf
+    t[flat] = np.copysign(np.inf, differences[flat])
     t[flat & (differences == 0)] = 0.0
     return t
 

@@ -5,6 +5,7 @@
 use crate::core::error::{domain, Error, Result};
 use crate::core::score::{is_blend_cell, is_presence_right, is_salience_right};
 use crate::core::stats::bootstrap::Tally;
+use crate::core::stats::cluster_terms::{cluster_terms, SmallSample};
 
 /// The metric the systems are ranked by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,52 +130,18 @@ impl Board {
         d
     }
 
-    /// Groups that hold clips, and those that hold blend clips.
-    fn group_counts(&self) -> (u64, u64) {
-        let row = self.row(0);
-        let n = row.iter().filter(|t| t.n > 0).count() as u64;
-        let blends = row.iter().filter(|t| t.n_blend > 0).count() as u64;
-        (n, blends)
-    }
-
-    /// Degrees of freedom of the metric's t reference: groups - 1 (salience:
-    /// groups with blend clips - 1).
-    pub fn df(&self, metric: Metric) -> u64 {
-        let (groups, with_blends) = self.group_counts();
-        match metric {
-            Metric::Salience => with_blends.saturating_sub(1),
-            _ => groups.saturating_sub(1),
-        }
-    }
-
     /// Each system's per-group CR2 terms for the metric, row-major
-    /// `n_systems x n_groups`; their differences are `compare`'s paired terms.
-    pub fn terms(&self, metric: Metric) -> Vec<f64> {
+    /// `n_systems x n_groups`, and the degrees of freedom of their t
+    /// reference (groups - 1; salience: groups with blend clips - 1). The
+    /// difference of two systems' terms is `compare`'s paired term vector.
+    pub fn terms(&self, metric: Metric) -> (Vec<f64>, u64) {
         let mut out = Vec::with_capacity(self.tallies.len());
+        let mut df = 0.0;
         for j in 0..self.n_systems {
-            let total = self.total(j);
-            for t in self.row(j) {
-                let presence = cr2_term(t.presence, t.n, total.presence, total.n);
-                let salience = cr2_term(t.salience, t.n_blend, total.salience, total.n_blend);
-                out.push(match metric {
-                    Metric::Presence => presence,
-                    Metric::Salience => salience,
-                    Metric::Mean => (presence + salience) / 2.0,
-                });
-            }
+            let terms = cluster_terms(self.row(j), SmallSample::Cr2);
+            df = terms.df()[metric.column()];
+            out.extend(terms.terms.iter().map(|t| t[metric.column()]));
         }
-        out
+        (out, df as u64)
     }
-}
-
-/// The Bell-McCaffrey (CR2) term of a group with `y` hits over `m` units,
-/// out of `total` hits over `units`: (y M - Y m) / (M sqrt(M (M - m))); 0
-/// without units, NaN when the group holds every unit.
-fn cr2_term(y: i64, m: u64, total: i64, units: u64) -> f64 {
-    if m == 0 {
-        return 0.0;
-    }
-    let numerator = i128::from(y) * i128::from(units) - i128::from(total) * i128::from(m);
-    let rest = i128::from(units) * i128::from(units - m);
-    numerator as f64 / (units as f64 * (rest as f64).sqrt())
 }

@@ -3,6 +3,8 @@
 
 pub mod binomial;
 pub mod bootstrap;
+pub mod cluster_terms;
 pub mod interval;
 pub mod leaderboard;
 pub mod ranks;
+pub mod student_t;

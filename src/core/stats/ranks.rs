@@ -4,7 +4,7 @@
 //! honest with few clusters.
 //!
 //! Every system `j` has one linearised term per group, `a_jg` (the
-//! small-sample corrected terms of [`cluster_terms`](super::cluster_terms)).
+//! Bell-McCaffrey terms of [`cluster_terms`](super::cluster_terms)).
 //! For fixed clip and blend counts per group the terms are linear in the hits,
 //! so `a_j - a_k` is exactly the paired term vector of `compare(j, k)`:
 //! `se_jk = ||a_j - a_k||` with `df` degrees of freedom.
