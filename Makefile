@@ -14,7 +14,7 @@ PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyy
 # PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
 TORCH_DEPS := torch torchmetrics pytorch-lightning
 
-.PHONY: demo test build lint rust-test py-test bench browser clean
+.PHONY: demo test build lint rust-test py-test bench browser clean calibrate calibrate-ranks
 
 $(VENV)/.deps: Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,8 @@ rust-test:
 lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	ruff check python tests bench examples
-	ruff format --check python tests bench examples
+	ruff check python tests bench examples calibrate
+	ruff format --check python tests bench examples calibrate
 	mypy
 	$(PY) -m mypy.stubtest blemore_fast._core
 
@@ -50,6 +50,13 @@ browser:
 
 bench: build
 	$(PY) bench/run.py
+
+# Coverage of the leaderboard's rank sets, 2,000 simulated datasets at 11 and
+# 47 actors (calibrate/ranks.py documents the settings; about 3 minutes).
+calibrate: calibrate-ranks
+
+calibrate-ranks: build
+	nice -n 10 $(PY) calibrate/ranks.py --datasets 2000
 
 clean:
 	rm -rf $(VENV) target

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
 from blemore_fast import _core
 from blemore_fast.stats.rank_bootstrap import bootstrap_ranks, group_tallies
 from blemore_fast.stats.rank_sets import rank_sets, studentised
@@ -97,8 +96,10 @@ def rank_sets_of(
     s = len(outcomes)
     ranks = bootstrap_ranks(group_tallies(outcomes, actors), metric, bootstrap_resamples, seed)
     plain = np.column_stack(
-        [np.quantile(ranks, 0.025, axis=0, method="inverted_cdf"),
-         np.quantile(ranks, 0.975, axis=0, method="inverted_cdf")]
+        [
+            np.quantile(ranks, 0.025, axis=0, method="inverted_cdf"),
+            np.quantile(ranks, 0.975, axis=0, method="inverted_cdf"),
+        ]
     )
     return DatasetResult(
         np.column_stack(rank_sets(t, marginal)),

@@ -14,11 +14,11 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _core {
     #[pymodule_export]
+    use super::py::ranks::rank_cells;
+    #[pymodule_export]
     use super::py::scoring::{
         classify_cells, count_cells, encode_labels, encode_pairs, parse_clip_name, score_pairs,
     };
-    #[pymodule_export]
-    use super::py::ranks::rank_cells;
     #[pymodule_export]
     use super::py::stats::{bootstrap_cells, check_resampling, compare_cells};
     #[pymodule_export]

@@ -13,10 +13,9 @@ import pytest
 from blemore_fast import compare, decode, leaderboard, score, synthetic
 from blemore_fast.errors import Problem
 from blemore_fast.stats.rank_sets import competition_ranks, rank_sets, tiers
-from scipy import stats
-
 from browser import needs_browser, probe_page
 from cli_support import cli, ok
+from scipy import stats
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +38,10 @@ def test_scores_and_differences_are_exactly_score_and_compare(board_data) -> Non
     table = board.table.set_index("system")
     for name, preds in systems.items():
         s = score(preds, labels)
-        assert (table.loc[name, "presence"], table.loc[name, "salience"]) == (s.presence, s.salience)
+        assert (table.loc[name, "presence"], table.loc[name, "salience"]) == (
+            s.presence,
+            s.salience,
+        )
         assert table.loc[name, "mean"] == s.mean
     names = list(systems)
     for a, b in [(names[0], names[1]), (names[4], names[2]), (names[5], names[3])]:
@@ -105,8 +107,10 @@ def test_two_systems_critical_value_is_students_t() -> None:
     outcomes[1] = outcomes[0]
     flip = rng.random(len(actors)) < 0.3
     outcomes[1, flip] = rng.integers(0, 5, size=flip.sum())
-    outcomes[1] = np.where(np.isin(outcomes[0], [2, 3, 4]), np.maximum(outcomes[1], 2), np.minimum(outcomes[1], 1))
-    from blemore_fast import _core
+    outcomes[1] = np.where(
+        np.isin(outcomes[0], [2, 3, 4]), np.maximum(outcomes[1], 2), np.minimum(outcomes[1], 1)
+    )
+    from blemore_fast import _core  # the core alone: the critical value before any table is built
 
     *_, marginal, critical, df, groups = _core.rank_cells(
         outcomes, groups=actors, metric="presence", confidence=0.95, n_resamples=40_000, seed=3
@@ -161,8 +165,20 @@ def test_cli_ranks_a_folder_of_zips(board_data, tmp_path: Path) -> None:
     labels.to_csv(tmp_path / "clips.csv", index=False)
     run = ok(
         cli(
-            "leaderboard", folder, "--labels", "clips.csv", "--cluster", "actor",
-            "--bootstrap", "500", "--seed", "4", "--json", "--html", "board.html", cwd=tmp_path,
+            "leaderboard",
+            folder,
+            "--labels",
+            "clips.csv",
+            "--cluster",
+            "actor",
+            "--bootstrap",
+            "500",
+            "--seed",
+            "4",
+            "--json",
+            "--html",
+            "board.html",
+            cwd=tmp_path,
         )
     )
     document = run.json()

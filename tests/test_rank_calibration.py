@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "calibrate"))
-import ranks  # noqa: E402
+import ranks
 
 DATASETS = 150
 

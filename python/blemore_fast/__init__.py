@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from .report.classes import LABEL_CLASSES
     from .report.confusion import confusion
     from .report.page import html_report
+    from .stats.board import Leaderboard
     from .stats.bootstrap import bootstrap
     from .stats.compare import compare
-    from .stats.board import Leaderboard
     from .stats.intervals import BootstrapResult, Comparison, Interval
     from .stats.leaderboard import leaderboard
 
@@ -112,8 +112,8 @@ __all__ = [
     "encode_labels",
     "grid_search",
     "html_report",
-    "leaderboard",
     "labels_from_filenames",
+    "leaderboard",
     "parse_filename",
     "read_probs",
     "read_submission",

@@ -2,7 +2,7 @@
 
 pub mod convert;
 pub mod input;
-pub mod scoring;
 pub mod ranks;
+pub mod scoring;
 pub mod stats;
 pub mod training;

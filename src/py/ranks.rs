@@ -1,8 +1,8 @@
 //! Python wrapper for the leaderboard's rank sets: extract, draw with the GIL
 //! released, convert.
 
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use numpy::PyUntypedArrayMethods;
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use crate::core::stats::leaderboard::{Board, Metric};

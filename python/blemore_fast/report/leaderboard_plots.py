@@ -34,7 +34,9 @@ def rank_blobs(board: Leaderboard) -> Figure:
         counts = np.bincount(board.rank_distribution[name], minlength=s + 1)[1:]
         share = counts / counts.sum()
         ranks = np.flatnonzero(share) + 1
-        ax.scatter(np.full(len(ranks), x), ranks, s=600 * share[ranks - 1], color="#4c72b0", alpha=0.6)
+        ax.scatter(
+            np.full(len(ranks), x), ranks, s=600 * share[ranks - 1], color="#4c72b0", alpha=0.6
+        )
         row = board.table.iloc[x]
         ax.vlines(x, row["rank_low"], row["rank_high"], color="#1b1b1b", linewidth=1.2)
         ax.scatter([x], [row["rank"]], marker="x", color="#c44e52", zorder=3)

@@ -22,8 +22,8 @@ from .. import _core
 from ..errors import Problem, ValidationError
 from ..scoring import Aligned, as_aligned
 from ._options import resampling
-from .bootstrap import bootstrap
 from .board import Leaderboard
+from .bootstrap import bootstrap
 from .clusters import cluster_codes
 from .compare import _matched, _same_labels
 from .rank_bootstrap import bootstrap_ranks, group_tallies
@@ -31,9 +31,9 @@ from .rank_sets import competition_ranks, rank_sets, studentised, tiers
 
 __all__ = ["leaderboard"]
 
-METRICS = ("presence", "salience", "mean")
+_METRICS = ("presence", "salience", "mean")
 #: Replicates of the rank bootstrap behind the blob plot (a picture, not a test).
-BLOB_RESAMPLES = 1000
+_BLOB_RESAMPLES = 1000
 
 
 def _aligned(
@@ -105,7 +105,7 @@ def leaderboard(
     >>> from blemore_fast.synthetic import synthetic_labels  # doctest: +SKIP
     """
     _check_names(systems)
-    if metric not in METRICS:
+    if metric not in _METRICS:
         raise ValueError(f"metric must be 'presence', 'salience' or 'mean'; got {metric!r}")
     options = resampling(n_resamples, confidence, "percentile", seed, False)
     valid, failed = _aligned(systems, labels)
@@ -136,7 +136,7 @@ def leaderboard(
     t = studentised(differences, se)
     critical = np.full(len(names), critical_all) if simultaneous else marginal
     rank_low, rank_high = rank_sets(t, critical)
-    values = scores[:, METRICS.index(metric)]
+    values = scores[:, _METRICS.index(metric)]
     ranks = competition_ranks(values)
     intervals = [
         getattr(
@@ -154,7 +154,7 @@ def leaderboard(
     tallies = group_tallies(
         outcomes, groups if groups is not None else np.arange(outcomes.shape[1])
     )
-    distribution = bootstrap_ranks(tallies, metric, BLOB_RESAMPLES, options.seed)
+    distribution = bootstrap_ranks(tallies, metric, _BLOB_RESAMPLES, options.seed)
     table = pd.DataFrame(
         {
             "system": names,
@@ -175,7 +175,9 @@ def leaderboard(
         pairwise=pairwise,
         groups=[tuple(names[i] for i in position if i in set(tier)) for tier in tiers(rank_low)],
         failed=failed,
-        rank_distribution=pd.DataFrame(distribution[:, position], columns=[names[i] for i in position]),
+        rank_distribution=pd.DataFrame(
+            distribution[:, position], columns=[names[i] for i in position]
+        ),
         metric=metric,
         cluster=cluster_name,
         n_units=n_groups,

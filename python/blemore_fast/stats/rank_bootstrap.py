@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bootstrap_ranks", "group_tallies"]
+__all__ = ["bootstrap_ranks", "group_tallies", "metric_of"]
 
 
 def group_tallies(outcomes: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -44,9 +44,7 @@ def metric_of(totals: np.ndarray, metric: str) -> np.ndarray:
     return {"presence": presence, "salience": salience, "mean": (presence + salience) / 2}[metric]
 
 
-def bootstrap_ranks(
-    tallies: np.ndarray, metric: str, n_resamples: int, seed: int
-) -> np.ndarray:
+def bootstrap_ranks(tallies: np.ndarray, metric: str, n_resamples: int, seed: int) -> np.ndarray:
     """``(n_resamples, S)`` competition ranks of the systems in replicates
     that resample the groups."""
     n_groups = tallies.shape[1]

@@ -35,7 +35,7 @@ def rank_sets(t: np.ndarray, critical: np.ndarray) -> tuple[np.ndarray, np.ndarr
     of system j."""
     s = len(t)
     c = np.asarray(critical, dtype=float).reshape(s, 1)
-    better = (t.T > c).sum(axis=1)  # k with T[k, j] > c_j
+    better = (c < t.T).sum(axis=1)  # k with T[k, j] > c_j
     worse = (t > c).sum(axis=1)  # k with T[j, k] > c_j
     return 1 + better, s - worse
 

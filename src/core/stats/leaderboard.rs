@@ -49,15 +49,20 @@ impl Board {
     /// (row-major `n_systems x n_clips`); `groups` each clip's group code in
     /// `0..n_groups`, or None for one group per clip.
     pub fn new(outcomes: &[u8], n_systems: usize, groups: Option<&[i64]>) -> Result<Board> {
-        if n_systems == 0 || outcomes.is_empty() || outcomes.len() % n_systems != 0 {
-            return Err(domain("outcomes", "must hold the same clips for every system"));
+        if n_systems == 0 || outcomes.is_empty() || !outcomes.len().is_multiple_of(n_systems) {
+            return Err(domain(
+                "outcomes",
+                "must hold the same clips for every system",
+            ));
         }
         let n_clips = outcomes.len() / n_systems;
         let codes: Vec<usize> = match groups {
             Some(g) => {
                 crate::core::error::check_len("cluster", n_clips, g.len())?;
                 g.iter()
-                    .map(|&c| usize::try_from(c).map_err(|_| domain("cluster", "codes must be >= 0")))
+                    .map(|&c| {
+                        usize::try_from(c).map_err(|_| domain("cluster", "codes must be >= 0"))
+                    })
                     .collect::<Result<_>>()?
             }
             None => (0..n_clips).collect(),
@@ -79,7 +84,10 @@ impl Board {
             for g in 0..n_groups {
                 let (a, b) = (tallies[g], tallies[j * n_groups + g]);
                 if (a.n, a.n_blend) != (b.n, b.n_blend) {
-                    return Err(domain("outcomes", "systems were scored against different labels"));
+                    return Err(domain(
+                        "outcomes",
+                        "systems were scored against different labels",
+                    ));
                 }
             }
         }
@@ -107,7 +115,9 @@ impl Board {
 
     /// Presence, salience and mean per system, exactly as `score` gives them.
     pub fn scores(&self) -> Vec<[f64; 3]> {
-        (0..self.n_systems).map(|j| self.total(j).values()).collect()
+        (0..self.n_systems)
+            .map(|j| self.total(j).values())
+            .collect()
     }
 
     /// `d_jk`, the metric's difference j - k exactly as `compare` computes it

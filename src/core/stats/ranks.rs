@@ -113,7 +113,10 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
                 let a = &terms.values[j * g..(j + 1) * g];
                 for lane in 0..LANES {
                     z[j * LANES + lane] = if lane < lanes {
-                        a.iter().zip(&xi[lane * g..(lane + 1) * g]).map(|(x, y)| x * y).sum()
+                        a.iter()
+                            .zip(&xi[lane * g..(lane + 1) * g])
+                            .map(|(x, y)| x * y)
+                            .sum()
                     } else {
                         0.0
                     };
@@ -199,4 +202,109 @@ fn check(terms: &Terms, confidence: f64, n_resamples: usize) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::stats::student_t::t_quantile_two_sided;
+
+    /// Deterministic pseudo-terms for `s` systems over `g` groups.
+    fn terms(s: usize, g: usize) -> Vec<f64> {
+        (0..s * g)
+            .map(|i| ((i as f64 * 0.7548776662).fract() - 0.5) / (1.0 + (i % 3) as f64))
+            .collect()
+    }
+
+    #[test]
+    fn one_pair_is_students_t() {
+        // Two systems: T* is exactly t(df), so the 95% critical value is
+        // t's quantile up to Monte-Carlo error (sd about 0.02 at B = 40,000).
+        let values = terms(2, 11);
+        let t = Terms {
+            values: &values,
+            n_systems: 2,
+            n_groups: 11,
+            df: 10,
+        };
+        let result = max_t(&t, 0.95, 40_000, 5).unwrap();
+        let exact = t_quantile_two_sided(0.95, 10.0);
+        assert!(
+            (result.simultaneous - exact).abs() < 0.06,
+            "{} vs {exact}",
+            result.simultaneous
+        );
+        assert_eq!(result.marginal, vec![result.simultaneous; 2]);
+    }
+
+    #[test]
+    fn repeatable_whatever_the_threads_and_the_system_order() {
+        let (s, g) = (7, 11);
+        let values = terms(s, g);
+        let t = Terms {
+            values: &values,
+            n_systems: s,
+            n_groups: g,
+            df: 10,
+        };
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| max_t(&t, 0.9, 3000, 11).unwrap())
+        };
+        let one = run(1);
+        assert_eq!(one, run(3));
+        // Systems reversed: each system's critical value moves with it, bit for bit.
+        let reversed: Vec<f64> = (0..s)
+            .rev()
+            .flat_map(|j| values[j * g..(j + 1) * g].to_vec())
+            .collect();
+        let r = Terms {
+            values: &reversed,
+            ..t
+        };
+        let other = max_t(&r, 0.9, 3000, 11).unwrap();
+        let back: Vec<f64> = other.marginal.iter().rev().copied().collect();
+        assert_eq!(back, one.marginal);
+        assert_eq!(other.simultaneous, one.simultaneous);
+        // The all-pairs value bounds every system's own.
+        assert!(one.marginal.iter().all(|&c| c <= one.simultaneous));
+    }
+
+    #[test]
+    fn pair_se_is_the_norm_of_the_difference() {
+        let values = [0.1, -0.2, 0.3, 0.0, 0.0, 0.0, 0.1, -0.2, 0.3];
+        let t = Terms {
+            values: &values,
+            n_systems: 3,
+            n_groups: 3,
+            df: 2,
+        };
+        let se = pair_se(&t);
+        assert_eq!(se[1], (0.01f64 + 0.04 + 0.09).sqrt());
+        assert_eq!(se[1], se[3]);
+        assert_eq!(se[2], 0.0); // equal terms: no variation
+    }
+
+    #[test]
+    fn adjusted_p_counts_maxima_at_least_as_large() {
+        let maxima = [1.0, 2.0, 2.0, 3.0];
+        assert_eq!(adjusted_p(2.0, &maxima), 4.0 / 5.0);
+        assert_eq!(adjusted_p(-3.5, &maxima), 1.0 / 5.0);
+        assert!(adjusted_p(f64::NAN, &maxima).is_nan());
+    }
+
+    #[test]
+    fn one_group_is_an_error() {
+        let values = [0.0, 0.0];
+        let t = Terms {
+            values: &values,
+            n_systems: 2,
+            n_groups: 1,
+            df: 0,
+        };
+        assert!(max_t(&t, 0.95, 10, 1).is_err());
+    }
 }
