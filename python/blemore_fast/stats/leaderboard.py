@@ -101,8 +101,17 @@ def leaderboard(
     systems significantly better, ``rank_high`` is S - the number
     significantly worse.
 
-    >>> import blemore_fast
-    >>> from blemore_fast.synthetic import synthetic_labels  # doctest: +SKIP
+    >>> from blemore_fast import decode, synthetic
+    >>> data = synthetic.make_dataset(seed=1)
+    >>> test = data.select("test")
+    >>> labels, names = data.clips[test], list(data.clips["filename"][test])
+    >>> systems = {m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
+    ...            for m in data.probs}
+    >>> board = leaderboard(systems, labels, cluster="actor", n_resamples=2000, seed=1)
+    >>> board.table[["system", "mean", "rank", "rank_low", "rank_high"]].round(4)
+       system    mean  rank  rank_low  rank_high
+    0    good  0.2340     1         1          1
+    1  weaker  0.1909     2         2          2
     """
     _check_names(systems)
     if metric not in _METRICS:
@@ -200,20 +209,19 @@ def _pairwise(
 ) -> pd.DataFrame:
     """Every ordered pair in table order: the difference a - b, its
     simultaneous interval and single-step max-t adjusted p-value."""
-    rows = [
-        (
-            names[a],
-            names[b],
-            differences[a, b],
-            differences[a, b] - critical * se[a, b],
-            differences[a, b] + critical * se[a, b],
-            se[a, b],
-            p_adjusted[a, b],
-        )
-        for a in position
-        for b in position
-        if a != b
-    ]
+    a, b = np.meshgrid(position, position, indexing="ij")
+    keep = a != b
+    a, b = a[keep], b[keep]
+    d, s = differences[a, b], se[a, b]
+    ordered = np.array(names, dtype=object)
+    index = pd.MultiIndex.from_arrays([ordered[a], ordered[b]], names=["a", "b"])
     return pd.DataFrame(
-        rows, columns=["a", "b", "difference", "low", "high", "se", "p_adjusted"]
-    ).set_index(["a", "b"])
+        {
+            "difference": d,
+            "low": d - critical * s,
+            "high": d + critical * s,
+            "se": s,
+            "p_adjusted": p_adjusted[a, b],
+        },
+        index=index,
+    )
