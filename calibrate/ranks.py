@@ -89,11 +89,10 @@ def rank_sets_of(
     bootstrap_resamples: int,
     seed: int,
 ) -> DatasetResult:
-    _, d, se, _, marginal, critical, _, _ = _core.rank_cells(
+    _, d, se, _, marginal, joint, _, _, _ = _core.rank_cells(
         outcomes, groups=actors, metric=metric, confidence=0.95, n_resamples=n_resamples, seed=seed
     )
     t = studentised(d, se)
-    s = len(outcomes)
     ranks = bootstrap_ranks(group_tallies(outcomes, actors), metric, bootstrap_resamples, seed)
     plain = np.column_stack(
         [
@@ -103,7 +102,7 @@ def rank_sets_of(
     )
     return DatasetResult(
         np.column_stack(rank_sets(t, marginal)),
-        np.column_stack(rank_sets(t, np.full(s, critical))),
+        np.column_stack(rank_sets(t, joint)),
         plain,
     )
 

@@ -112,17 +112,20 @@ def test_two_systems_critical_value_is_students_t() -> None:
     )
     from blemore_fast import _core  # the core alone: the critical value before any table is built
 
-    *_, marginal, critical, df, groups = _core.rank_cells(
+    _, d, se, p_adjusted, marginal, joint, critical, df, groups = _core.rank_cells(
         outcomes, groups=actors, metric="presence", confidence=0.95, n_resamples=40_000, seed=3
     )
     assert (df, groups) == (10, 11)
-    assert critical == marginal[0] == marginal[1]
     assert critical == pytest.approx(stats.t.ppf(0.975, 10), abs=0.04)
+    # The adjusted p-value of the one pair is compare's t(G - 1) p-value.
+    t = d[0, 1] / se[0, 1]
+    assert p_adjusted[0, 1] == pytest.approx(2 * stats.t.sf(abs(t), 10), abs=0.01)
+    assert marginal[0, 1] == marginal[1, 0] == joint[0, 1] == (abs(t) > critical)
 
 
 def test_rank_sets_from_significance() -> None:
     t = np.array([[0, 5, 5], [-5, 0, 1], [-5, -1, 0]], dtype=float)
-    low, high = rank_sets(t, np.array([2.0, 2.0, 2.0]))
+    low, high = rank_sets(t, np.abs(t) > 2.0)
     assert low.tolist() == [1, 2, 2] and high.tolist() == [1, 3, 3]
     assert competition_ranks(np.array([0.3, 0.5, 0.5])).tolist() == [3, 1, 1]
     assert [x.tolist() for x in tiers(np.array([1, 1, 3, 3]))] == [[0, 1], [2, 3]]

@@ -2,20 +2,21 @@
 //! released, convert.
 
 use numpy::PyUntypedArrayMethods;
-use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
 use crate::core::stats::leaderboard::{Board, Metric};
 use crate::core::stats::ranks::{self, Terms};
 use crate::py::convert::{maybe_detach, slice};
 
-/// `(scores, differences, se, p_adjusted, marginal, simultaneous, df, n_groups)`.
+/// `(scores, differences, se, p_adjusted, marginal, simultaneous, critical, df, n_groups)`.
 type Ranked<'py> = (
     Bound<'py, PyArray2<f64>>,
     Bound<'py, PyArray2<f64>>,
     Bound<'py, PyArray2<f64>>,
     Bound<'py, PyArray2<f64>>,
-    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray2<bool>>,
+    Bound<'py, PyArray2<bool>>,
     f64,
     u64,
     usize,
@@ -25,11 +26,12 @@ type Ranked<'py> = (
 /// uint8 `(n_systems, n_clips)`, one row of outcome cells per system;
 /// `groups` int64 group codes `0..G` per clip, or None for one group per
 /// clip. Returns `(scores, differences, se, p_adjusted, marginal,
-/// simultaneous, df, n_groups)`: scores `(S, 3)` as `score` gives them;
-/// the metric's differences `d[j, k] = j - k` as `compare` gives them; their
-/// standard errors; single-step max-t adjusted p-values; each system's
-/// marginal critical value; the all-pairs critical value; the t degrees of
-/// freedom and the number of groups.
+/// simultaneous, critical, df, n_groups)`: scores `(S, 3)` as `score` gives
+/// them; the metric's differences `d[j, k] = j - k` as `compare` gives them;
+/// their standard errors; single-step max-t adjusted p-values; the
+/// significant pairs after the stepdown, in each system's own family (row j)
+/// and over all pairs; the single-step all-pairs critical value; the t
+/// degrees of freedom and the number of groups.
 #[pyfunction]
 #[pyo3(signature = (outcomes, *, groups, metric, confidence, n_resamples, seed))]
 pub fn rank_cells<'py>(
@@ -46,7 +48,7 @@ pub fn rank_cells<'py>(
     let cells = slice(&outcomes, "outcomes")?;
     let g = groups.as_ref().map(|g| slice(g, "groups")).transpose()?;
     let size = n_systems * n_systems * n_resamples / 64;
-    let (scores, d, df, n_groups, result) = maybe_detach(py, size, || {
+    let (scores, d, df, n_groups, result, rejected) = maybe_detach(py, size, || {
         let board = Board::new(cells, n_systems, g)?;
         let (values, df) = board.terms(metric);
         let terms = Terms {
@@ -56,40 +58,38 @@ pub fn rank_cells<'py>(
             df,
         };
         let result = ranks::max_t(&terms, confidence, n_resamples, seed)?;
+        let d = board.differences(metric);
+        let t: Vec<f64> = d
+            .iter()
+            .zip(&result.se)
+            .map(|(&d, &se)| ranks::studentised(d, se))
+            .collect();
+        let rejected = result.rejections(&t);
         Ok::<_, crate::core::error::Error>((
             board.scores(),
-            board.differences(metric),
+            d,
             terms.df,
             board.n_groups,
             result,
+            rejected,
         ))
     })?;
     let p: Vec<f64> = d
         .iter()
         .zip(&result.se)
-        .map(|(&d, &se)| ranks::adjusted_p(studentised(d, se), &result.max_all))
+        .map(|(&d, &se)| ranks::adjusted_p(ranks::studentised(d, se), &result.max_all))
         .collect();
+    let flags = |v: Vec<bool>| v.into_pyarray(py).reshape([n_systems, n_systems]);
     let square = |v: Vec<f64>| v.into_pyarray(py).reshape([n_systems, n_systems]);
     Ok((
         scores.concat().into_pyarray(py).reshape([n_systems, 3])?,
         square(d)?,
         square(result.se)?,
         square(p)?,
-        result.marginal.into_pyarray(py),
+        flags(rejected.marginal)?,
+        flags(rejected.simultaneous)?,
         result.simultaneous,
         df,
         n_groups,
     ))
-}
-
-/// d / se, with a difference that does not vary (se = 0) infinitely far
-/// from zero unless it is zero.
-fn studentised(d: f64, se: f64) -> f64 {
-    if se > 0.0 {
-        d / se
-    } else if d == 0.0 {
-        0.0
-    } else {
-        d.signum() * f64::INFINITY
-    }
 }

@@ -28,7 +28,7 @@ def rank_blobs(board: Leaderboard) -> Figure:
     (blob area), with the rank set as a bar and the observed rank as a cross."""
     names = list(board.table["system"])
     s = len(names)
-    fig = _figure(max(5.0, 2.0 + 0.35 * s), 4.5)
+    fig = _figure(max(6.5, 2.0 + 0.35 * s), 4.5)
     ax = fig.add_subplot()
     for x, name in enumerate(names):
         counts = np.bincount(board.rank_distribution[name], minlength=s + 1)[1:]
@@ -42,9 +42,10 @@ def rank_blobs(board: Leaderboard) -> Figure:
         ax.scatter([x], [row["rank"]], marker="x", color="#c44e52", zorder=3)
     ax.set_xticks(range(s), names, rotation=45, ha="right")
     ax.set_ylim(s + 0.5, 0.5)
+    ax.set_yticks(range(1, s + 1) if s <= 30 else np.linspace(1, s, 10).round().astype(int))
     ax.set_ylabel("rank")
     kind = "simultaneous" if board.simultaneous else "marginal"
-    ax.set_title(f"bootstrap rank distribution (blobs) and {kind} rank sets (bars)", fontsize=10)
+    ax.set_title(f"rank bootstrap (blobs), {kind} rank sets (bars)", fontsize=10)
     return fig
 
 
@@ -62,11 +63,15 @@ def significance_map(board: Leaderboard) -> Figure:
     fig = _figure(size + 1.0, size)
     ax = fig.add_subplot()
     ax.imshow(colour, cmap="coolwarm_r", vmin=-1.5, vmax=1.5)
+    if s <= 15:  # the adjusted p-values themselves, while they fit
+        for (row, column), value in np.ndenumerate(p):
+            if row != column:
+                ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=8)
     ax.set_xticks(range(s), names, rotation=45, ha="right")
     ax.set_yticks(range(s), names)
     ax.set_xlabel("b")
     ax.set_ylabel("a")
-    ax.set_title(f"a - b significant at family-wise {alpha:.0%} (blue: a better)", fontsize=10)
+    ax.set_title(f"adjusted p of a - b; coloured below {alpha:.2g} (blue: a better)", fontsize=10)
     return fig
 
 

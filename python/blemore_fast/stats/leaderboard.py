@@ -134,17 +134,18 @@ def leaderboard(
     outcomes = np.ascontiguousarray(np.stack(rows), dtype=np.uint8)
     codes, cluster_name = cluster_codes(cluster, first)
     groups = None if codes is None else pd.factorize(codes[order])[0].astype(np.int64)
-    scores, differences, se, p_adjusted, marginal, critical_all, df, n_groups = _core.rank_cells(
-        outcomes,
-        groups=groups,
-        metric=metric,
-        confidence=options.confidence,
-        n_resamples=options.n_resamples,
-        seed=options.seed,
+    scores, differences, se, p_adjusted, marginal, joint, critical_all, df, n_groups = (
+        _core.rank_cells(
+            outcomes,
+            groups=groups,
+            metric=metric,
+            confidence=options.confidence,
+            n_resamples=options.n_resamples,
+            seed=options.seed,
+        )
     )
     t = studentised(differences, se)
-    critical = np.full(len(names), critical_all) if simultaneous else marginal
-    rank_low, rank_high = rank_sets(t, critical)
+    rank_low, rank_high = rank_sets(t, joint if simultaneous else marginal)
     values = scores[:, _METRICS.index(metric)]
     ranks = competition_ranks(values)
     intervals = [

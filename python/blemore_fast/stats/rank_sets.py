@@ -1,15 +1,16 @@
 """Rank sets from simultaneous tests of the pairwise differences.
 
 System j's rank among S systems is 1 + the number of systems better than it.
-Given critical values for the studentised differences ``T[j, k] = d[j, k] /
-se[j, k]`` (see the native ``ranks`` module), every system k with
-``T[k, j] > c`` is significantly better than j and every k with ``T[j, k] >
-c`` significantly worse, so (Mogstad, Romano, Shaikh & Wilhelm 2024):
+The native ``ranks`` module tests the studentised differences ``T[j, k] =
+d[j, k] / se[j, k]`` with max-t critical values and the Romano-Wolf stepdown;
+among the significant pairs, every k with ``T[k, j] > 0`` is significantly
+better than j and every k with ``T[j, k] > 0`` significantly worse, so
+(Mogstad, Romano, Shaikh & Wilhelm 2024):
 
     rank_low = 1 + #(significantly better),  rank_high = S - #(significantly worse).
 
-The marginal set of j uses j's own critical value (the maximum over the
-pairs that involve j); the simultaneous sets use the maximum over all pairs.
+The marginal set of j uses the family of pairs that involve j; the
+simultaneous sets use the family of all pairs.
 """
 
 from __future__ import annotations
@@ -30,13 +31,12 @@ def studentised(differences: np.ndarray, se: np.ndarray) -> np.ndarray:
     return t
 
 
-def rank_sets(t: np.ndarray, critical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(rank_low, rank_high)`` per system; ``critical[j]`` tests the pairs
-    of system j."""
+def rank_sets(t: np.ndarray, significant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rank_low, rank_high)`` per system; row j of ``significant`` marks
+    the systems whose difference from j is significant in j's family."""
     s = len(t)
-    c = np.asarray(critical, dtype=float).reshape(s, 1)
-    better = (c < t.T).sum(axis=1)  # k with T[k, j] > c_j
-    worse = (t > c).sum(axis=1)  # k with T[j, k] > c_j
+    better = (significant & (t.T > 0)).sum(axis=1)  # k with T[k, j] > 0
+    worse = (significant & (t > 0)).sum(axis=1)  # k with T[j, k] > 0
     return 1 + better, s - worse
 
 

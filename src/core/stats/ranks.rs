@@ -56,6 +56,11 @@ pub struct MaxT {
     pub simultaneous: f64,
     /// The maximum over all pairs in every replicate, ascending.
     pub max_all: Vec<f64>,
+    /// `1 / se_jk` (0 for pairs that do not vary), row-major.
+    inverse: Vec<f32>,
+    /// Every replicate's `z_j * scale`, row-major `n_resamples x n_systems`.
+    draws: Vec<f32>,
+    confidence: f64,
 }
 
 /// `se_jk` for every pair: the norm of the difference of the term vectors,
@@ -91,9 +96,11 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
         .map(|&x| if x > 0.0 { (1.0 / x) as f32 } else { 0.0 })
         .collect();
     let chi2 = ChiSquared::new(terms.df as f64).map_err(|_| domain("df", "must be at least 1"))?;
-    // Each replicate's per-system maxima, row-major n_resamples x s.
+    // Each replicate's per-system maxima, row-major n_resamples x s; each
+    // chunk also gives back its draws z_j * scale, kept for the stepdown.
     let mut row_max = vec![0.0f64; n_resamples * s];
-    parallel::map_chunks_mut(&mut row_max, CHUNK * s, |chunk, out| {
+    let scaled = parallel::map_chunks_mut(&mut row_max, CHUNK * s, |chunk, out| {
+        let mut kept = Vec::with_capacity(out.len());
         let mut rng = chunk_rng(seed, chunk as u64);
         let mut xi = vec![0.0f64; g * LANES];
         let mut z = vec![0.0f64; s * LANES];
@@ -161,9 +168,11 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
             for lane in 0..lanes {
                 for j in 0..s {
                     block[lane * s + j] = f64::from(best[j][lane]) * scale[lane];
+                    kept.push((z[j * LANES + lane] * scale[lane]) as f32);
                 }
             }
         }
+        kept
     });
     let mut max_all: Vec<f64> = row_max
         .chunks_exact(s)
@@ -178,16 +187,124 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
     });
     Ok(MaxT {
         se,
+        inverse,
+        draws: scaled.concat(),
+        confidence,
         marginal,
         simultaneous,
         max_all,
     })
 }
 
+/// Which pairwise differences are significant, after the stepdown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejections {
+    /// Row j: the k whose difference from j is significant in j's own family
+    /// (the pairs involving j), row-major `n_systems x n_systems`.
+    pub marginal: Vec<bool>,
+    /// The same over the family of all pairs (symmetric).
+    pub simultaneous: Vec<bool>,
+}
+
+impl MaxT {
+    fn n_systems(&self) -> usize {
+        self.marginal.len()
+    }
+
+    /// The `confidence` quantile of the maximum of `|T*_jk|` over `pairs`.
+    fn critical(&self, pairs: &[(usize, usize)]) -> f64 {
+        let s = self.n_systems();
+        let n = self.draws.len() / s;
+        let mut maxima: Vec<f32> = parallel::map(n.div_ceil(CHUNK), |c| {
+            let rows = self.draws[c * CHUNK * s..((c + 1) * CHUNK * s).min(self.draws.len())]
+                .chunks_exact(s);
+            rows.map(|z| {
+                pairs.iter().fold(0.0f32, |m, &(j, k)| {
+                    let t = (z[j] - z[k]).abs() * self.inverse[j * s + k];
+                    if t > m {
+                        t
+                    } else {
+                        m
+                    }
+                })
+            })
+            .collect::<Vec<f32>>()
+        })
+        .concat();
+        let at = quantile_index(self.confidence, n);
+        f64::from(*maxima.select_nth_unstable_by(at, f32::total_cmp).1)
+    }
+
+    /// Romano-Wolf stepdown over a family of pairs, starting from its
+    /// single-step critical value: reject every pair with `|t| > c`, then
+    /// recompute `c` over the pairs not yet rejected, until nothing changes.
+    fn stepdown(
+        &self,
+        t: &[f64],
+        mut pairs: Vec<(usize, usize)>,
+        mut c: f64,
+    ) -> Vec<(usize, usize)> {
+        let s = self.n_systems();
+        let mut rejected = Vec::new();
+        loop {
+            let (out, kept): (Vec<_>, Vec<_>) =
+                pairs.iter().partition(|&&(j, k)| t[j * s + k].abs() > c);
+            if out.is_empty() {
+                return rejected;
+            }
+            rejected.extend(out);
+            pairs = kept;
+            if pairs.is_empty() {
+                return rejected;
+            }
+            c = self.critical(&pairs);
+        }
+    }
+
+    /// The significant pairs, marginal (each system's family) and
+    /// simultaneous (all pairs), from the observed studentised differences
+    /// `t` (row-major, `t[j][k] = (d_j - d_k) / se_jk`).
+    pub fn rejections(&self, t: &[f64]) -> Rejections {
+        let s = self.n_systems();
+        let mut marginal = vec![false; s * s];
+        let rows = parallel::map(s, |j| {
+            let pairs = (0..s).filter(|&k| k != j).map(|k| (j, k)).collect();
+            self.stepdown(t, pairs, self.marginal[j])
+        });
+        for (j, k) in rows.into_iter().flatten() {
+            marginal[j * s + k] = true;
+        }
+        let mut simultaneous = vec![false; s * s];
+        let pairs = (0..s)
+            .flat_map(|j| (j + 1..s).map(move |k| (j, k)))
+            .collect();
+        for (j, k) in self.stepdown(t, pairs, self.simultaneous) {
+            simultaneous[j * s + k] = true;
+            simultaneous[k * s + j] = true;
+        }
+        Rejections {
+            marginal,
+            simultaneous,
+        }
+    }
+}
+
 /// The order statistic read as the `confidence` quantile of `n` replicates:
 /// the smallest value with at least `confidence * n` replicates at or below.
 fn quantile_index(confidence: f64, n: usize) -> usize {
     ((confidence * n as f64).ceil() as usize).clamp(1, n) - 1
+}
+
+/// `d / se`, with a difference that does not vary (`se = 0`) infinitely far
+/// from zero unless it is zero.
+pub fn studentised(d: f64, se: f64) -> f64 {
+    if se > 0.0 {
+        d / se
+    } else if d == 0.0 {
+        0.0
+    } else {
+        d.signum() * f64::INFINITY
+    }
 }
 
 /// Single-step max-t adjusted p-value of `|t|`: `(1 + #{max >= |t|}) / (B + 1)`
@@ -291,6 +408,45 @@ mod tests {
         assert_eq!(other.simultaneous, one.simultaneous);
         // The all-pairs value bounds every system's own.
         assert!(one.marginal.iter().all(|&c| c <= one.simultaneous));
+    }
+
+    #[test]
+    fn the_stepdown_rejects_at_least_what_the_single_step_does() {
+        let (s, g) = (6, 11);
+        let values = terms(s, g);
+        let t = Terms {
+            values: &values,
+            n_systems: s,
+            n_groups: g,
+            df: 10,
+        };
+        let result = max_t(&t, 0.95, 4000, 3).unwrap();
+        // Observed statistics: system j ahead of k by 3 (j - k) standard errors.
+        let observed: Vec<f64> = (0..s * s)
+            .map(|i| 3.0 * ((i % s) as f64 - (i / s) as f64))
+            .collect();
+        let rejected = result.rejections(&observed);
+        for j in 0..s {
+            for k in 0..s {
+                let i = j * s + k;
+                let single = observed[i].abs() > result.marginal[j];
+                assert!(!single || rejected.marginal[i], "lost ({j}, {k})");
+                let all = observed[i].abs() > result.simultaneous;
+                assert!(!all || rejected.simultaneous[i]);
+                assert_eq!(rejected.simultaneous[i], rejected.simultaneous[k * s + j]);
+            }
+        }
+        // Every pair 6 or more se apart goes in the first step; the
+        // neighbours (3 se apart) then face the critical value of their own
+        // family, which is lower.
+        let neighbours: Vec<(usize, usize)> = (0..s - 1).map(|j| (j, j + 1)).collect();
+        let lower = result.critical(&neighbours);
+        assert!(lower < result.simultaneous && 6.0 > result.simultaneous);
+        assert_eq!(rejected.simultaneous[1], 3.0 > lower);
+        assert!(rejected.simultaneous[2]);
+        // A pair is never rejected when every statistic is 0.
+        let none = result.rejections(&vec![0.0; s * s]);
+        assert!(!none.marginal.iter().any(|&r| r));
     }
 
     #[test]
