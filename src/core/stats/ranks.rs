@@ -58,7 +58,7 @@ pub struct MaxT {
     pub max_all: Vec<f64>,
     /// `1 / se_jk` (0 for pairs that do not vary), row-major.
     inverse: Vec<f32>,
-    /// Every replicate's `z_j * scale`, row-major `n_resamples x n_systems`.
+    /// Every replicate's `z_j * scale`, row-major `n_systems x n_resamples`.
     draws: Vec<f32>,
     confidence: f64,
 }
@@ -188,7 +188,7 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
     Ok(MaxT {
         se,
         inverse,
-        draws: scaled.concat(),
+        draws: by_system(&scaled.concat(), s),
         confidence,
         marginal,
         simultaneous,
@@ -211,26 +211,25 @@ impl MaxT {
         self.marginal.len()
     }
 
-    /// The `confidence` quantile of the maximum of `|T*_jk|` over `pairs`.
+    /// The `confidence` quantile of the maximum of `|T*_jk|` over `pairs`;
+    /// replicates run along contiguous rows of the draws, so the loop
+    /// vectorises.
     fn critical(&self, pairs: &[(usize, usize)]) -> f64 {
         let s = self.n_systems();
         let n = self.draws.len() / s;
-        let mut maxima: Vec<f32> = parallel::map(n.div_ceil(CHUNK), |c| {
-            let rows = self.draws[c * CHUNK * s..((c + 1) * CHUNK * s).min(self.draws.len())]
-                .chunks_exact(s);
-            rows.map(|z| {
-                pairs.iter().fold(0.0f32, |m, &(j, k)| {
-                    let t = (z[j] - z[k]).abs() * self.inverse[j * s + k];
-                    if t > m {
-                        t
-                    } else {
-                        m
-                    }
-                })
-            })
-            .collect::<Vec<f32>>()
-        })
-        .concat();
+        let mut maxima = vec![0.0f32; n];
+        parallel::map_chunks_mut(&mut maxima, CHUNK, |c, out| {
+            let start = c * CHUNK;
+            for &(j, k) in pairs {
+                let w = self.inverse[j * s + k];
+                let zj = &self.draws[j * n + start..][..out.len()];
+                let zk = &self.draws[k * n + start..][..out.len()];
+                for ((m, a), b) in out.iter_mut().zip(zj).zip(zk) {
+                    let t = (a - b).abs() * w;
+                    *m = if t > *m { t } else { *m };
+                }
+            }
+        });
         let at = quantile_index(self.confidence, n);
         f64::from(*maxima.select_nth_unstable_by(at, f32::total_cmp).1)
     }
@@ -287,6 +286,18 @@ impl MaxT {
             simultaneous,
         }
     }
+}
+
+/// Row-major `n x s` values as row-major `s x n`.
+fn by_system(values: &[f32], s: usize) -> Vec<f32> {
+    let n = values.len() / s;
+    let mut out = vec![0.0f32; values.len()];
+    for (b, row) in values.chunks_exact(s).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            out[j * n + b] = v;
+        }
+    }
+    out
 }
 
 /// The order statistic read as the `confidence` quantile of `n` replicates:
