@@ -207,3 +207,23 @@ def test_page_loads_in_chromium_and_every_image_renders(board_data, tmp_path: Pa
     for image in probe.images:
         assert image["complete"] and image["width"] > 0 and image["height"] > 0, image
     assert "new actors" in probe.dom
+
+
+def test_readme_table_of_the_real_hicmae_runs(data_dir: Path) -> None:
+    # The README's "Ranking submissions" table, from examples/leaderboard_hicmae.py.
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "leaderboard_hicmae.py"
+    spec = importlib.util.spec_from_file_location("leaderboard_hicmae", path)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    runs, labels = example.systems(data_dir)
+    board = leaderboard(runs, labels, cluster="actor", seed=2025)
+    table = board.table.set_index("system")
+    assert list(table.index) == ["epoch100_kl_div", "epoch100_ce", "epoch50_ce", "epoch50_kl_div"]
+    assert table["mean"].round(4).tolist() == [0.1955, 0.1933, 0.1713, 0.1659]
+    assert (table["rank_low"] == 1).all() and (table["rank_high"] == 4).all()
+    p = board.pairwise["p_adjusted"]
+    assert round(p[("epoch100_kl_div", "epoch50_kl_div")], 2) == 0.45
+    assert board.groups == [tuple(table.index)]

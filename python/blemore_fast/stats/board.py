@@ -118,5 +118,8 @@ class Leaderboard:
         lines.append(f"  cannot be told apart at the top: {', '.join(top)}")
         for name, problems in self.failed.items():
             lines.append(f"  not ranked: {name} ({len(problems)} problem(s), e.g. {problems[0]})")
-        lines.append(f"  {self.n_resamples:,} multiplier draws, seed={self.seed}")
+        lines.append(
+            f"  {m} interval: each system's own {self.confidence:.0%} interval from bootstrap() "
+            f"at the same level; {self.n_resamples:,} multiplier draws, seed={self.seed}"
+        )
         return "\n".join(lines)
