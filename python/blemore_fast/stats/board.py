@@ -4,7 +4,7 @@ question the rank sets answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -14,7 +14,8 @@ from ..errors import Problem
 __all__ = ["Leaderboard"]
 
 
-@dataclass(frozen=True, repr=False)
+# eq=False: DataFrames have no single truth value to compare by.
+@dataclass(frozen=True, repr=False, eq=False)
 class Leaderboard:
     """Systems ranked by ``metric`` with confidence sets for their ranks.
 
@@ -40,7 +41,7 @@ class Leaderboard:
     pairwise: pd.DataFrame
     groups: list[tuple[str, ...]]
     failed: dict[str, list[Problem]]
-    rank_distribution: pd.DataFrame = field(compare=False)
+    rank_distribution: pd.DataFrame
     metric: str
     cluster: str | None
     n_units: int

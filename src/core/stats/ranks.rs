@@ -364,17 +364,22 @@ mod tests {
             .collect()
     }
 
+    /// `values` as the terms of `s` systems with t(10) references.
+    fn of(values: &[f64], s: usize) -> Terms<'_> {
+        Terms {
+            values,
+            n_systems: s,
+            n_groups: values.len() / s,
+            df: 10,
+        }
+    }
+
     #[test]
     fn one_pair_is_students_t() {
         // Two systems: T* is exactly t(df), so the 95% critical value is
         // t's quantile up to Monte-Carlo error (sd about 0.02 at B = 40,000).
         let values = terms(2, 11);
-        let t = Terms {
-            values: &values,
-            n_systems: 2,
-            n_groups: 11,
-            df: 10,
-        };
+        let t = of(&values, 2);
         let result = max_t(&t, 0.95, 40_000, 5).unwrap();
         let exact = t_quantile_two_sided(0.95, 10.0);
         assert!(
@@ -389,12 +394,7 @@ mod tests {
     fn repeatable_whatever_the_threads_and_the_system_order() {
         let (s, g) = (7, 11);
         let values = terms(s, g);
-        let t = Terms {
-            values: &values,
-            n_systems: s,
-            n_groups: g,
-            df: 10,
-        };
+        let t = of(&values, s);
         let run = |threads: usize| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -425,12 +425,7 @@ mod tests {
     fn the_stepdown_rejects_at_least_what_the_single_step_does() {
         let (s, g) = (6, 11);
         let values = terms(s, g);
-        let t = Terms {
-            values: &values,
-            n_systems: s,
-            n_groups: g,
-            df: 10,
-        };
+        let t = of(&values, s);
         let result = max_t(&t, 0.95, 4000, 3).unwrap();
         // Observed statistics: system j ahead of k by 3 (j - k) standard errors.
         let observed: Vec<f64> = (0..s * s)
