@@ -226,8 +226,11 @@ def _digest_script(threads: int) -> str:
                                  cluster=cluster, return_distribution=True)
                 h.update(r.distribution.tobytes()); h.update(repr(r.as_dict()).encode())
             c = bf.compare(pa, pb, lab, n_resamples=10_000, seed=12345, cluster=cluster,
-                           return_distribution=True)
+                           method="percentile", return_distribution=True)
             h.update(c.distribution.tobytes()); h.update(repr(c.as_dict()).encode())
+        # The analytic default over groups.
+        h.update(repr(bf.bootstrap(pred, labels, cluster=groups, seed=1).as_dict()).encode())
+        h.update(repr(bf.compare(pa, pb, lab, cluster=groups, seed=1).as_dict()).encode())
         print(h.hexdigest())
     """)
     env = {**os.environ, "RAYON_NUM_THREADS": str(threads), "PYTHONPATH": os.path.dirname(__file__)}
@@ -320,6 +323,8 @@ def test_accepts_what_score_accepts(dict_preds, tmp_path):
         bf.bootstrap({"A101_ang_int1_ver1": [{"emotion": "anger", "salience": 100}]})
 
 
+# Four actors and 24 clips: cluster-t warns about few groups and all-hit salience.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_actor_clusters_come_from_names_or_metadata(dict_preds):
     preds = dict_preds
     by_name = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster="actor")
@@ -328,7 +333,8 @@ def test_actor_clusters_come_from_names_or_metadata(dict_preds):
     actors = [n.split("_")[0] for n in names]
     by_array = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster=actors)
     assert by_array.n_units == 4 and by_array.distribution is None
-    assert by_array.as_dict() | {"cluster": "actor"} == by_name.as_dict()
+    same_settings = {"cluster": "actor", "question": by_name.question}
+    assert by_array.as_dict() | same_settings == by_name.as_dict()
     mapping = dict(zip(names, actors, strict=True))
     by_mapping = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster=mapping)
     assert by_mapping.presence == by_array.presence
@@ -453,7 +459,10 @@ def test_method_names_are_case_insensitive_and_results_are_readable():
     )
     assert r.method == "bca"
     text = repr(r)
-    assert "95% bca intervals, 500 resamples of 8 clusters, seed=3" in text
+    assert text.startswith(
+        "BootstrapResult: new groups: 95% bca intervals over 8 groups, not small-sample corrected"
+    )
+    assert text.splitlines()[0].endswith("; 500 resamples, seed=3")
     assert text.count("\n") == 4
     frame = r.to_frame()
     assert list(frame.index) == ["presence", "salience", "mean"]

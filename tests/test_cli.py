@@ -693,7 +693,11 @@ def test_score_bootstrap_equals_the_api(files: Files) -> None:
         f"{expected.presence.high:.4f}",
         f"{expected.presence.se:.4f}",
     ]
-    assert "95% bca intervals: 2,000 resamples of 11 actors (--seed 5 repeats them)" in run.out
+    assert (
+        "new actors: 95% bca intervals over 11 actors, not small-sample corrected "
+        "(too narrow with few groups; cluster-t is calibrated); "
+        "2,000 resamples (--seed 5 repeats them)"
+    ) in run.out
 
 
 def test_score_bootstrap_reports_the_seed_that_repeats_it(files: Files) -> None:
@@ -708,11 +712,15 @@ def test_score_bootstrap_reports_the_seed_that_repeats_it(files: Files) -> None:
 
 def test_compare_equals_the_api(files: Files) -> None:
     a, b = files.submission("good"), files.submission("weaker")
-    document = ok(
-        cli("compare", a, b, "--bootstrap", "3000", "--seed", "2", "--json", cwd=files.root)
-    ).json()
-    expected = bf.compare(a, b, n_resamples=3000, seed=2)
+    # The clip names give the actors, so actor level (cluster-t) is the default.
+    document = ok(cli("compare", a, b, "--seed", "2", "--json", cwd=files.root)).json()
+    expected = bf.compare(a, b, seed=2, cluster="actor")
+    assert expected.method == "cluster-t"
     assert {k: v for k, v in document.items() if k not in ("a", "b")} == expected.as_dict()
+    args = ["--cluster", "clip", "--bootstrap", "3000", "--seed", "2", "--json"]
+    clip_level = ok(cli("compare", a, b, *args, cwd=files.root)).json()
+    expected = bf.compare(a, b, n_resamples=3000, seed=2)
+    assert {k: v for k, v in clip_level.items() if k not in ("a", "b")} == expected.as_dict()
     assert document["score_a"] == {
         **reference.score(files.preds["good"]),
         "mean": expected.score_a.mean,
@@ -726,7 +734,10 @@ def test_compare_equals_the_api(files: Files) -> None:
     assert presence[3] == f"{actor.presence.estimate:+.4f}"
     p = actor.presence.p_value
     assert presence[-1] == ("<0.0001" if p < 0.0001 else f"{p:.4f}")
-    assert "10,000 resamples of 11 actors" in run.out
+    assert run.out.rstrip().endswith(
+        "A - B, new actors: 95% intervals over 11 actors, small-sample corrected "
+        "(CR2 t, 10 df); two-sided p-values; analytic, no resampling"
+    )
 
 
 def test_compare_needs_the_same_clips(files: Files, tmp_path: Path) -> None:
@@ -750,12 +761,13 @@ def test_report_intervals_side_by_side(files: Files, tmp_path: Path) -> None:
     run = ok(cli("report", path, *args, cwd=tmp_path))
     header, presence = run.out.splitlines()[1:3]
     assert header.split() == [
-        "metric", "score", "correct", "clip", "low", "clip", "high", "actor", "low", "actor", "high",
+        "metric", "score", "correct", "actor", "low", "actor", "high", "clip", "low", "clip", "high",
     ]  # fmt: skip
     assert presence.split()[3:] == [
         f"{x:.4f}"
-        for x in (clip.presence.low, clip.presence.high, actor.presence.low, actor.presence.high)
+        for x in (actor.presence.low, actor.presence.high, clip.presence.low, clip.presence.high)
     ]
+    assert f"actor-level: {actor.question}; analytic, no resampling" in run.out
 
 
 def test_report_plot_dir_has_the_bootstrap_histogram(files: Files, tmp_path: Path) -> None:
@@ -779,3 +791,26 @@ def test_names_without_labels_get_a_hint(files: Files, tmp_path: Path) -> None:
     label_path = _write_json(tmp_path / "labels.json", labels)
     document = ok(cli("score", path, "--labels", label_path, "--json", cwd=tmp_path)).json()
     assert _scores(document) == reference.score(files.preds["good"])
+
+
+def test_compare_on_anonymous_names_falls_back_to_clips_and_says_so(
+    files: Files, tmp_path: Path
+) -> None:
+    # test_0001.mov names no actor: never one actor called "test".
+    names = {name: f"test_{i:04d}.mov" for i, name in enumerate(files.preds["good"])}
+    paths = [
+        _write_json(
+            tmp_path / f"{who}.json",
+            {"predictions": {names[n]: e for n, e in files.preds[who].items()}},
+        )
+        for who in ("good", "weaker")
+    ]
+    labels = {names[n]: reference.label_from_filename(n) for n in files.preds["good"]}
+    label_path = _write_json(tmp_path / "labels.json", labels)
+    run = ok(cli("compare", *paths, "--labels", label_path, "--seed", "1", cwd=tmp_path))
+    assert (
+        "A - B, these 594 clips: 95% clip-level percentile intervals (the actors held fixed)"
+        in (run.out)
+    )
+    run = failed(cli("compare", *paths, "--labels", label_path, "--cluster", "actor", cwd=tmp_path))
+    assert "--cluster actor" in run.err and "name no actor" in run.err

@@ -275,8 +275,10 @@ def test_confidence_names_the_flag(tmp_path: Path) -> None:
 
 def test_counts_read_well(inputs: Inputs, tmp_path: Path) -> None:
     """Item 7: "1 resamples", and numbers without thousands separators."""
-    run = ok(cli("score", inputs.submission, "--bootstrap", "1", "--seed", "1", cwd=tmp_path))
-    assert "1 resample of 594 clips" in run.out
+    args = ["--bootstrap", "1", "--cluster", "clip", "--seed", "1"]
+    run = ok(cli("score", inputs.submission, *args, cwd=tmp_path))
+    assert "these 594 clips: 95% clip-level percentile intervals" in run.out
+    assert "; 1 resample (--seed 1 repeats them)" in run.out
     run = failed(cli("score", inputs.submission, "--labels", inputs.clips, cwd=tmp_path))
     n_train = int((pd.read_csv(inputs.clips)["partition"] == "train").sum())
     assert run.err.startswith(f"error: {n_train:,} problems in the predictions:")
@@ -306,7 +308,9 @@ def test_broken_pipe_exits_quietly(inputs: Inputs) -> None:
     [
         (("--bootstrap", "2", "--method", "bca"), "at least 2,000"),
         (("--bootstrap", "1999", "--method", "bca"), "at least 2,000"),
-        (("--bootstrap", "999"), "at least 1,000"),
+        (("--bootstrap", "999", "--cluster", "clip"), "at least 1,000"),
+        # Over actors the default, cluster-t, draws no resamples: nothing to warn.
+        (("--bootstrap", "2"), None),
         (("--bootstrap", "500", "--method", "basic"), "at least 1,000"),
         (("--bootstrap", "1000"), None),
         (("--bootstrap", "2000", "--method", "bca"), None),

@@ -291,11 +291,13 @@ def test_the_details_page_shows_aggregates_only(
         "Trivial baselines",
         "By category",
         "Confusion",
-        "Bootstrap",
         "About the intervals",
     ):
         assert f"<h2>{heading}</h2>" in details
     assert "actor-level low" in details
+    # The intervals say which question they answer (cluster-t: no replicates to plot).
+    assert "new actors: 95% intervals over 11 actors, small-sample corrected" in details
+    assert "<h2>Bootstrap</h2>" not in details
     # no clip name, real or anonymised, and no actor: which clip shows whom is
     # hidden too (the embedded images' base64 text aside)
     text = re.sub(r'src="data:image/png;base64,[^"]*"', "", details)

@@ -33,8 +33,10 @@ def _lattice(x):
 
 
 def _compare(a, b, **kwargs):
+    """The paired bootstrap (cluster-t has its own tests: test_cluster_t.py)."""
     pred_a, pred_b, labels = encoded_pair(a, b)
     kwargs.setdefault("seed", 1)
+    kwargs.setdefault("method", "percentile")
     return bf.compare(pred_a, pred_b, labels, **kwargs)
 
 
@@ -210,10 +212,11 @@ def test_results_are_readable(pair):
     a, b = pair
     r = _compare(a, b, n_resamples=1000, cluster=np.arange(600) % 12, seed=4)
     text = repr(r)
-    assert (
-        "Comparison (A - B): 95% percentile intervals, 1,000 paired resamples of 12 clusters"
-        in text
+    assert text.startswith(
+        "Comparison (A - B): new groups: 95% percentile intervals over 12 groups, "
+        "not small-sample corrected"
     )
+    assert "two-sided p-values; 1,000 paired resamples, seed=4" in text
     assert "right for one only: presence A" in text
     frame = r.to_frame()
     assert list(frame.columns) == ["a", "b", "estimate", "low", "high", "se", "p_value"]

@@ -52,7 +52,7 @@ def test_demo_finishes_in_time_and_writes_the_report(tmp_path: Path) -> None:
     for step in (
         "1. Thresholds by grid search on the validation folds",
         "2. Test split (594 clips",
-        "3. 95% percentile intervals for good",
+        "3. 95% intervals for good",
         "4. A = good against B = weaker",
         "5. Where good fails on the test split",
         "6. HTML report: demo-report.html",
@@ -123,7 +123,10 @@ def test_demo_numbers_match_an_independent_pipeline(
 def test_demo_prints_intervals_and_comparison(synthetic_run: tuple[dict[str, Any], str]) -> None:
     document, out = synthetic_run
     section = out.split("3. ", 1)[1].split("4. ", 1)[0]
-    header = section.splitlines()[1].split()
+    lines = section.splitlines()
+    assert lines[1].startswith("   actor: new actors: 95% intervals over 11 actors, small-sample")
+    assert lines[2].startswith("   clip:  these 594 clips: 95% clip-level percentile intervals")
+    header = lines[3].split()
     assert header[:2] == ["metric", "estimate"]
     presence = next(line.split() for line in section.splitlines() if line.startswith("presence"))
     clip, actor = document["intervals"]["clip-level"], document["intervals"]["actor-level"]
@@ -131,10 +134,10 @@ def test_demo_prints_intervals_and_comparison(synthetic_run: tuple[dict[str, Any
         f"{x:.4f}"
         for x in (
             clip["presence"]["estimate"],
-            clip["presence"]["low"],
-            clip["presence"]["high"],
             actor["presence"]["low"],
             actor["presence"]["high"],
+            clip["presence"]["low"],
+            clip["presence"]["high"],
         )
     ]
     assert "actor-level width / clip-level width" in section

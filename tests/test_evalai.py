@@ -157,6 +157,9 @@ def test_a_broken_submission_fails_with_every_problem(tmp_path: Path) -> None:
     assert not (root / "output.json").exists()
 
 
+# Two clips of two actors, no blend: the intervals warn that 2 groups promise
+# nothing and that salience has no interval.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_the_split_can_be_renamed(tmp_path: Path) -> None:
     names = ["A101_ang_int1_ver1", "A102_sad_int1_ver1"]
     table = reference_table(names)

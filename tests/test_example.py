@@ -32,4 +32,7 @@ def test_train_mlp_runs_and_learns():
     assert test is not None
     # Far above the trivial baseline (0.074: every clip the most frequent class).
     assert float(test.group(1)) > 0.2
-    assert "95% percentile intervals, 10,000 resamples of 11 actors, seed=1" in run.stdout
+    assert (
+        "new actors: 95% intervals over 11 actors, small-sample corrected "
+        "(leave-one-actor-out t, logit scale, 10 df); analytic, no resampling"
+    ) in run.stdout

@@ -86,7 +86,7 @@ def _work() -> dict[str, Any]:
     preds_a, preds_b = _predictions(rng, names), _predictions(rng, names)
     options = {"n_resamples": 5_000, "cluster": "actor", "seed": 7, "return_distribution": True}
     boot = bf.bootstrap(preds_a, method="bca", **options)
-    comparison = bf.compare(preds_a, preds_b, **options)
+    comparison = bf.compare(preds_a, preds_b, method="percentile", **options)
     return {
         "score": (scored.presence, scored.salience),
         "grid": (grid.presence_grid.tolist(), grid.salience_grid.tolist(), grid.alpha, grid.beta),

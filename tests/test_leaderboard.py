@@ -26,7 +26,7 @@ def board_data() -> tuple[dict[str, dict], pd.DataFrame]:
     systems = {}
     for model in ("good", "weaker"):
         probs = data.probs[model][test]
-        for alpha, beta in ((0.3, 0.1), (0.15, 0.2), (0.45, 0.05)):
+        for alpha, beta in ((0.3, 0.1), (0.15, 0.2), (0.25, 0.15)):
             preds = decode(probs, alpha=alpha, beta=beta, names=list(labels["filename"]))
             systems[f"{model}_{alpha}_{beta}"] = preds
     return systems, labels
@@ -227,3 +227,24 @@ def test_readme_table_of_the_real_hicmae_runs(data_dir: Path) -> None:
     p = board.pairwise["p_adjusted"]
     assert round(p[("epoch100_kl_div", "epoch50_kl_div")], 2) == 0.45
     assert board.groups == [tuple(table.index)]
+
+
+def test_a_systems_interval_warnings_name_the_system(board_data) -> None:
+    systems, labels = board_data
+    data = synthetic.make_dataset(seed=3)
+    no_salience = decode(
+        data.probs["good"][data.select("test")],
+        alpha=0.45,
+        beta=0.05,
+        names=list(labels["filename"]),
+    )
+    assert score(no_salience, labels).salience_correct == 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        board = leaderboard(
+            {**systems, "no_salience": no_salience}, labels, cluster="actor", seed=1
+        )
+    messages = [str(w.message) for w in caught]
+    assert messages and all(m.startswith("no_salience: ") for m in messages), messages
+    assert any(m.startswith("no_salience: salience: no hits") for m in messages)
+    assert "no_salience" in set(board.table["system"])

@@ -51,6 +51,14 @@ _U8_2D = npt.NDArray[np.uint8]
 _Encoded = tuple[_U8, _U8_2D]
 # (clip, kind, message); kind is one of PROBLEM_KINDS.
 _Problem = tuple[str | None, str, str]
+# (summary, messages, n_units, distribution, df): see bootstrap_cells.
+_Intervals = tuple[
+    npt.NDArray[np.float64],
+    list[str],
+    int,
+    npt.NDArray[np.float64] | None,
+    tuple[float, float, float] | None,
+]
 
 def encode_pairs(
     preds: dict[Any, Any], labels: object | None, *, strict: bool
@@ -118,7 +126,7 @@ def bootstrap_cells(
     method: str,
     seed: int,
     return_distribution: bool,
-) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+) -> _Intervals: ...
 def compare_cells(
     outcomes_a: _U8,
     outcomes_b: _U8,
@@ -129,7 +137,7 @@ def compare_cells(
     method: str,
     seed: int,
     return_distribution: bool,
-) -> tuple[npt.NDArray[np.float64], list[str], int, npt.NDArray[np.float64] | None]: ...
+) -> _Intervals: ...
 def rank_cells(
     outcomes: _U8_2D,
     *,

@@ -25,10 +25,11 @@ name to anonymised name) when the labels use the dataset's real names.
   is not scored: every problem is listed;
 - presence, salience and their mean, exactly as the published scorer;
 - intervals from :func:`blemore_fast.bootstrap` with ``cluster="actor"``
-  and its default method, :data:`N_RESAMPLES` resamples, seed :data:`SEED`
-  (the same submission always gets the same interval). They answer: how
-  would this system score on other actors like the test set's? Resampling
-  actors, not clips, because clips of one actor succeed or fail together;
+  and its default method, cluster-t (closed form, calibrated for 11 actors;
+  the same submission always gets the same interval; :data:`N_RESAMPLES`
+  and :data:`SEED` serve a resampling method). They answer: how would this
+  system score on new actors like the test set's? Actors, not clips, are
+  the units, because clips of one actor succeed or fail together;
 - the challenge's two trivial baselines, when train labels are given.
 
 **No labels leave it.** :meth:`ServerResult.details_html` shows aggregates
@@ -180,13 +181,17 @@ class ServerResult:
         return {key: values[key] for key in SCORE_KEYS}
 
     def describe_intervals(self) -> str:
-        """One sentence on the intervals: level, method, how many actors."""
+        """One sentence on the intervals: the question, level, method, how many actors."""
         r = self.intervals
+        how = (
+            "analytic, no resampling"
+            if r.n_resamples == 0
+            else f"{r.n_resamples:,} resamples of the actors, seed {r.seed}"
+        )
         return (
-            f"{r.confidence:.0%} {r.method} intervals over {r.n_units} actors "
-            f"({r.n_resamples:,} resamples of the actors, seed {r.seed}): how this system "
-            "would score on other actors like the test set's. Clips of one actor succeed or "
-            "fail together, so actors, not clips, are resampled."
+            f"{r.question} ({how}): how this system would score on new actors like the "
+            "test set's. Clips of one actor succeed or fail together, so the actors, not "
+            "the clips, are the units."
         )
 
     def details_html(self, title: str = "BlEmoRe: detailed results") -> str:
@@ -219,13 +224,9 @@ def evaluate_submission(
     names = reference["filename"].tolist()
     raise_if_any(check_submission(submission, names=names, require_wrapper=True), "submission")
     aligned = align(load_predictions(submission), reference, strict=True)
-    intervals = bootstrap(
-        aligned,
-        cluster="actor",
-        n_resamples=n_resamples,
-        seed=seed,
-        return_distribution=True,
-    )
+    # The default over actors: cluster-t, closed form (n_resamples and seed
+    # matter only for a resampling method).
+    intervals = bootstrap(aligned, cluster="actor", n_resamples=n_resamples, seed=seed)
     return ServerResult(
         score=Score.from_cells(aligned.cells()),
         intervals=intervals,

@@ -22,6 +22,7 @@ __all__ = [
     "check_actor_clusters",
     "check_groups",
     "check_same_clips",
+    "interval_unit",
     "warn_few_resamples",
 ]
 
@@ -33,11 +34,13 @@ ENOUGH_RESAMPLES = {"percentile": 1_000, "basic": 1_000, "bca": 2_000}
 _ACTORS_HINT = ", such as the dataset's clips.csv, with --labels"
 
 
-def warn_few_resamples(args: argparse.Namespace) -> None:
-    """Warns when ``--bootstrap B`` is too few for the interval method."""
-    n, method = args.bootstrap, args.method or "percentile"
-    enough = ENOUGH_RESAMPLES[method]
-    if n and n < enough:
+def warn_few_resamples(args: argparse.Namespace, cluster: str | None = None) -> None:
+    """Warns when ``--bootstrap B`` is too few for the interval method (the
+    default over actors, cluster-t, draws no resamples)."""
+    n = args.bootstrap
+    method = args.method or ("cluster-t" if cluster else "percentile")
+    enough = ENOUGH_RESAMPLES.get(method)
+    if n and enough and n < enough:
         warnings.warn(
             f"--bootstrap {n:,} is too few resamples for {method} intervals: their ends are "
             f"read from the tails of {n:,} replicates and change from seed to seed (a tiny B "
@@ -50,6 +53,23 @@ def warn_few_resamples(args: argparse.Namespace) -> None:
 def check_actor_clusters(aligned: Aligned) -> None:
     """Every clip has an actor to resample by (``--cluster actor``)."""
     clip_actors(aligned.names, aligned.metadata, what="--cluster actor", hint=_ACTORS_HINT)
+
+
+def interval_unit(args: argparse.Namespace, aligned: Aligned) -> str | None:
+    """The unit of the intervals: ``"actor"`` (about new actors) or None (these
+    clips). ``--cluster`` decides; without it, actors when every clip's actor
+    can be read (the labels' actor column, or clip names in the dataset's
+    scheme), else clips."""
+    if args.cluster == "clip":
+        return None
+    if args.cluster == "actor":
+        check_actor_clusters(aligned)
+        return "actor"
+    try:
+        clip_actors(aligned.names, aligned.metadata)
+    except ValueError:
+        return None
+    return "actor"
 
 
 def check_groups(aligned: Aligned, groups: Sequence[str]) -> None:

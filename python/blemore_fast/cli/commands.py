@@ -20,7 +20,7 @@ from ..scoring import Score, align
 from ..stats import bootstrap, compare
 from ..submission import check_submission, write_submission
 from ..training import grid_search
-from .checks import check_actor_clusters, check_same_clips, warn_few_resamples
+from .checks import check_same_clips, interval_unit, warn_few_resamples
 from .files import shown
 from .inputs import (
     PROG,
@@ -50,16 +50,14 @@ __all__ = ["cmd_compare", "cmd_decode", "cmd_demo", "cmd_grid", "cmd_score", "cm
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     if args.bootstrap is None and (args.cluster or args.method or args.seed is not None):
         raise UsageError("--cluster, --method and --seed need --bootstrap B")
-    if args.bootstrap is not None:
-        warn_few_resamples(args)
     aligned = align(read_predictions(args.preds, args), read_labels(args), strict=not args.lenient)
     score = Score.from_cells(aligned.cells())
     result = None
     if args.bootstrap is not None:
-        if args.cluster:
-            check_actor_clusters(aligned)
+        cluster = interval_unit(args, aligned)
+        warn_few_resamples(args, cluster)
         with Progress(None, "bootstrap", delay=1.0):
-            result = bootstrap(aligned, cluster=args.cluster, **bootstrap_options(args))
+            result = bootstrap(aligned, cluster=cluster, **bootstrap_options(args))
     if args.json:
         document: dict[str, Any] = {"file": str(args.preds), **score.as_dict()}
         if result is not None:
@@ -224,16 +222,15 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
-    warn_few_resamples(args)
     labels = read_labels(args)
     strict = not args.lenient
     a = align(read_predictions(args.a, args), labels, strict=strict)
     b = align(read_predictions(args.b, args), labels, strict=strict)
     check_same_clips(a, b, (str(args.a), str(args.b)))
-    if args.cluster:
-        check_actor_clusters(a)
-    with Progress(None, "paired bootstrap", delay=1.0):
-        result = compare(a, b, cluster=args.cluster, **bootstrap_options(args))
+    cluster = interval_unit(args, a)
+    warn_few_resamples(args, cluster)
+    with Progress(None, "paired comparison", delay=1.0):
+        result = compare(a, b, cluster=cluster, **bootstrap_options(args))
     if args.json:
         emit_json({"a": str(args.a), "b": str(args.b), **result.as_dict()}, out)
         return EXIT_OK
@@ -258,7 +255,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         f" salience A {result.a_only_salience:,}, B {result.b_only_salience:,}",
         file=out,
     )
-    print(f"paired {describe_bootstrap(result)}; p is two-sided, against no difference", file=out)
+    print(f"A - B, {describe_bootstrap(result)}", file=out)
     return EXIT_OK
 
 

@@ -237,12 +237,12 @@ class DemoResult:
             {
                 "metric": ["presence", "salience", "mean"],
                 "estimate": [getattr(clip, m).estimate for m in ("presence", "salience", "mean")],
-                "clip low": [clip.presence.low, clip.salience.low, clip.mean.low],
-                "clip high": [clip.presence.high, clip.salience.high, clip.mean.high],
                 "actor low": [actor.presence.low, actor.salience.low, actor.mean.low],
                 "actor high": [actor.presence.high, actor.salience.high, actor.mean.high],
-                "clip se": [clip.presence.se, clip.salience.se, clip.mean.se],
+                "clip low": [clip.presence.low, clip.salience.low, clip.mean.low],
+                "clip high": [clip.presence.high, clip.salience.high, clip.mean.high],
                 "actor se": [actor.presence.se, actor.salience.se, actor.mean.se],
+                "clip se": [clip.presence.se, clip.salience.se, clip.mean.se],
             }
         )
 
@@ -257,8 +257,8 @@ class DemoResult:
                 a: [getattr(clip.score_a, m) for m in metrics],
                 b: [getattr(clip.score_b, m) for m in metrics],
                 "A - B": [getattr(clip, m).estimate for m in metrics],
-                "p (clips)": [getattr(clip, m).p_value for m in metrics],
                 "p (actors)": [getattr(actor, m).p_value for m in metrics],
+                "p (clips)": [getattr(clip, m).p_value for m in metrics],
             }
         )
 
@@ -286,16 +286,18 @@ class DemoResult:
             f"{base.blend_ratio} gives presence {base.blend.presence:.3f}, salience "
             f"{base.blend.salience:.3f}"
         )
+        actor_cmp, clip_cmp = self.comparisons["actor-level"], self.comparisons["clip-level"]
         out += [
             "",
-            f"3. {confidence} {clip.method} intervals for {a} on the test split, "
-            f"{plural(clip.n_resamples, 'resample')}: clip-level ({plural(clip.n_units, 'clip')}) "
-            f"and actor-level ({plural(actor.n_units, 'actor')})",
+            f"3. {confidence} intervals for {a} on the test split",
+            f"   actor: {actor.question}",
+            f"   clip:  {clip.question}, {plural(clip.n_resamples, 'resample')}",
             table(self.intervals_frame()),
             f"   {self._width_note()}",
             "",
-            f"4. A = {a} against B = {b}: paired bootstrap, "
-            f"{plural(self.comparisons['clip-level'].n_resamples, 'resample')}, two-sided p-values",
+            f"4. A = {a} against B = {b}, two-sided p-values",
+            f"   p (actors): {actor_cmp.question}",
+            f"   p (clips):  {clip_cmp.question}, {plural(clip_cmp.n_resamples, 'resample')}",
             table(
                 self.comparison_frame(),
                 formats={
@@ -335,13 +337,13 @@ class DemoResult:
         )
         if min(ratios) > 1.1:
             why = (
-                "clips of one actor succeed or fail together, so resampling actors shows how\n"
-                "   the score would move on other actors, which resampling clips hides."
+                "clips of one actor succeed or fail together, so the actor-level intervals show\n"
+                "   how the score would move on new actors, which the clip-level ones hide."
             )
         else:
             why = (
-                "here the actors differ little beyond chance, so the two levels agree;\n"
-                "   when actors differ, the actor-level intervals are the wider, honest ones."
+                "here the actors differ little beyond chance, so the two levels nearly agree;\n"
+                "   the actor-level intervals are the ones about new actors."
             )
         return f"actor-level width / clip-level width: {shown};\n   {why}"
 

@@ -10,7 +10,8 @@ from typing import Any, TextIO
 from ..errors import Problem, ValidationError
 from ..stats.board import Leaderboard
 from ..stats.leaderboard import leaderboard
-from .checks import warn_few_resamples
+from ..scoring import align
+from .checks import interval_unit, warn_few_resamples
 from .files import shown
 from .inputs import UsageError, read_labels, read_predictions
 from .output import EXIT_OK, emit_json
@@ -62,16 +63,16 @@ def _read(
 
 
 def cmd_leaderboard(args: argparse.Namespace, out: TextIO) -> int:
-    warn_few_resamples(argparse.Namespace(bootstrap=args.bootstrap, method=None))
     files = submission_files(args.submissions)
     labels = read_labels(args)
     systems, unreadable = _read(files, args)
+    cluster = _unit(args, systems, labels)
     with Progress(None, "leaderboard", delay=1.0):
         board = leaderboard(
             systems,
             labels,
             metric=args.metric,
-            cluster=args.cluster,
+            cluster=cluster,
             confidence=args.confidence,
             simultaneous=args.simultaneous,
             n_resamples=args.bootstrap,
@@ -93,3 +94,15 @@ def cmd_leaderboard(args: argparse.Namespace, out: TextIO) -> int:
 
 def _text(board: Leaderboard) -> str:
     return repr(board)
+
+
+def _unit(args: argparse.Namespace, systems: dict[str, Any], labels: Any) -> str | None:
+    """``--cluster``, or actors when every clip's actor can be read (as the
+    other subcommands decide), judged on the first system that aligns."""
+    for preds in systems.values():
+        try:
+            aligned = align(preds, labels)
+        except ValidationError:
+            continue  # leaderboard lists it with its problems
+        return interval_unit(args, aligned)
+    return "actor" if args.cluster == "actor" else None

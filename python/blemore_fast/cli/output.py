@@ -66,20 +66,26 @@ def add_interval_columns(
 
 
 def describe_bootstrap(result: Any) -> str:
-    """One line saying how intervals were computed, with the seed that repeats them."""
-    unit = "clip" if result.cluster is None else result.cluster
+    """One line saying which question the intervals answer and how they were
+    computed, with the seed that repeats a resampling run."""
+    if result.n_resamples == 0:
+        return f"{result.question}; analytic, no resampling"
     return (
-        f"{result.confidence:.0%} {result.method} intervals: "
-        f"{plural(result.n_resamples, 'resample')} of {plural(result.n_units, unit)} "
+        f"{result.question}; {plural(result.n_resamples, 'resample')} "
         f"(--seed {result.seed} repeats them)"
     )
 
 
-def bootstrap_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The bootstrap's keyword arguments from the options."""
+def bootstrap_options(args: argparse.Namespace, *, clip_level: bool = False) -> dict[str, Any]:
+    """The statistics' keyword arguments from the options. ``--method`` None
+    is the library's default (cluster-t over actors, percentile over clips);
+    ``clip_level`` turns cluster-t, which needs actors, into that default."""
+    method = args.method
+    if clip_level and method == "cluster-t":
+        method = None
     return {
         "n_resamples": args.bootstrap,
         "confidence": args.confidence,
-        "method": args.method or "percentile",
+        "method": method,
         "seed": args.seed,
     }

@@ -154,7 +154,11 @@ def _add_decoding(parser: argparse.ArgumentParser, *, required: bool = False) ->
 def _add_bootstrap(
     parser: argparse.ArgumentParser,
     default: int | None,
-    cluster: str = "resample actors instead of clips (clips of one actor are not independent)",
+    cluster: str = (
+        "the unit of the intervals: actor (intervals about new actors; the default when every "
+        "clip's actor can be read from the labels' actor column or the clip names) or clip "
+        "(these clips, the actors held fixed)"
+    ),
     *,
     zero: bool = False,
 ) -> None:
@@ -173,11 +177,12 @@ def _add_bootstrap(
             default=default,
             help=f"bootstrap resamples (default {default:,}{'; 0 for none' if zero else ''})",
         )
-    parser.add_argument("--cluster", choices=["actor"], help=cluster)
+    parser.add_argument("--cluster", choices=["actor", "clip"], help=cluster)
     parser.add_argument(
         "--method",
         choices=list(_core.INTERVAL_METHODS),
-        help="interval method (default percentile)",
+        help="interval method (default: cluster-t over actors, calibrated for few actors; "
+        "percentile over clips)",
     )
     parser.add_argument(
         "--confidence",
@@ -348,7 +353,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_labels(p)
     p.add_argument("--lenient", action="store_true", help="as for score")
     _add_decoding(p)
-    _add_bootstrap(p, 10_000, "also actor-level intervals, beside the clip-level ones", zero=True)
+    _add_bootstrap(
+        p,
+        10_000,
+        "actor (actor-level intervals beside the clip-level ones; the default when actors can "
+        "be read) or clip (clip-level only)",
+        zero=True,
+    )
     p.add_argument(
         "--by",
         metavar="GROUPS",
@@ -366,8 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
         subparsers,
         "compare",
         "paired comparison of two prediction files, with p-values",
-        "Compare systems A and B on the same clips with a paired bootstrap: the difference\n"
-        "A - B of each metric, its interval and a two-sided p-value.",
+        "Compare systems A and B on the same clips: the difference A - B of each metric,\n"
+        "its interval and a two-sided p-value, over actors when they can be read\n"
+        "(cluster-t, calibrated for few actors), else over clips (paired bootstrap).",
         "blemore-fast compare a.json b.json --labels clips.csv --partition test --cluster actor",
     )
     p.add_argument("a", metavar="A", help="predictions of system A, as for score")
@@ -386,7 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Rank many submissions scored on the same clips. Each rank comes with a set that\n"
         "holds the true rank with the stated confidence (marginal: each system alone;\n"
         "--simultaneous: all at once), from simultaneous tests of every pairwise difference.\n"
-        "With --cluster actor the sets are about new actors and hold with 11 actors.",
+        "By actor (the default when every clip's actor can be read) the sets are about new\n"
+        "actors and hold with 11 actors.",
         "blemore-fast leaderboard submissions/ --labels clips.csv --partition test "
         "--cluster actor --html leaderboard.html",
     )
@@ -406,8 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--cluster",
-        choices=["actor"],
-        help="rank sets about new actors (recommended): actors are the independent units",
+        choices=["actor", "clip"],
+        help="the unit: actor (rank sets about new actors; the default when every clip's actor "
+        "can be read) or clip (these clips, the actors held fixed)",
     )
     p.add_argument(
         "--simultaneous",

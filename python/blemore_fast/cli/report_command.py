@@ -14,7 +14,7 @@ from ..report.page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import bootstrap
 from ..writing import WriteError, write_file
-from .checks import check_actor_clusters, check_groups, warn_few_resamples
+from .checks import check_groups, interval_unit, warn_few_resamples
 from .files import shown
 from .inputs import UsageError, read_labels, read_predictions, train_rows
 from .output import (
@@ -105,28 +105,28 @@ def _write_plots(
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if args.bootstrap == 0 and (args.cluster or args.method or args.seed is not None):
         raise UsageError("--cluster, --method and --seed need bootstrap resamples (--bootstrap B)")
-    if args.bootstrap:
-        warn_few_resamples(args)
     labels = read_labels(args)
     aligned = align(read_predictions(args.preds, args), labels, strict=not args.lenient)
     score = Score.from_cells(aligned.cells())
     groups = _groups(args.by, aligned)
     check_groups(aligned, groups)
-    if args.bootstrap and args.cluster:
-        check_actor_clusters(aligned)
+    unit = interval_unit(args, aligned) if args.bootstrap else None
+    if args.bootstrap:
+        warn_few_resamples(args, unit)
     intervals: dict[str, Any] = {}
     written: list[str] = []
     steps = 2 + (args.bootstrap > 0) + bool(args.plot_dir) + bool(args.html)
     with Progress(steps, "report") as bar:
         if args.bootstrap:
             bar.set_label("report: bootstrap")
-            levels = [("clip-level", None)] + ([("actor-level", "actor")] if args.cluster else [])
+            # Actor level first when actors can be read: it answers "new actors".
+            levels = ([("actor-level", "actor")] if unit else []) + [("clip-level", None)]
             for level, cluster in levels:
                 intervals[level] = bootstrap(
                     aligned,
                     cluster=cluster,
                     return_distribution=cluster is None,
-                    **bootstrap_options(args),
+                    **bootstrap_options(args, clip_level=cluster is None),
                 )
             bar.advance()
         bar.set_label("report: breakdown")

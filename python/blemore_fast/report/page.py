@@ -115,7 +115,13 @@ def _scores_section(score: Score, intervals: Mapping[str, Any] | None) -> str:
         f"<p>{score.presence_correct} of {score.n} clips with the right emotions; "
         f"{score.salience_correct} of {score.n_blend} blend clips with the right ratio.</p>"
     )
-    return f'<div class="cards">{cards}</div>{counts}{_table(pd.DataFrame(rows))}'
+    # Which question each interval answers (new actors, or these clips).
+    questions = "".join(
+        f"<p><b>{html.escape(label)}</b>: {html.escape(question)}.</p>"
+        for label, result in (intervals or {}).items()
+        if (question := _get(result, "question"))
+    )
+    return f'<div class="cards">{cards}</div>{counts}{_table(pd.DataFrame(rows))}{questions}'
 
 
 def _png(fig: Any) -> bytes:

@@ -20,12 +20,19 @@ from .. import _core
 #: The interval methods, by their canonical names (the core's own list).
 METHODS: tuple[str, ...] = tuple(_core.INTERVAL_METHODS)
 
+#: The default when groups are given: closed form, calibrated for few groups.
+CLUSTER_T = "cluster-t"
+#: The default at clip level.
+PERCENTILE = "percentile"
+#: Replicates of the resampling methods when ``n_resamples`` is None.
+DEFAULT_RESAMPLES = 10_000
+
 
 @dataclass(frozen=True)
 class Resampling:
-    """Checked options: replicates, confidence level, interval method, seed
-    (drawn when none was given, so the run can be repeated) and whether to
-    keep the replicates."""
+    """Checked options: replicates (0 for the analytic ``"cluster-t"``),
+    confidence level, interval method, seed (drawn when none was given, so the
+    run can be repeated) and whether to keep the replicates."""
 
     n_resamples: int
     confidence: float
@@ -35,13 +42,26 @@ class Resampling:
 
 
 def resampling(
-    n_resamples: Any, confidence: Any, method: Any, seed: Any, return_distribution: Any
+    n_resamples: Any,
+    confidence: Any,
+    method: Any,
+    seed: Any,
+    return_distribution: Any,
+    *,
+    grouped: bool,
 ) -> Resampling:
-    """Checks the options of a resampling statistic."""
-    n, c = _n_resamples(n_resamples), _confidence(confidence)
+    """Checks the options of a statistic. ``method=None`` is ``"cluster-t"``
+    when groups are given (``grouped``), else ``"percentile"``;
+    ``n_resamples=None`` is 10,000 replicates for the resampling methods."""
+    n = DEFAULT_RESAMPLES if n_resamples is None else _n_resamples(n_resamples)
+    c = _confidence(confidence)
+    if method is None:
+        method = CLUSTER_T if grouped else PERCENTILE
     if not isinstance(method, str):
         raise TypeError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     canonical = _core.check_resampling(n_resamples=n, confidence=c, method=method)
+    if canonical == CLUSTER_T:
+        n = 0  # analytic: no replicates are drawn, whatever n_resamples says
     return Resampling(n, c, canonical, _seed(seed), bool(return_distribution))
 
 

@@ -1,5 +1,11 @@
 """``bootstrap``: confidence intervals for both metrics, at clip or actor level.
 
+With groups (actors), the default is the closed-form ``"cluster-t"`` method
+of the native core (``cluster_t.rs``): leave-one-actor-out standard errors,
+Student's t with G - 1 degrees of freedom, the logit scale. It keeps its
+95% promise about new actors with 6 to 47 actors, where resampling the
+actors does not. The rest of this note is about the resampling methods.
+
 Each clip falls into one of five outcome cells (see ``CELLS``) and both
 metrics are ratios of cell counts. A clip-level replicate is therefore a
 multinomial draw over the cells, and an actor-level replicate a sum of
@@ -30,36 +36,56 @@ def bootstrap(
     preds: Any,
     labels: Any = None,
     *,
-    n_resamples: int = 10_000,
+    n_resamples: int | None = None,
     confidence: float = 0.95,
-    method: str = "percentile",
+    method: str | None = None,
     cluster: Any = None,
     seed: int | None = None,
     return_distribution: bool = False,
     strict: bool = True,
 ) -> BootstrapResult:
-    """Bootstrap confidence intervals of presence, salience and their mean.
+    """Confidence intervals of presence, salience and their mean.
 
     ``preds`` and ``labels`` accept every input :func:`~blemore_fast.score` does (or an
     :class:`~blemore_fast.Aligned` from :func:`~blemore_fast.align`) and are validated the same way.
 
-    - ``method``: ``"percentile"``, ``"basic"`` or ``"bca"`` (bias-corrected
-      and accelerated; where BCa is undefined, for instance when every
-      leave-one-out value is equal, the percentile interval is given with a
-      ``RuntimeWarning``).
-    - ``cluster``: None resamples clips. ``"actor"`` resamples actors: the
-      label metadata's ``actor`` (or ``video_id``) column, else the actor of
-      each clip name (a name outside the dataset's scheme is an error). An array of group ids (one per clip, in
-      the order of the predictions) or a ``{clip: group}`` mapping / Series
-      resamples those groups. Clips of one actor are correlated, so
-      actor-level intervals are wider and more honest about new actors.
+    - ``cluster``: None treats the clips as the units: the intervals are about
+      *these* clips, with the actors held fixed. ``"actor"`` makes the actors
+      the units, so the intervals are about *new actors*: the label
+      metadata's ``actor`` (or ``video_id``) column, else the actor of each
+      clip name (a name outside the dataset's scheme is an error). An array of
+      group ids (one per clip, in the order of the predictions) or a
+      ``{clip: group}`` mapping / Series uses those groups.
+    - ``method``: None (the default) is ``"cluster-t"`` when groups are given
+      and ``"percentile"`` otherwise.
+
+      - ``"cluster-t"`` (groups only), calibrated for few groups: the
+        leave-one-group-out (jackknife, CR3) standard error of each rate,
+        Student's t with G - 1 degrees of freedom (salience: groups with
+        blend clips - 1), the interval built on the logit scale and mapped
+        back, so it is asymmetric and stays inside (0, 1); ``se`` is the
+        standard error on the rate scale and ``df`` the degrees of freedom.
+        Closed form: no replicates, so ``n_resamples`` and ``seed`` have no
+        effect (``result.n_resamples`` is 0) and ``return_distribution=True``
+        is an error. In simulations shaped like the test set its 95%
+        intervals cover the new-actor value 93.5-97% of the time with 11 to
+        47 actors (94-98% with 6); see the README's calibration table. With
+        fewer than 5 groups it warns that no method can promise coverage; a
+        single group is an error.
+      - ``"percentile"``, ``"basic"``, ``"bca"``: the bootstrap over clips or
+        groups (the pairs cluster bootstrap), with ``n_resamples`` replicates
+        (None: 10,000). Over few groups these are too narrow (87-92% at 11
+        actors). BCa is bias-corrected and accelerated; where it is
+        undefined, for instance when every leave-one-out value is equal, the
+        percentile interval is given with a ``RuntimeWarning``.
     - ``seed``: None draws a fresh seed, reported as ``result.seed``. The same
       seed gives bit-identical results whatever the number of threads, and
       whatever the order of the clips.
 
-    Presence and salience come from the same replicate; salience counts only
-    the blend clips drawn, and a replicate that draws no blend clip gives
-    salience 0.0, as the published total does.
+    In a bootstrap replicate presence and salience come from the same
+    resample; salience counts only the blend clips drawn, and a replicate
+    that draws no blend clip gives salience 0.0, as the published total does.
+    ``result.question`` says in words which question the intervals answer.
 
     >>> preds = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...          "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}],
@@ -70,11 +96,15 @@ def bootstrap(
     (0.6666666666666666, 3)
     >>> result.presence.low <= 0.6667 <= result.presence.high
     True
+    >>> result.question
+    'these 3 clips: 95% clip-level percentile intervals (the actors held fixed)'
     """
-    options = resampling(n_resamples, confidence, method, seed, return_distribution)
     aligned = as_aligned(preds, labels, strict=strict)
     groups, cluster_name = cluster_codes(cluster, aligned)
-    table, messages, n_units, distribution = _core.bootstrap_cells(
+    options = resampling(
+        n_resamples, confidence, method, seed, return_distribution, grouped=groups is not None
+    )
+    table, messages, n_units, distribution, df = _core.bootstrap_cells(
         aligned.outcomes(),
         groups=groups,
         n_resamples=options.n_resamples,
@@ -84,7 +114,7 @@ def bootstrap(
         return_distribution=options.return_distribution,
     )
     _warn(messages, n_units, cluster_name)
-    presence, salience, mean = _intervals(table)
+    presence, salience, mean = _intervals(table, df)
     return BootstrapResult(
         presence,
         salience,

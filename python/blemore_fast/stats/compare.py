@@ -1,4 +1,9 @@
-"""``compare``: a paired bootstrap test of two systems scored on the same clips.
+"""``compare``: a paired test of two systems scored on the same clips.
+
+With groups (actors), the default is the closed-form ``"cluster-t"``
+method: the CR2 (Bell-McCaffrey) standard error of A - B, Student's t with
+G - 1 degrees of freedom, a symmetric interval and a t p-value. The
+resampling methods are described below.
 
 Every replicate draws the same clips (or clusters) for both systems, over
 the joint outcome cells of A and B, so the interval of A - B accounts for
@@ -64,23 +69,32 @@ def compare(
     preds_b: Any,
     labels: Any = None,
     *,
-    n_resamples: int = 10_000,
+    n_resamples: int | None = None,
     confidence: float = 0.95,
-    method: str = "percentile",
+    method: str | None = None,
     cluster: Any = None,
     seed: int | None = None,
     return_distribution: bool = False,
     strict: bool = True,
 ) -> Comparison:
-    """Paired bootstrap comparison of two systems scored on the same clips.
+    """Paired comparison of two systems scored on the same clips: A - B.
 
-    Every replicate draws the same clips (or actors, with ``cluster``) for
-    both systems, so the intervals of A - B account for the clips they share.
     Dict predictions are matched by clip name and must cover the same clips;
     the error lists the differences. The other arguments are those of
-    :func:`~blemore_fast.bootstrap`.
+    :func:`~blemore_fast.bootstrap`; ``method=None`` is ``"cluster-t"`` when
+    groups are given and ``"percentile"`` otherwise.
 
-    The p-value is two-sided against "no difference": the replicate
+    ``"cluster-t"`` (groups only, calibrated for few groups): the CR2
+    (Bell-McCaffrey) standard error of each difference over the groups,
+    Student's t with G - 1 degrees of freedom, the interval d +- t * se and
+    the two-sided p-value of t = d / se (p < 1 - confidence exactly when the
+    interval excludes 0). In simulations shaped like the test set it rejects
+    a true "no difference" 3-7% of the time at 0.05 with 6 to 47 actors; the
+    actor bootstrap does 7-11% at 11 actors. Closed form: no replicates.
+
+    The resampling methods draw the same clips (or groups) for both systems
+    in every replicate, so the intervals of A - B account for the clips they
+    share. Their p-value is two-sided against "no difference": the replicate
     differences are shifted to centre on zero (by the observed difference d)
     and ``p = (c + 1) / (B + 1)``, where ``c`` counts shifted replicates at
     least as far from zero as d (ties counted exactly). Salience in a
@@ -94,7 +108,6 @@ def compare(
     >>> result.presence.estimate, result.a_only_presence, result.b_only_presence
     (0.5, 1, 0)
     """
-    options = resampling(n_resamples, confidence, method, seed, return_distribution)
     a = as_aligned(preds_a, labels, strict=strict)
     b = as_aligned(preds_b, labels, strict=strict)
     order = _matched(a, b)
@@ -102,7 +115,10 @@ def compare(
     outcomes_a = a.outcomes()
     outcomes_b = np.ascontiguousarray(b.outcomes()[order])
     groups, cluster_name = cluster_codes(cluster, a)
-    table, messages, n_units, distribution = _core.compare_cells(
+    options = resampling(
+        n_resamples, confidence, method, seed, return_distribution, grouped=groups is not None
+    )
+    table, messages, n_units, distribution, df = _core.compare_cells(
         outcomes_a,
         outcomes_b,
         groups=groups,
@@ -113,7 +129,7 @@ def compare(
         return_distribution=options.return_distribution,
     )
     _warn(messages, n_units, cluster_name)
-    presence, salience, mean = _intervals(table)
+    presence, salience, mean = _intervals(table, df)
     right_a = np.isin(outcomes_a, PRESENCE_RIGHT_CELLS)
     right_b = np.isin(outcomes_b, PRESENCE_RIGHT_CELLS)
     salient_a, salient_b = outcomes_a == SALIENCE_RIGHT_CELL, outcomes_b == SALIENCE_RIGHT_CELL

@@ -25,15 +25,19 @@ _ROWS = ("estimate", "low", "high", "se", "p_value")
 
 @dataclass(frozen=True)
 class Interval:
-    """A point estimate, its bootstrap interval ``[low, high]`` and standard
-    error. For a difference from :func:`~blemore_fast.compare`, also the two-sided p-value
-    against "no difference"."""
+    """A point estimate, its interval ``[low, high]`` and standard error. For
+    a difference from :func:`~blemore_fast.compare`, also the two-sided p-value
+    against "no difference". ``df`` is the t distribution's degrees of
+    freedom for ``method="cluster-t"`` (None for the resampling methods); its
+    one-system interval is built on the logit scale, so it is not
+    ``estimate +- t * se``."""
 
     estimate: float
     low: float
     high: float
     se: float
     p_value: float | None = None
+    df: float | None = None
 
     def as_dict(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {
@@ -44,6 +48,8 @@ class Interval:
         }
         if self.p_value is not None:
             out["p_value"] = self.p_value
+        if self.df is not None:
+            out["df"] = self.df
         return out
 
     def __repr__(self) -> str:
@@ -51,7 +57,9 @@ class Interval:
             f"Interval(estimate={self.estimate:.4f}, low={self.low:.4f}, "
             f"high={self.high:.4f}, se={self.se:.4f}"
         )
-        return text + (f", p_value={self.p_value:.4g})" if self.p_value is not None else ")")
+        if self.p_value is not None:
+            text += f", p_value={self.p_value:.4g}"
+        return text + (f", df={self.df:g})" if self.df is not None else ")")
 
 
 def _count(n: int, word: str) -> str:
@@ -59,18 +67,50 @@ def _count(n: int, word: str) -> str:
 
 
 def _units(cluster: str | None, n_units: int) -> str:
-    return _count(n_units, {None: "clip", "actor": "actor"}.get(cluster, "cluster"))
+    return _count(n_units, {None: "clip", "actor": "actor"}.get(cluster, "group"))
+
+
+def _question(result: BootstrapResult | Comparison, paired: bool) -> str:
+    """Which question the intervals answer, and how they were made, in words."""
+    level = f"{result.confidence:.0%}"
+    if result.cluster is None:
+        return (
+            f"these {result.n:,} clips: {level} clip-level {result.method} intervals "
+            "(the actors held fixed)"
+        )
+    units = _units(result.cluster, result.n_units)
+    new = "new actors" if result.cluster == "actor" else "new groups"
+    if result.method == "cluster-t":
+        unit = "actor" if result.cluster == "actor" else "group"
+        how = "CR2 t" if paired else f"leave-one-{unit}-out t, logit scale"
+        return (
+            f"{new}: {level} intervals over {units}, small-sample corrected "
+            f"({how}, {result.presence.df:g} df)"
+        )
+    return (
+        f"{new}: {level} {result.method} intervals over {units}, not small-sample "
+        "corrected (too narrow with few groups; cluster-t is calibrated)"
+    )
+
+
+def _resampling(result: BootstrapResult | Comparison, what: str) -> str:
+    """How many replicates (or none) and the seed, for the repr's head."""
+    if result.n_resamples == 0:
+        return "analytic, no resampling"
+    return f"{_count(result.n_resamples, what)}, seed={result.seed}"
 
 
 @dataclass(frozen=True, repr=False)
 class BootstrapResult:
-    """Bootstrap intervals of presence, salience and their mean.
+    """Intervals of presence, salience and their mean.
 
-    ``cluster`` is None (clips were resampled), ``"actor"`` or ``"groups"``
-    (user-given group ids); ``n_units`` is how many clips or clusters each
-    replicate draws, with replacement. ``seed`` repeats the run exactly.
+    ``cluster`` is None (the clips are the units), ``"actor"`` or ``"groups"``
+    (user-given group ids); ``n_units`` is how many clips or groups there are
+    (and each replicate draws, with replacement). ``n_resamples`` is 0 for
+    the analytic ``"cluster-t"``. ``seed`` repeats a resampling run exactly.
     ``distribution`` is the ``(n_resamples, 3)`` array of replicate values
     (columns presence, salience, mean) when it was asked for.
+    ``question`` says in words which question the intervals answer.
     """
 
     presence: Interval
@@ -88,18 +128,19 @@ class BootstrapResult:
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON: one dict per metric and the settings."""
         out: dict[str, Any] = {name: getattr(self, name).as_dict() for name in STATISTICS}
-        return out | _settings(self)
+        return out | _settings(self) | {"question": self.question}
+
+    @property
+    def question(self) -> str:
+        """Which question the intervals answer (new actors, or these clips), in words."""
+        return _question(self, paired=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per metric: estimate, low, high, se."""
         return _frame(self, ["estimate", "low", "high", "se"])
 
     def __repr__(self) -> str:
-        head = (
-            f"BootstrapResult: {self.confidence:.0%} {self.method} intervals, "
-            f"{_count(self.n_resamples, 'resample')} of {_units(self.cluster, self.n_units)}, "
-            f"seed={self.seed}"
-        )
+        head = f"BootstrapResult: {self.question}; {_resampling(self, 'resample')}"
         lines = [head, f"  {'':<9}{'estimate':>9}{'low':>9}{'high':>9}{'se':>9}"]
         for name in STATISTICS:
             i = getattr(self, name)
@@ -148,7 +189,12 @@ class Comparison:
             a_only_salience=self.a_only_salience,
             b_only_salience=self.b_only_salience,
         )
-        return out | _settings(self)
+        return out | _settings(self) | {"question": self.question}
+
+    @property
+    def question(self) -> str:
+        """Which question the intervals and p-values answer, in words."""
+        return _question(self, paired=True) + "; two-sided p-values"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per metric: a, b, and the difference's estimate, low, high, se, p_value."""
@@ -158,12 +204,7 @@ class Comparison:
         return frame
 
     def __repr__(self) -> str:
-        head = (
-            f"Comparison (A - B): {self.confidence:.0%} {self.method} intervals, "
-            f"{_count(self.n_resamples, 'paired resample')} of "
-            f"{_units(self.cluster, self.n_units)}, "
-            f"seed={self.seed}"
-        )
+        head = f"Comparison (A - B): {self.question}; {_resampling(self, 'paired resample')}"
         lines = [
             head,
             f"  {'':<9}{'A':>8}{'B':>8}{'A - B':>9}{'low':>9}{'high':>9}{'se':>8}{'p':>8}",
@@ -195,11 +236,19 @@ def _frame(result: BootstrapResult | Comparison, columns: list[str]) -> pd.DataF
     return pd.DataFrame(rows, index=pd.Index(STATISTICS, name="metric"), columns=columns)
 
 
-def _intervals(table: np.ndarray) -> list[Interval]:
+def _intervals(table: np.ndarray, df: tuple[float, float, float] | None) -> list[Interval]:
     rows = dict(zip(_ROWS, table.tolist(), strict=False))
     p_values = rows.get("p_value", [None] * 3)
+    dfs = df or (None, None, None)
     return [
-        Interval(rows["estimate"][j], rows["low"][j], rows["high"][j], rows["se"][j], p_values[j])
+        Interval(
+            rows["estimate"][j],
+            rows["low"][j],
+            rows["high"][j],
+            rows["se"][j],
+            p_values[j],
+            dfs[j],
+        )
         for j in range(3)
     ]
 

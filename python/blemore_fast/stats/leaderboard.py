@@ -12,6 +12,7 @@ on these actors' clips).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -116,7 +117,7 @@ def leaderboard(
     _check_names(systems)
     if metric not in _METRICS:
         raise ValueError(f"metric must be 'presence', 'salience' or 'mean'; got {metric!r}")
-    options = resampling(n_resamples, confidence, "percentile", seed, False)
+    options = resampling(n_resamples, confidence, "percentile", seed, False, grouped=False)
     valid, failed = _aligned(systems, labels)
     if len(valid) < 2:
         raise ValueError(
@@ -148,19 +149,7 @@ def leaderboard(
     rank_low, rank_high = rank_sets(t, joint if simultaneous else marginal)
     values = scores[:, _METRICS.index(metric)]
     ranks = competition_ranks(values)
-    intervals = [
-        getattr(
-            bootstrap(
-                valid[name],
-                cluster=cluster,
-                confidence=options.confidence,
-                n_resamples=options.n_resamples,
-                seed=options.seed,
-            ),
-            metric,
-        )
-        for name in names
-    ]
+    intervals = [_interval(valid[name], name, metric, cluster, options) for name in names]
     tallies = group_tallies(
         outcomes, groups if groups is not None else np.arange(outcomes.shape[1])
     )
@@ -198,6 +187,23 @@ def leaderboard(
         seed=options.seed,
         critical=float(critical_all),
     )
+
+
+def _interval(aligned: Aligned, name: str, metric: str, cluster: Any, options: Any) -> Any:
+    """The system's own interval from :func:`bootstrap` at the same level;
+    its warnings name the system."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = bootstrap(
+            aligned,
+            cluster=cluster,
+            confidence=options.confidence,
+            n_resamples=options.n_resamples,
+            seed=options.seed,
+        )
+    for warning in caught:
+        warnings.warn(f"{name}: {warning.message}", warning.category, stacklevel=3)
+    return getattr(result, metric)
 
 
 def _pairwise(

@@ -299,8 +299,10 @@ pub struct Summary {
     pub low: [f64; 3],
     pub high: [f64; 3],
     pub se: [f64; 3],
-    /// Two-sided paired-bootstrap p-values (paired only).
+    /// Two-sided p-values against "no difference" (paired only).
     pub p_value: Option<[f64; 3]>,
+    /// The t degrees of freedom of an analytic method (None when resampled).
+    pub df: Option<[f64; 3]>,
     /// Things the caller should warn about (a BCa fallback, a NaN se).
     pub messages: Vec<String>,
     /// The replicates, row-major `(n_resamples, 3)`.
@@ -310,6 +312,15 @@ pub struct Summary {
 pub const STATISTICS: [&str; 3] = ["presence", "salience", "mean"];
 
 pub fn check(options: &Options) -> Result<()> {
+    if !options.method.resamples() {
+        return Err(domain(
+            "method",
+            format!(
+                "'{}' draws no replicates; the bootstrap methods are 'percentile', 'basic' and 'bca'",
+                options.method.name()
+            ),
+        ));
+    }
     check_n_resamples(options.n_resamples as i64)?;
     check_confidence(options.confidence)
 }
@@ -419,6 +430,7 @@ pub fn run(population: &Population, options: &Options) -> Result<Summary> {
         high: [0, 1, 2].map(|j| columns[j].1),
         se: [0, 1, 2].map(|j| columns[j].2),
         p_value: paired.then(|| extreme.map(|c| (c + 1) as f64 / (b + 1) as f64)),
+        df: None,
         messages,
         distribution,
     })

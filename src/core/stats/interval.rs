@@ -16,24 +16,38 @@ use crate::core::error::{domain, Result};
 /// ratios of realistic sizes (below a few million clips) differ by far more.
 pub const TIE: f64 = 64.0 * f64::EPSILON;
 
-/// How the interval is read off the bootstrap distribution.
+/// How an interval is made: read off the bootstrap distribution
+/// (percentile, basic, BCa), or, over groups, the closed-form few-cluster
+/// method of `cluster_t` (no resampling).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    ClusterT,
     Percentile,
     Basic,
     Bca,
 }
 
 impl Method {
-    pub const ALL: [Method; 3] = [Method::Percentile, Method::Basic, Method::Bca];
+    pub const ALL: [Method; 4] = [
+        Method::ClusterT,
+        Method::Percentile,
+        Method::Basic,
+        Method::Bca,
+    ];
 
     /// The method's canonical name, as results report it.
     pub fn name(self) -> &'static str {
         match self {
+            Method::ClusterT => "cluster-t",
             Method::Percentile => "percentile",
             Method::Basic => "basic",
             Method::Bca => "bca",
         }
+    }
+
+    /// Whether the method reads its interval off bootstrap replicates.
+    pub fn resamples(self) -> bool {
+        self != Method::ClusterT
     }
 
     /// The method of a name, in any letter case ("BCa" is "bca").
@@ -194,6 +208,7 @@ pub fn bounds(
     let alpha = (1.0 - confidence) / 2.0;
     let percentile = |values: &mut [f64]| (quantile(values, alpha), quantile(values, 1.0 - alpha));
     match method {
+        Method::ClusterT => unreachable!("cluster-t draws no replicates (bootstrap::check)"),
         Method::Percentile => {
             let (low, high) = percentile(values);
             (low, high, None)
@@ -268,7 +283,7 @@ mod tests {
         assert_eq!(Method::parse("Percentile").unwrap().name(), "percentile");
         assert_eq!(
             Method::parse("bootstrap-t").unwrap_err().to_string(),
-            "method must be one of 'percentile', 'basic', 'bca'; got 'bootstrap-t'"
+            "method must be one of 'cluster-t', 'percentile', 'basic', 'bca'; got 'bootstrap-t'"
         );
     }
 
