@@ -166,27 +166,20 @@ def test_cli_ranks_a_folder_of_zips(board_data, tmp_path: Path) -> None:
         with zipfile.ZipFile(folder / f"{name}.zip", "w") as z:
             z.writestr(f"{name}.json", json.dumps({"predictions": preds}))
     labels.to_csv(tmp_path / "clips.csv", index=False)
+    # Actor level by default: every clip's actor can be read.
     run = ok(
         cli(
-            "leaderboard",
-            folder,
-            "--labels",
-            "clips.csv",
-            "--cluster",
-            "actor",
-            "--bootstrap",
-            "500",
-            "--seed",
-            "4",
-            "--json",
-            "--html",
-            "board.html",
-            cwd=tmp_path,
+            "leaderboard", folder, "--labels", "clips.csv", "--bootstrap", "500", "--seed", "4",
+            "--json", "--html", "board.html", cwd=tmp_path,
         )
-    )
+    )  # fmt: skip
     document = run.json()
     assert sorted(row["system"] for row in document["table"]) == sorted(list(systems)[:4])
-    assert "new actors" in document["question"]
+    assert "new actors" in document["question"] and document["cluster"] == "actor"
+    clip = ok(
+        cli("leaderboard", folder, "--labels", "clips.csv", "--cluster", "clip", cwd=tmp_path)
+    )
+    assert "clip level: the actors are treated as fixed" in clip.out
     assert (tmp_path / "board.html").read_text().startswith("<!DOCTYPE html>")
 
 
