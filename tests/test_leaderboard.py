@@ -241,3 +241,21 @@ def test_a_systems_interval_warnings_name_the_system(board_data) -> None:
     assert messages and all(m.startswith("no_salience: ") for m in messages), messages
     assert any(m.startswith("no_salience: salience: no hits") for m in messages)
     assert "no_salience" in set(board.table["system"])
+
+
+def test_a_warning_shared_by_systems_is_raised_once(board_data) -> None:
+    # Three actors: every system's own interval warns about too few groups;
+    # the leaderboard says it once, naming the systems.
+    systems, labels = board_data
+    actors = labels["filename"].str.split("_").str[0]
+    keep = actors.isin(sorted(set(actors))[:3]).to_numpy()
+    few = labels[keep].reset_index(drop=True)
+    names = set(few["filename"])
+    subset = {s: {n: e for n, e in p.items() if n in names} for s, p in list(systems.items())[:3]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        leaderboard(subset, few, cluster="actor", n_resamples=200, seed=1)
+    messages = [str(w.message) for w in caught]
+    assert messages
+    assert len(messages) == len(set(messages))
+    assert any(m.startswith(", ".join(subset) + ": ") for m in messages), messages

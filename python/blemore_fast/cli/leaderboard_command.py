@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import Problem, ValidationError
+from ..scoring import align
 from ..stats.board import Leaderboard
 from ..stats.leaderboard import leaderboard
-from ..scoring import align
-from .checks import interval_unit, warn_few_resamples
+from .checks import interval_unit
 from .files import shown
 from .inputs import UsageError, read_labels, read_predictions
 from .output import EXIT_OK, emit_json

@@ -149,7 +149,7 @@ def leaderboard(
     rank_low, rank_high = rank_sets(t, joint if simultaneous else marginal)
     values = scores[:, _METRICS.index(metric)]
     ranks = competition_ranks(values)
-    intervals = [_interval(valid[name], name, metric, cluster, options) for name in names]
+    intervals = _intervals(valid, metric, cluster, options)
     tallies = group_tallies(
         outcomes, groups if groups is not None else np.arange(outcomes.shape[1])
     )
@@ -172,7 +172,9 @@ def leaderboard(
     return Leaderboard(
         table=table.iloc[position].reset_index(drop=True),
         pairwise=pairwise,
-        groups=[tuple(names[i] for i in position if i in set(tier)) for tier in tiers(rank_low)],
+        groups=[
+            tuple(names[i] for i in position if i in tier) for tier in map(set, tiers(rank_low))
+        ],
         failed=failed,
         rank_distribution=pd.DataFrame(
             distribution[:, position], columns=[names[i] for i in position]
@@ -189,21 +191,28 @@ def leaderboard(
     )
 
 
-def _interval(aligned: Aligned, name: str, metric: str, cluster: Any, options: Any) -> Any:
-    """The system's own interval from :func:`bootstrap` at the same level;
-    its warnings name the system."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = bootstrap(
-            aligned,
-            cluster=cluster,
-            confidence=options.confidence,
-            n_resamples=options.n_resamples,
-            seed=options.seed,
-        )
-    for warning in caught:
-        warnings.warn(f"{name}: {warning.message}", warning.category, stacklevel=3)
-    return getattr(result, metric)
+def _intervals(valid: dict[str, Aligned], metric: str, cluster: Any, options: Any) -> list[Any]:
+    """Each system's own interval from :func:`bootstrap` at the same level.
+    Their warnings are raised once per message, naming the systems."""
+    intervals = []
+    said: dict[tuple[type[Warning], str], list[str]] = {}
+    for name, aligned in valid.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = bootstrap(
+                aligned,
+                cluster=cluster,
+                confidence=options.confidence,
+                n_resamples=options.n_resamples,
+                seed=options.seed,
+            )
+        intervals.append(getattr(result, metric))
+        for warning in caught:
+            said.setdefault((warning.category, str(warning.message)), []).append(name)
+    for (category, message), names in said.items():
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        warnings.warn(f"{shown}: {message}", category, stacklevel=3)
+    return intervals
 
 
 def _pairwise(
