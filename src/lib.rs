@@ -16,6 +16,8 @@ mod _core {
     #[pymodule_export]
     use super::py::files::{read_submission, SubmissionFile};
     #[pymodule_export]
+    use super::py::ranks::rank_cells;
+    #[pymodule_export]
     use super::py::scoring::{
         check_predictions, classify_cells, count_cells, encode_labels, encode_pairs,
         parse_clip_name, score_pairs,

@@ -32,9 +32,11 @@ if TYPE_CHECKING:
     from .report.classes import LABEL_CLASSES
     from .report.confusion import confusion
     from .report.page import html_report
+    from .stats.board import Leaderboard
     from .stats.bootstrap import bootstrap
     from .stats.compare import compare
     from .stats.intervals import BootstrapResult, Comparison, Interval
+    from .stats.leaderboard import leaderboard
 
 #: Names imported on first use, and the module each comes from.
 _LAZY = {
@@ -50,6 +52,8 @@ _LAZY = {
     "Interval": ".stats.intervals",
     "bootstrap": ".stats.bootstrap",
     "compare": ".stats.compare",
+    "Leaderboard": ".stats.board",
+    "leaderboard": ".stats.leaderboard",
 }
 #: The package's public modules, importable as attributes (``blemore_fast.stats``).
 _SUBMODULES = frozenset(
@@ -91,6 +95,7 @@ __all__ = [
     "Encoded",
     "GridResult",
     "Interval",
+    "Leaderboard",
     "ProbTable",
     "Problem",
     "Score",
@@ -108,6 +113,7 @@ __all__ = [
     "grid_search",
     "html_report",
     "labels_from_filenames",
+    "leaderboard",
     "parse_filename",
     "read_probs",
     "read_submission",

@@ -33,6 +33,7 @@ __all__ = [
     "grid_counts",
     "grid_scores",
     "parse_clip_name",
+    "rank_cells",
     "read_submission",
     "score_pairs",
     "soft_labels",
@@ -181,4 +182,23 @@ def compare_cells(
     seed: int,
     return_distribution: bool,
 ) -> _Intervals: ...
+def rank_cells(
+    outcomes: _U8_2D,
+    *,
+    groups: npt.NDArray[np.int64] | None,
+    metric: str,
+    confidence: float,
+    n_resamples: int,
+    seed: int,
+) -> tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.bool_],
+    npt.NDArray[np.bool_],
+    float,
+    int,
+    int,
+]: ...
 def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...

@@ -56,6 +56,12 @@ def _compare(args: argparse.Namespace, out: TextIO) -> int:
     return cmd_compare(args, out)
 
 
+def _leaderboard(args: argparse.Namespace, out: TextIO) -> int:
+    from .leaderboard_command import cmd_leaderboard
+
+    return cmd_leaderboard(args, out)
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from .commands import cmd_demo
 
@@ -451,6 +457,61 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bootstrap(p, 10_000)
     _add_output(p)
     p.set_defaults(run=_compare)
+
+    p = _subparser(
+        subparsers,
+        "leaderboard",
+        "rank submissions, with confidence sets for the ranks",
+        "Rank many submissions scored on the same clips. Each rank comes with a set that\n"
+        "holds the true rank with the stated confidence (marginal: each system alone;\n"
+        "--simultaneous: all at once), from simultaneous tests of every pairwise difference.\n"
+        "By actor (the default when every clip's actor can be read) the sets are about new\n"
+        "actors and hold with 11 actors.",
+        "blemore-fast leaderboard submissions/ --labels clips.csv --partition test "
+        "--cluster actor --html leaderboard.html",
+    )
+    p.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUB",
+        help="submission files (JSON or Codabench zip), or folders of them; a system's name "
+        "is its file name",
+    )
+    _add_labels(p)
+    p.add_argument(
+        "--metric",
+        choices=["presence", "salience", "mean"],
+        default="mean",
+        help="rank by this metric (default mean)",
+    )
+    p.add_argument(
+        "--cluster",
+        choices=["actor", "clip"],
+        help="the unit: actor (rank sets about new actors; the default when every clip's actor "
+        "can be read) or clip (these clips, the actors held fixed)",
+    )
+    p.add_argument(
+        "--simultaneous",
+        action="store_true",
+        help="sets that hold for all systems at once (default: each system alone)",
+    )
+    p.add_argument(
+        "--bootstrap",
+        type=_positive_int,
+        metavar="B",
+        default=10_000,
+        help="multiplier draws for the critical values (default 10,000)",
+    )
+    p.add_argument(
+        "--confidence", type=_fraction, default=0.95, metavar="C", help="confidence (default 0.95)"
+    )
+    p.add_argument("--seed", type=_seed, help="random seed; the output says which seed was used")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML page (- for standard output)"
+    )
+    p.set_defaults(alpha=None, beta=None, logits=False, lenient=False, method=None)
+    _add_output(p)
+    p.set_defaults(run=_leaderboard, file_outputs={"html": "--html"})
 
     p = _subparser(
         subparsers,

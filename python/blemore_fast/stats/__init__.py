@@ -2,15 +2,20 @@
 
 - :func:`bootstrap` (``bootstrap.py``): intervals at clip or cluster level;
 - :func:`compare` (``compare.py``): the paired test of two systems;
+- :func:`leaderboard` (``leaderboard.py``): many systems ranked, with
+  confidence sets for the ranks (``rank_sets.py``, ``rank_bootstrap.py``,
+  the result in ``board.py``);
 - ``intervals.py``: the result types; ``clusters.py``: which clips are
   resampled together (actors by :mod:`blemore_fast.actors`);
   ``_options.py``: the shared options, checked once.
 """
 
 from ._options import METHODS
+from .board import Leaderboard
 from .bootstrap import bootstrap
 from .compare import compare
 from .intervals import STATISTICS, BootstrapResult, Comparison, Interval
+from .leaderboard import leaderboard
 
 __all__ = [
     "METHODS",
@@ -18,6 +23,8 @@ __all__ = [
     "BootstrapResult",
     "Comparison",
     "Interval",
+    "Leaderboard",
     "bootstrap",
     "compare",
+    "leaderboard",
 ]

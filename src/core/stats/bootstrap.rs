@@ -437,7 +437,7 @@ pub fn run(population: &Population, options: &Options) -> Result<Summary> {
 }
 
 /// The generator of one chunk of replicates.
-fn chunk_rng(seed: u64, chunk: u64) -> Xoshiro256PlusPlus {
+pub(crate) fn chunk_rng(seed: u64, chunk: u64) -> Xoshiro256PlusPlus {
     let mut stream = ChaCha8Rng::seed_from_u64(seed);
     stream.set_stream(chunk);
     let mut state = [0u8; 32];

@@ -6,4 +6,6 @@ pub mod bootstrap;
 pub mod cluster_t;
 pub mod cluster_terms;
 pub mod interval;
+pub mod leaderboard;
+pub mod ranks;
 pub mod student_t;

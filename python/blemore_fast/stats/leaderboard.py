@@ -1,0 +1,243 @@
+"""``leaderboard``: rank many systems on the same clips, with confidence sets
+for their ranks that hold with few actors.
+
+Every system is aligned with the same labels; one that fails validation is
+kept aside with its problems. The native core tallies each system per group
+(actor, or clip), takes each system's small-sample corrected per-group terms
+and draws simultaneous critical values for all pairwise differences (see
+:mod:`blemore_fast.stats.rank_sets`). The rank sets answer: "where does
+this system rank among these systems, on new actors?" (or, at clip level,
+on these actors' clips).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from ..errors import Problem, ValidationError
+from ..scoring import Aligned, as_aligned
+from ._options import resampling
+from .board import Leaderboard
+from .bootstrap import bootstrap
+from .clusters import cluster_codes
+from .compare import _matched, _same_labels
+from .rank_bootstrap import bootstrap_ranks, group_tallies
+from .rank_sets import competition_ranks, rank_sets, studentised, tiers
+
+__all__ = ["leaderboard"]
+
+_METRICS = ("presence", "salience", "mean")
+#: Replicates of the rank bootstrap behind the blob plot (a picture, not a test).
+_BLOB_RESAMPLES = 1000
+
+
+def _aligned(
+    systems: Mapping[str, Any], labels: Any
+) -> tuple[dict[str, Aligned], dict[str, list[Problem]]]:
+    valid: dict[str, Aligned] = {}
+    failed: dict[str, list[Problem]] = {}
+    for name, preds in systems.items():
+        try:
+            valid[name] = as_aligned(preds, labels)
+        except ValidationError as error:
+            failed[name] = error.problems
+    return valid, failed
+
+
+def _canonical_order(first: Aligned) -> np.ndarray:
+    """Clips sorted by name (positions when unnamed), so the input's clip
+    order does not change the draws."""
+    if first.names is None:
+        return np.arange(len(first.pred))
+    return np.argsort(np.array(first.names, dtype=object), kind="stable")
+
+
+def _check_names(systems: Any) -> None:
+    if not isinstance(systems, Mapping):
+        raise TypeError(
+            f"systems must map each system's name to its predictions; got {type(systems).__name__}"
+        )
+    bad = [name for name in systems if not isinstance(name, str) or not name]
+    if bad:
+        raise TypeError(f"system names must be non-empty strings; got {bad[:5]!r}")
+
+
+def leaderboard(
+    systems: Mapping[str, Any],
+    labels: Any = None,
+    *,
+    metric: str = "mean",
+    cluster: Any = None,
+    confidence: float = 0.95,
+    simultaneous: bool = False,
+    n_resamples: int = 10_000,
+    seed: int | None = None,
+) -> Leaderboard:
+    """Rank systems scored on the same clips, with confidence sets for the ranks.
+
+    - ``systems`` maps each system's name to anything :func:`~blemore_fast.score`
+      accepts. Every system is validated against the same ``labels``; one
+      that fails is listed in ``.failed`` with its problems, not ranked.
+    - ``metric``: ``"presence"``, ``"salience"`` or ``"mean"`` orders the table.
+    - ``cluster``: as in :func:`~blemore_fast.bootstrap`. With groups
+      (``"actor"``), the sets are about new actors: each group's
+      small-sample corrected (CR2) terms with t(G - 1) reference, so they
+      hold with 11 actors. Without, each clip is its own group and the sets
+      treat the actors as fixed.
+    - ``simultaneous=False`` gives marginal sets: each system's set holds its
+      true rank with probability ``confidence``. ``True`` gives sets that
+      hold for all systems at once (wider).
+    - ``n_resamples`` multiplier draws give the critical values; ``seed``
+      repeats them bit for bit (None draws one, reported back).
+
+    The rank is "1 + the number of systems with a higher score". The sets
+    come from simultaneous tests of every pairwise difference (Mogstad,
+    Romano, Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of
+    systems significantly better, ``rank_high`` is S - the number
+    significantly worse.
+
+    >>> from blemore_fast import decode, synthetic
+    >>> data = synthetic.make_dataset(seed=1)
+    >>> test = data.select("test")
+    >>> labels, names = data.clips[test], list(data.clips["filename"][test])
+    >>> systems = {m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
+    ...            for m in data.probs}
+    >>> board = leaderboard(systems, labels, cluster="actor", n_resamples=2000, seed=1)
+    >>> board.table[["system", "mean", "rank", "rank_low", "rank_high"]].round(4)
+       system    mean  rank  rank_low  rank_high
+    0    good  0.2340     1         1          1
+    1  weaker  0.1909     2         2          2
+    """
+    _check_names(systems)
+    if metric not in _METRICS:
+        raise ValueError(f"metric must be 'presence', 'salience' or 'mean'; got {metric!r}")
+    options = resampling(n_resamples, confidence, "percentile", seed, False, grouped=False)
+    valid, failed = _aligned(systems, labels)
+    if len(valid) < 2:
+        raise ValueError(
+            f"leaderboard needs at least 2 valid systems; got {len(valid)} "
+            f"({len(failed)} failed validation: {', '.join(failed) or 'none'})"
+        )
+    names = list(valid)
+    first = valid[names[0]]
+    order = _canonical_order(first)
+    rows = []
+    for name in names:
+        matched = _matched(first, valid[name])
+        _same_labels(first, valid[name], matched)
+        rows.append(valid[name].outcomes()[matched][order])
+    outcomes = np.ascontiguousarray(np.stack(rows), dtype=np.uint8)
+    codes, cluster_name = cluster_codes(cluster, first)
+    groups = None if codes is None else pd.factorize(codes[order])[0].astype(np.int64)
+    scores, differences, se, p_adjusted, marginal, joint, critical_all, df, n_groups = (
+        _core.rank_cells(
+            outcomes,
+            groups=groups,
+            metric=metric,
+            confidence=options.confidence,
+            n_resamples=options.n_resamples,
+            seed=options.seed,
+        )
+    )
+    t = studentised(differences, se)
+    rank_low, rank_high = rank_sets(t, joint if simultaneous else marginal)
+    values = scores[:, _METRICS.index(metric)]
+    ranks = competition_ranks(values)
+    intervals = _intervals(valid, metric, cluster, options)
+    tallies = group_tallies(
+        outcomes, groups if groups is not None else np.arange(outcomes.shape[1])
+    )
+    distribution = bootstrap_ranks(tallies, metric, _BLOB_RESAMPLES, options.seed)
+    table = pd.DataFrame(
+        {
+            "system": names,
+            "presence": scores[:, 0],
+            "salience": scores[:, 1],
+            "mean": scores[:, 2],
+            f"{metric}_low": [i.low for i in intervals],
+            f"{metric}_high": [i.high for i in intervals],
+            "rank": ranks,
+            "rank_low": rank_low,
+            "rank_high": rank_high,
+        }
+    )
+    position = np.lexsort((np.array(names, dtype=object), -values))
+    pairwise = _pairwise(names, differences, se, p_adjusted, critical_all, position)
+    return Leaderboard(
+        table=table.iloc[position].reset_index(drop=True),
+        pairwise=pairwise,
+        groups=[
+            tuple(names[i] for i in position if i in tier) for tier in map(set, tiers(rank_low))
+        ],
+        failed=failed,
+        rank_distribution=pd.DataFrame(
+            distribution[:, position], columns=[names[i] for i in position]
+        ),
+        metric=metric,
+        cluster=cluster_name,
+        n_units=n_groups,
+        df=df,
+        confidence=options.confidence,
+        simultaneous=simultaneous,
+        n_resamples=options.n_resamples,
+        seed=options.seed,
+        critical=float(critical_all),
+    )
+
+
+def _intervals(valid: dict[str, Aligned], metric: str, cluster: Any, options: Any) -> list[Any]:
+    """Each system's own interval from :func:`bootstrap` at the same level.
+    Their warnings are raised once per message, naming the systems."""
+    intervals = []
+    said: dict[tuple[type[Warning], str], list[str]] = {}
+    for name, aligned in valid.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = bootstrap(
+                aligned,
+                cluster=cluster,
+                confidence=options.confidence,
+                n_resamples=options.n_resamples,
+                seed=options.seed,
+            )
+        intervals.append(getattr(result, metric))
+        for warning in caught:
+            said.setdefault((warning.category, str(warning.message)), []).append(name)
+    for (category, message), names in said.items():
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        warnings.warn(f"{shown}: {message}", category, stacklevel=3)
+    return intervals
+
+
+def _pairwise(
+    names: list[str],
+    differences: np.ndarray,
+    se: np.ndarray,
+    p_adjusted: np.ndarray,
+    critical: float,
+    position: np.ndarray,
+) -> pd.DataFrame:
+    """Every ordered pair in table order: the difference a - b, its
+    simultaneous interval and single-step max-t adjusted p-value."""
+    a, b = np.meshgrid(position, position, indexing="ij")
+    keep = a != b
+    a, b = a[keep], b[keep]
+    d, s = differences[a, b], se[a, b]
+    ordered = np.array(names, dtype=object)
+    index = pd.MultiIndex.from_arrays([ordered[a], ordered[b]], names=["a", "b"])
+    return pd.DataFrame(
+        {
+            "difference": d,
+            "low": d - critical * s,
+            "high": d + critical * s,
+            "se": s,
+            "p_adjusted": p_adjusted[a, b],
+        },
+        index=index,
+    )
