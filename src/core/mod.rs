@@ -1,7 +1,7 @@
 //! The pure Rust core: everything the library computes, with no Python in
-//! sight. Nothing beneath this module uses pyo3 or numpy, so `cargo test`
-//! checks all of it without an interpreter, and a binding for another
-//! language (or a native JSON reader) can reuse it as it is.
+//! sight. Nothing beneath this module touches the Python bindings, so
+//! `cargo test` checks all of it without an interpreter, and a binding for
+//! another language (or a native JSON reader) can reuse it as it is.
 
 pub mod decode;
 pub mod emotions;
