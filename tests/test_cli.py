@@ -736,7 +736,8 @@ def test_compare_equals_the_api(files: Files) -> None:
     assert presence[-1] == ("<0.0001" if p < 0.0001 else f"{p:.4f}")
     assert run.out.rstrip().endswith(
         "A - B, new actors: 95% intervals over 11 actors, small-sample corrected "
-        "(CR2 t, 10 df); two-sided p-values; analytic, no resampling"
+        "(leave-one-actor-out t, two-thirds power scale, 10 df); two-sided p-values; "
+        "analytic, no resampling"
     )
 
 

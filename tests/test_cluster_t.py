@@ -198,9 +198,11 @@ def test_results_say_which_question_they_answer():
     )
     assert result.as_dict()["question"] == result.question
     assert result.as_dict()["presence"]["df"] == 10
-    with pytest.warns(RuntimeWarning, match="same difference"):
+    with pytest.warns(RuntimeWarning, match="moves A and B alike"):
         pair = _pair(cells, cells, groups)
-    assert pair.question.endswith("(CR2 t, 10 df); two-sided p-values")
+    assert pair.question.endswith(
+        "(leave-one-group-out t, two-thirds power scale, 10 df); two-sided p-values"
+    )
     clip = bf.bootstrap(*encoded(cells), n_resamples=200, seed=1)
     assert clip.question == (
         "these 594 clips: 95% clip-level percentile intervals (the actors held fixed)"
@@ -210,7 +212,7 @@ def test_results_say_which_question_they_answer():
 def test_identical_systems_have_a_zero_difference_with_p_one():
     sizes = [54] * 11
     cells, groups = actor_cells(np.random.default_rng(7), sizes), groups_of(sizes)
-    with pytest.warns(RuntimeWarning, match="every group has the same difference"):
+    with pytest.warns(RuntimeWarning, match="leaving out any one group moves A and B alike"):
         result = _pair(cells, cells, groups)
     for name in METRICS:
         i = getattr(result, name)

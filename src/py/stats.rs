@@ -120,12 +120,21 @@ fn analytic(
         .into());
     }
     let out = maybe_detach(py, a.len(), || {
-        let groups: Vec<_> = bootstrap::tallies(a, b, Some(g))?
-            .into_iter()
-            .map(|(tally, _)| tally)
-            .collect();
-        let summary = cluster_t::summarise(&groups, options.confidence, options.paired)?;
-        Ok::<_, crate::core::error::Error>((summary, groups.len() as u64))
+        match b {
+            Some(b) => {
+                let pairs = bootstrap::paired_group_tallies(a, b, g)?;
+                let summary = cluster_t::summarise_pair(&pairs, options.confidence)?;
+                Ok::<_, crate::core::error::Error>((summary, pairs.len() as u64))
+            }
+            None => {
+                let groups: Vec<_> = bootstrap::tallies(a, None, Some(g))?
+                    .into_iter()
+                    .map(|(tally, _)| tally)
+                    .collect();
+                let summary = cluster_t::summarise(&groups, options.confidence)?;
+                Ok((summary, groups.len() as u64))
+            }
+        }
     })?;
     Ok(out)
 }

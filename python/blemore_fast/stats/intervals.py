@@ -30,7 +30,8 @@ class Interval:
     against "no difference". ``df`` is the t distribution's degrees of
     freedom for ``method="cluster-t"`` (None for the resampling methods); its
     one-system interval is built on the logit scale, so it is not
-    ``estimate +- t * se``."""
+    ``estimate +- t * se`` (``se`` is the logit scale's carried back to the
+    rate's); a difference's interval is ``estimate +- t * se``."""
 
     estimate: float
     low: float
@@ -82,7 +83,8 @@ def _question(result: BootstrapResult | Comparison, paired: bool) -> str:
     new = "new actors" if result.cluster == "actor" else "new groups"
     if result.method == "cluster-t":
         unit = "actor" if result.cluster == "actor" else "group"
-        how = "CR2 t" if paired else f"leave-one-{unit}-out t, logit scale"
+        scale = "two-thirds power" if paired else "logit"
+        how = f"leave-one-{unit}-out t, {scale} scale"
         return (
             f"{new}: {level} intervals over {units}, small-sample corrected "
             f"({how}, {result.presence.df:g} df)"

@@ -80,7 +80,7 @@ impl Tally {
         self.salience += times as i64 * other.salience;
     }
 
-    fn minus(&self, other: &Tally) -> Tally {
+    pub fn minus(&self, other: &Tally) -> Tally {
         Tally {
             n: self.n - other.n,
             n_blend: self.n_blend - other.n_blend,
@@ -120,41 +120,11 @@ pub fn tallies(
     outcomes_b: Option<&[u8]>,
     groups: Option<&[i64]>,
 ) -> Result<Vec<(Tally, u64)>> {
-    let n = outcomes_a.len();
-    if n == 0 {
-        return Err(value("preds", "there are no clips to resample".into()));
-    }
-    if n > MAX_CLIPS {
-        return Err(value(
-            "preds",
-            format!("at most {MAX_CLIPS} clips; got {n}"),
-        ));
-    }
-    if let Some(b) = outcomes_b {
-        check_len("outcomes_b", n, b.len())?;
-    }
-    if let Some(g) = groups {
-        check_len("cluster", n, g.len())?;
-    }
+    check_inputs(outcomes_a, outcomes_b, groups)?;
     let mut per_cell = [0u64; N_CELLS * N_CELLS];
     let mut per_group = std::collections::HashMap::<i64, Tally>::new();
-    for i in 0..n {
-        let a = outcomes_a[i];
-        let b = outcomes_b.map(|b| b[i]);
-        for c in std::iter::once(a).chain(b) {
-            if usize::from(c) >= N_CELLS {
-                return Err(value(
-                    "outcomes",
-                    format!("clip {i} has cell {c}; cells are 0-4"),
-                ));
-            }
-        }
-        if b.is_some_and(|b| is_blend_cell(b) != is_blend_cell(a)) {
-            return Err(value(
-                "preds_b",
-                format!("clip {i} is a blend for one system and not the other: the two were scored against different labels"),
-            ));
-        }
+    for i in 0..outcomes_a.len() {
+        let (a, b) = clip_cells(outcomes_a, outcomes_b, i)?;
         match groups {
             None => per_cell[usize::from(a) * N_CELLS + usize::from(b.unwrap_or(0))] += 1,
             Some(g) => per_group
@@ -173,6 +143,70 @@ pub fn tallies(
             .collect(),
         Some(_) => per_group.into_values().map(|t| (t, 1)).collect(),
     })
+}
+
+/// Each group's tallies of the two systems of a pair, side by side: `(A's,
+/// B's)`, one entry per group id, in no particular order.
+pub fn paired_group_tallies(
+    outcomes_a: &[u8],
+    outcomes_b: &[u8],
+    groups: &[i64],
+) -> Result<Vec<(Tally, Tally)>> {
+    check_inputs(outcomes_a, Some(outcomes_b), Some(groups))?;
+    let mut per_group = std::collections::HashMap::<i64, (Tally, Tally)>::new();
+    for (i, &g) in groups.iter().enumerate() {
+        let (a, b) = clip_cells(outcomes_a, Some(outcomes_b), i)?;
+        let pair = per_group.entry(g).or_default();
+        pair.0.add(&Tally::clip(a, None), 1);
+        pair.1.add(&Tally::clip(b.expect("paired"), None), 1);
+    }
+    Ok(per_group.into_values().collect())
+}
+
+fn check_inputs(
+    outcomes_a: &[u8],
+    outcomes_b: Option<&[u8]>,
+    groups: Option<&[i64]>,
+) -> Result<()> {
+    let n = outcomes_a.len();
+    if n == 0 {
+        return Err(value("preds", "there are no clips to resample".into()));
+    }
+    if n > MAX_CLIPS {
+        return Err(value(
+            "preds",
+            format!("at most {MAX_CLIPS} clips; got {n}"),
+        ));
+    }
+    if let Some(b) = outcomes_b {
+        check_len("outcomes_b", n, b.len())?;
+    }
+    if let Some(g) = groups {
+        check_len("cluster", n, g.len())?;
+    }
+    Ok(())
+}
+
+/// Clip `i`'s outcome cells, checked: known cells, and a blend for both
+/// systems or for neither.
+fn clip_cells(outcomes_a: &[u8], outcomes_b: Option<&[u8]>, i: usize) -> Result<(u8, Option<u8>)> {
+    let a = outcomes_a[i];
+    let b = outcomes_b.map(|b| b[i]);
+    for c in std::iter::once(a).chain(b) {
+        if usize::from(c) >= N_CELLS {
+            return Err(value(
+                "outcomes",
+                format!("clip {i} has cell {c}; cells are 0-4"),
+            ));
+        }
+    }
+    if b.is_some_and(|b| is_blend_cell(b) != is_blend_cell(a)) {
+        return Err(value(
+            "preds_b",
+            format!("clip {i} is a blend for one system and not the other: the two were scored against different labels"),
+        ));
+    }
+    Ok((a, b))
 }
 
 fn value(argument: &'static str, message: String) -> Error {

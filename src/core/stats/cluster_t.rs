@@ -1,13 +1,19 @@
 //! The few-cluster default, `"cluster-t"`: closed-form intervals and tests
 //! over groups (actors) that keep their coverage with as few as 6 groups.
 //!
-//! - One system: the leave-one-group-out (CR3, jackknife) standard error of
-//!   each rate, Student's t with G − 1 degrees of freedom, and the interval
-//!   built on the logit scale and transformed back (a rate near 0 can stretch
-//!   further up than down).
-//! - A paired difference A − B: the Bell–McCaffrey (CR2) standard error, t
-//!   with G − 1 degrees of freedom, a symmetric interval and a two-sided
-//!   p-value on the raw scale (p < α exactly when the interval excludes 0).
+//! Both use the per-group terms of [`scaled_terms`](super::scaled_terms):
+//! how far leaving one group out moves a rate on a transformed scale,
+//! weighted as in Bell–McCaffrey's CR2, with Student's t and G − 1 degrees
+//! of freedom.
+//!
+//! - One system: the terms on the logit scale; the interval
+//!   `expit(logit(θ) ± q·se)`, so a rate near 0 can stretch further up than
+//!   down.
+//! - A paired difference A − B: the terms of each system on the two-thirds
+//!   power scale, subtracted group by group; the test of
+//!   θ_A^(2/3) − θ_B^(2/3) = 0, and a symmetric interval of A − B whose
+//!   standard error is the scale's carried back by the secant slope, so
+//!   that p < α exactly when the interval excludes 0.
 //!
 //! Salience uses G_S − 1 degrees of freedom (G_S: groups with blend clips).
 //! No resampling, no random numbers: the result depends only on the
@@ -16,15 +22,163 @@
 
 use crate::core::error::{Error, Result};
 use crate::core::stats::bootstrap::{check_confidence, Summary, Tally, STATISTICS};
-use crate::core::stats::cluster_terms::{canonical_variance, cluster_terms, SmallSample};
+use crate::core::stats::scaled_terms::{canonical_variance, scaled_terms, Scale};
 use crate::core::stats::student_t::{t_quantile_two_sided, two_sided_p};
 
 /// Below this many groups no method can promise its coverage.
 pub const FEW_GROUPS: usize = 5;
 
-/// Intervals (and, for a pair, p-values) from one tally per group: one
-/// system's hits, or, when `paired`, A's hits minus B's.
-pub fn summarise(groups: &[Tally], confidence: f64, paired: bool) -> Result<Summary> {
+/// Intervals of one system's presence, salience and mean from one tally per
+/// group.
+pub fn summarise(groups: &[Tally], confidence: f64) -> Result<Summary> {
+    let total = sum(groups);
+    let mut messages = check_groups(groups, &total, confidence)?;
+    let terms = scaled_terms(groups, Scale::Logit);
+    let se_logit = canonical_variance(groups, &terms.terms).map(f64::sqrt);
+    let df = terms.df();
+    let defined = defined_statistics(terms.groups_with_blends, &total, &mut messages);
+    let estimate = total.values();
+    let mut summary = Summary {
+        estimate,
+        low: [f64::NAN; 3],
+        high: [f64::NAN; 3],
+        se: [f64::NAN; 3],
+        p_value: None,
+        df: Some(df),
+        messages: Vec::new(),
+        distribution: Vec::new(),
+    };
+    let hits = [
+        (total.presence, total.n as i64),
+        (total.salience, total.n_blend as i64),
+    ];
+    let alpha = 1.0 - confidence;
+    let degenerate = |(y, m): (i64, i64)| y == 0 || y == m;
+    for j in 0..defined {
+        let se = se_logit[j] / Scale::Logit.slope(estimate[j]);
+        let (low, high, se) = if j < 2 && degenerate(hits[j]) {
+            let (y, m) = hits[j];
+            messages.push(format!(
+                "{}: {} hits in every group; the bound treats clips as independent \
+                 (one-sided Clopper-Pearson over {m} clips)",
+                STATISTICS[j],
+                if y == 0 { "no" } else { "all" }
+            ));
+            let (low, high) = clopper_pearson_edge(y == 0, m, alpha);
+            (low, high, 0.0)
+        } else if j == 2 && hits.into_iter().any(degenerate) {
+            messages.push(
+                "mean: a component has no hits (or all hits) in every group; its bounds \
+                 are the average of presence's and salience's"
+                    .into(),
+            );
+            let low = (summary.low[0] + summary.low[1]) / 2.0;
+            let high = (summary.high[0] + summary.high[1]) / 2.0;
+            (low, high, se)
+        } else {
+            let q = t_quantile_two_sided(confidence, df[j]);
+            let (low, high) = logit_interval(estimate[j], se_logit[j], q, j, &mut messages);
+            (low, high, se)
+        };
+        summary.low[j] = low;
+        summary.high[j] = high;
+        summary.se[j] = se;
+    }
+    summary.messages = messages;
+    Ok(summary)
+}
+
+/// The difference A − B of two systems on the same clips, from each group's
+/// pair of tallies `(A's, B's)`: intervals and two-sided p-values against
+/// "no difference".
+pub fn summarise_pair(pairs: &[(Tally, Tally)], confidence: f64) -> Result<Summary> {
+    let (a, b): (Vec<Tally>, Vec<Tally>) = pairs.iter().copied().unzip();
+    let (total_a, total_b) = (sum(&a), sum(&b));
+    let mut messages = check_groups(&a, &total_a, confidence)?;
+    let scale = Scale::TwoThirdsPower;
+    let (terms_a, terms_b) = (scaled_terms(&a, scale), scaled_terms(&b, scale));
+    let differences: Vec<[f64; 3]> = terms_a
+        .terms
+        .iter()
+        .zip(&terms_b.terms)
+        .map(|(x, y)| [x[0] - y[0], x[1] - y[1], x[2] - y[2]])
+        .collect();
+    let se_scaled = canonical_variance(pairs, &differences).map(f64::sqrt);
+    let df = terms_a.df();
+    let defined = defined_statistics(terms_a.groups_with_blends, &total_a, &mut messages);
+    // The difference rounded once from exact counts, as `score` would give it.
+    let difference = Tally {
+        presence: total_a.presence - total_b.presence,
+        salience: total_a.salience - total_b.salience,
+        ..total_a
+    };
+    let estimate = difference.values();
+    let (rate_a, rate_b) = (total_a.values(), total_b.values());
+    let mut summary = Summary {
+        estimate,
+        low: [f64::NAN; 3],
+        high: [f64::NAN; 3],
+        se: [f64::NAN; 3],
+        p_value: Some([f64::NAN; 3]),
+        df: Some(df),
+        messages: Vec::new(),
+        distribution: Vec::new(),
+    };
+    for j in 0..defined {
+        let d = estimate[j];
+        let p = if se_scaled[j] == 0.0 {
+            messages.push(format!(
+                "{}: leaving out any one group moves A and B alike; zero-width interval",
+                STATISTICS[j]
+            ));
+            summary.low[j] = d;
+            summary.high[j] = d;
+            summary.se[j] = 0.0;
+            if d == 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            let gap = scale.apply(rate_a[j]) - scale.apply(rate_b[j]);
+            // The secant slope between the two rates carries the scale's
+            // standard error to the difference's, so the interval excludes 0
+            // exactly when the test rejects.
+            let slope = if d == 0.0 || gap == 0.0 {
+                scale.slope(rate_a[j])
+            } else {
+                gap / d
+            };
+            let se = se_scaled[j] / slope;
+            let q = t_quantile_two_sided(confidence, df[j]);
+            summary.low[j] = (d - q * se).max(-1.0);
+            summary.high[j] = (d + q * se).min(1.0);
+            summary.se[j] = se;
+            two_sided_p(gap / se_scaled[j], df[j])
+        };
+        if let Some(p_value) = summary.p_value.as_mut() {
+            p_value[j] = p;
+        }
+    }
+    summary.messages = messages;
+    Ok(summary)
+}
+
+fn sum(groups: &[Tally]) -> Tally {
+    let mut total = Tally::default();
+    for t in groups {
+        total.n += t.n;
+        total.n_blend += t.n_blend;
+        total.presence += t.presence;
+        total.salience += t.salience;
+    }
+    total
+}
+
+/// The checks both summaries share: the confidence, at least 2 groups (an
+/// error), fewer than [`FEW_GROUPS`] (a warning, returned as the first
+/// message).
+fn check_groups(groups: &[Tally], total: &Tally, confidence: f64) -> Result<Vec<String>> {
     check_confidence(confidence)?;
     let g = groups.len();
     if g < 2 {
@@ -38,106 +192,35 @@ pub fn summarise(groups: &[Tally], confidence: f64, paired: bool) -> Result<Summ
             ),
         });
     }
+    debug_assert!(total.n > 0);
     let mut messages = Vec::new();
     if g < FEW_GROUPS {
         messages.push(format!(
             "only {g} groups: no method can promise the stated coverage"
         ));
     }
-    let correction = if paired {
-        SmallSample::Cr2
-    } else {
-        SmallSample::Cr3
-    };
-    let terms = cluster_terms(groups, correction);
-    let se = canonical_variance(groups, &terms).map(f64::sqrt);
-    let df = terms.df();
-    let mut total = Tally::default();
-    for t in groups {
-        total.n += t.n;
-        total.n_blend += t.n_blend;
-        total.presence += t.presence;
-        total.salience += t.salience;
-    }
-    let estimate = total.values();
-    let quantile = df.map(|d| t_quantile_two_sided(confidence, d));
-    let mut summary = Summary {
-        estimate,
-        low: [f64::NAN; 3],
-        high: [f64::NAN; 3],
-        se,
-        p_value: paired.then_some([f64::NAN; 3]),
-        df: Some(df),
-        messages: Vec::new(),
-        distribution: Vec::new(),
-    };
-    // Salience (and so the mean) needs blend clips in at least 2 groups.
-    let defined = if terms.groups_with_blends >= 2 {
-        3
-    } else {
-        let why = if total.n_blend == 0 {
-            "there are no blend clips"
-        } else {
-            "only one group has blend clips"
-        };
-        messages.push(format!(
-            "{why}: salience and the mean have no interval (NaN)"
-        ));
-        summary.se[1] = f64::NAN;
-        summary.se[2] = f64::NAN;
-        1
-    };
-    if paired {
-        for j in [0, 1, 2].into_iter().take(defined) {
-            paired_interval(&mut summary, j, quantile[j], &mut messages);
-        }
-    } else {
-        let hits = [
-            (total.presence, total.n as i64),
-            (total.salience, total.n_blend as i64),
-        ];
-        let alpha = 1.0 - confidence;
-        for j in [0, 1].into_iter().take(defined) {
-            let (y, m) = hits[j];
-            let (low, high) = if y == 0 || y == m {
-                messages.push(format!(
-                    "{}: {} hits in every group; the bound treats clips as independent \
-                     (one-sided Clopper-Pearson over {m} clips)",
-                    STATISTICS[j],
-                    if y == 0 { "no" } else { "all" }
-                ));
-                clopper_pearson_edge(y == 0, m, alpha)
-            } else {
-                logit_interval(estimate[j], se[j], quantile[j], j, &mut messages)
-            };
-            summary.low[j] = low;
-            summary.high[j] = high;
-        }
-        if defined == 3 {
-            let degenerate = hits.iter().any(|&(y, m)| y == 0 || y == m);
-            let (low, high) = if degenerate {
-                messages.push(
-                    "mean: a component has no hits (or all hits) in every group; its bounds \
-                     are the average of presence's and salience's"
-                        .into(),
-                );
-                (
-                    (summary.low[0] + summary.low[1]) / 2.0,
-                    (summary.high[0] + summary.high[1]) / 2.0,
-                )
-            } else {
-                logit_interval(estimate[2], se[2], quantile[2], 2, &mut messages)
-            };
-            summary.low[2] = low;
-            summary.high[2] = high;
-        }
-    }
-    summary.messages = messages;
-    Ok(summary)
+    Ok(messages)
 }
 
-/// The interval of a rate strictly between 0 and 1 on the logit scale:
-/// `expit(logit(θ) ± q·se/(θ(1−θ)))` (the delta method).
+/// How many of presence, salience and the mean have an interval: all three
+/// when at least 2 groups have blend clips, presence alone otherwise.
+fn defined_statistics(groups_with_blends: usize, total: &Tally, messages: &mut Vec<String>) -> usize {
+    if groups_with_blends >= 2 {
+        return 3;
+    }
+    let why = if total.n_blend == 0 {
+        "there are no blend clips"
+    } else {
+        "only one group has blend clips"
+    };
+    messages.push(format!(
+        "{why}: salience and the mean have no interval (NaN)"
+    ));
+    1
+}
+
+/// The interval of a rate strictly between 0 and 1 from its standard error
+/// on the logit scale: `expit(logit(θ) ± q·se)`.
 fn logit_interval(theta: f64, se: f64, q: f64, j: usize, messages: &mut Vec<String>) -> (f64, f64) {
     if se == 0.0 {
         messages.push(format!(
@@ -146,10 +229,9 @@ fn logit_interval(theta: f64, se: f64, q: f64, j: usize, messages: &mut Vec<Stri
         ));
         return (theta, theta);
     }
-    let logit = theta.ln() - libm::log1p(-theta);
-    let half = q * se / (theta * (1.0 - theta));
+    let logit = Scale::Logit.apply(theta);
     let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
-    (expit(logit - half), expit(logit + half))
+    (expit(logit - q * se), expit(logit + q * se))
 }
 
 /// A rate with no hits (or all hits) among `m` clips: the one-sided
@@ -161,33 +243,6 @@ fn clopper_pearson_edge(no_hits: bool, m: i64, alpha: f64) -> (f64, f64) {
         (0.0, 1.0 - edge)
     } else {
         (edge, 1.0)
-    }
-}
-
-/// The symmetric interval of a difference and its two-sided t p-value.
-fn paired_interval(summary: &mut Summary, j: usize, q: f64, messages: &mut Vec<String>) {
-    let d = summary.estimate[j];
-    let se = summary.se[j];
-    let df = summary.df.expect("cluster-t reports df")[j];
-    let p = if se == 0.0 {
-        messages.push(format!(
-            "{}: every group has the same difference; zero-width interval",
-            STATISTICS[j]
-        ));
-        summary.low[j] = d;
-        summary.high[j] = d;
-        if d == 0.0 {
-            1.0
-        } else {
-            0.0
-        }
-    } else {
-        summary.low[j] = (d - q * se).max(-1.0);
-        summary.high[j] = (d + q * se).min(1.0);
-        two_sided_p(d / se, df)
-    };
-    if let Some(p_value) = summary.p_value.as_mut() {
-        p_value[j] = p;
     }
 }
 

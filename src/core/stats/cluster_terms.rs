@@ -1,18 +1,14 @@
-//! Per-group linearised terms of presence, salience and their mean, with a
-//! small-sample (leverage) correction: the building block of cluster-robust
-//! standard errors with few groups (actors).
+//! Per-group linearised terms of presence, salience and their mean, with
+//! the Bell–McCaffrey (CR2) small-sample correction: the building block of
+//! the leaderboard's cluster-robust comparisons with few groups (actors).
 //!
 //! Each rate θ = Y / M (presence: hits over clips; salience: hits over
 //! blends) is the least-squares intercept of the clips' 0/1 hits (or, for a
 //! pair, the A − B differences) on a constant. Group g, with y hits over m
 //! clips, has the residual sum e = y − θ·m and the leverage h = m / M; its
-//! term is e / (M·(1 − h)^k):
-//!
-//! - CR3 (k = 1), the leave-one-group-out change θ − θ₍₋g₎
-//!   = (y·M − Y·m) / (M·(M − m)): its sum of squares is the jackknife
-//!   variance;
-//! - CR2 (k = ½, Bell & McCaffrey 2002) = (y·M − Y·m) / (M·√(M·(M − m))),
-//!   unbiased when clips are independent with equal variance.
+//! term is e / (M·√(1 − h)) = (y·M − Y·m) / (M·√(M·(M − m))), unbiased when
+//! clips are independent with equal variance (Bell & McCaffrey 2002). It is
+//! also the leave-one-group-out change θ − θ₍₋g₎ times √(1 − h).
 //!
 //! The mean's term is the average of the two rates' terms (the mean is
 //! linear in them). A group without blends has a salience term of 0.
@@ -26,15 +22,6 @@
 //! shared group order, and subtract.
 
 use crate::core::stats::bootstrap::Tally;
-
-/// The leverage correction of the per-group terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SmallSample {
-    /// Bell–McCaffrey: residuals scaled by (1 − h)^(−1/2).
-    Cr2,
-    /// Leave-one-group-out (jackknife): residuals scaled by (1 − h)^(−1).
-    Cr3,
-}
 
 /// The per-group terms and the group counts behind the degrees of freedom.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,9 +48,9 @@ impl ClusterTerms {
 }
 
 /// One rate's term for a group with `y` hits over `m` units, the totals
-/// being `total_y` over `total_m`. Exact integers up to one division (two
-/// for CR2's square root).
-fn term(y: i64, m: u64, total_y: i64, total_m: u64, correction: SmallSample) -> f64 {
+/// being `total_y` over `total_m`. Exact integers up to one division and a
+/// square root.
+fn term(y: i64, m: u64, total_y: i64, total_m: u64) -> f64 {
     if m == 0 {
         return 0.0;
     }
@@ -78,17 +65,13 @@ fn term(y: i64, m: u64, total_y: i64, total_m: u64, correction: SmallSample) -> 
     if rest == 0 {
         return f64::NAN;
     }
-    let denominator = match correction {
-        SmallSample::Cr3 => (total_m * rest) as f64,
-        SmallSample::Cr2 => total_m as f64 * ((total_m * rest) as f64).sqrt(),
-    };
-    numerator / denominator
+    numerator / (total_m as f64 * ((total_m * rest) as f64).sqrt())
 }
 
 /// The per-group terms of presence, salience and the mean from one tally per
 /// group (one system's hits, or a pair's A − B differences), returned in the
 /// same order as `groups`.
-pub fn cluster_terms(groups: &[Tally], correction: SmallSample) -> ClusterTerms {
+pub fn cluster_terms(groups: &[Tally]) -> ClusterTerms {
     let mut total = [0i64; 2];
     let (mut clips, mut blends) = (0u64, 0u64);
     for t in groups {
@@ -102,9 +85,9 @@ pub fn cluster_terms(groups: &[Tally], correction: SmallSample) -> ClusterTerms 
     let terms = groups
         .iter()
         .map(|t| {
-            let presence = term(t.presence, t.n, total[0], clips, correction);
+            let presence = term(t.presence, t.n, total[0], clips);
             let salience = if salience_defined {
-                term(t.salience, t.n_blend, total[1], blends, correction)
+                term(t.salience, t.n_blend, total[1], blends)
             } else {
                 f64::NAN
             };
@@ -116,21 +99,6 @@ pub fn cluster_terms(groups: &[Tally], correction: SmallSample) -> ClusterTerms 
         groups: groups.len(),
         groups_with_blends,
     }
-}
-
-/// The variance Σ_g term² of each statistic, summed over the groups in
-/// canonical order (tallies sorted ascending), so that it is bit-identical
-/// whatever the order of the clips and the labels of the groups.
-pub fn canonical_variance(groups: &[Tally], terms: &ClusterTerms) -> [f64; 3] {
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&i| groups[i]);
-    let mut variance = [0.0; 3];
-    for i in order {
-        for (v, t) in variance.iter_mut().zip(terms.terms[i]) {
-            *v += t * t;
-        }
-    }
-    variance
 }
 
 #[cfg(test)]
@@ -151,9 +119,9 @@ mod tests {
     }
 
     #[test]
-    fn cr3_terms_are_leave_one_group_out_changes() {
+    fn terms_are_leave_one_group_out_changes_times_root_of_one_minus_leverage() {
         let groups = [tally(6, 2, 1, 0), tally(6, 3, 4, 1), tally(7, 4, 6, 2)];
-        let terms = cluster_terms(&groups, SmallSample::Cr3);
+        let terms = cluster_terms(&groups);
         for (i, row) in terms.terms.iter().enumerate() {
             let rest: Vec<Tally> = (0..3).filter(|&k| k != i).map(|k| groups[k]).collect();
             let p_without = rate(
@@ -164,22 +132,20 @@ mod tests {
                 rest.iter().map(|t| t.salience).sum(),
                 rest.iter().map(|t| t.n_blend).sum(),
             );
-            assert!((row[0] - (11.0 / 19.0 - p_without)).abs() < 1e-15);
-            assert!((row[1] - (3.0 / 9.0 - s_without)).abs() < 1e-15);
+            let root = |m: u64, total: u64| (1.0 - m as f64 / total as f64).sqrt();
+            let p_term = (11.0 / 19.0 - p_without) * root(groups[i].n, 19);
+            let s_term = (3.0 / 9.0 - s_without) * root(groups[i].n_blend, 9);
+            assert!((row[0] - p_term).abs() < 1e-15);
+            assert!((row[1] - s_term).abs() < 1e-15);
             assert!((row[2] - (row[0] + row[1]) / 2.0).abs() < 1e-16);
         }
-        // The three-actor reference case: se = √Σ term² from 50-digit arithmetic.
-        let v = canonical_variance(&groups, &terms);
-        assert!((v[0].sqrt() - 0.25334147156183867).abs() < 1e-15);
-        assert!((v[1].sqrt() - 0.16385381461033574).abs() < 1e-15);
-        assert!((v[2].sqrt() - 0.2064880655593288).abs() < 1e-15);
         assert_eq!(terms.df(), [2.0, 2.0, 2.0]);
     }
 
     #[test]
     fn cr2_terms_scale_the_residual_by_the_root_of_one_minus_leverage() {
         let groups = [tally(10, 4, 3, -1), tally(20, 9, -2, 2), tally(5, 0, 1, 0)];
-        let terms = cluster_terms(&groups, SmallSample::Cr2);
+        let terms = cluster_terms(&groups);
         let (n, nb, p, s) = (35.0, 13.0, 2.0, 1.0);
         for (g, row) in groups.iter().zip(&terms.terms) {
             let e = g.presence as f64 - p / n * g.n as f64;
@@ -222,10 +188,10 @@ mod tests {
             })
             .collect();
         let (ta, tb) = (
-            cluster_terms(&a, SmallSample::Cr2),
-            cluster_terms(&b, SmallSample::Cr2),
+            cluster_terms(&a),
+            cluster_terms(&b),
         );
-        let td = cluster_terms(&diff, SmallSample::Cr2);
+        let td = cluster_terms(&diff);
         for i in 0..3 {
             for j in 0..3 {
                 assert!((ta.terms[i][j] - tb.terms[i][j] - td.terms[i][j]).abs() < 1e-16);
@@ -234,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn terms_keep_the_given_order_and_the_variance_does_not_depend_on_it() {
+    fn terms_keep_the_given_order() {
         let groups = [
             tally(54, 30, 20, 5),
             tally(50, 28, 15, 2),
@@ -242,29 +208,22 @@ mod tests {
             tally(40, 0, 9, 0),
         ];
         let reversed: Vec<Tally> = groups.iter().rev().copied().collect();
-        let (t, r) = (
-            cluster_terms(&groups, SmallSample::Cr3),
-            cluster_terms(&reversed, SmallSample::Cr3),
-        );
+        let (t, r) = (cluster_terms(&groups), cluster_terms(&reversed));
         for i in 0..4 {
             assert_eq!(t.terms[i], r.terms[3 - i]);
         }
-        assert_eq!(
-            canonical_variance(&groups, &t),
-            canonical_variance(&reversed, &r)
-        );
     }
 
     #[test]
     fn undefined_variances_are_nan() {
         // Only one group has blends: salience and the mean have no variance.
-        let t = cluster_terms(&[tally(10, 5, 3, 1), tally(8, 0, 2, 0)], SmallSample::Cr3);
+        let t = cluster_terms(&[tally(10, 5, 3, 1), tally(8, 0, 2, 0)]);
         assert!(t
             .terms
             .iter()
             .all(|r| r[0].is_finite() && r[1].is_nan() && r[2].is_nan()));
         // A single group: nothing is defined.
-        let t = cluster_terms(&[tally(10, 5, 3, 1)], SmallSample::Cr2);
+        let t = cluster_terms(&[tally(10, 5, 3, 1)]);
         assert!(t.terms[0].iter().all(|v| v.is_nan()));
         assert_eq!(t.df(), [0.0, 0.0, 0.0]);
     }

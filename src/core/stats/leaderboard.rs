@@ -5,7 +5,7 @@
 use crate::core::error::{domain, Error, Result};
 use crate::core::score::{is_blend_cell, is_presence_right, is_salience_right};
 use crate::core::stats::bootstrap::Tally;
-use crate::core::stats::cluster_terms::{cluster_terms, SmallSample};
+use crate::core::stats::cluster_terms::cluster_terms;
 
 /// The metric the systems are ranked by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,7 +148,7 @@ impl Board {
         let mut out = Vec::with_capacity(self.tallies.len());
         let mut df = 0.0;
         for j in 0..self.n_systems {
-            let terms = cluster_terms(self.row(j), SmallSample::Cr2);
+            let terms = cluster_terms(self.row(j));
             df = terms.df()[metric.column()];
             out.extend(terms.terms.iter().map(|t| t[metric.column()]));
         }
