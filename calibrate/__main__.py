@@ -4,7 +4,7 @@
 
 Prints method x actors x metric -> coverage of 95% intervals, null rejection
 rate and power of ``compare``, each with its Monte-Carlo standard error.
-The full run (R = 2,000 datasets per cell) is what the README quotes; see
+The full run (R = 8,000 datasets per cell) is what the README quotes; see
 ``dgp.py`` for the settings.
 """
 
@@ -32,7 +32,7 @@ def run(intervals, tests, datasets: int, progress: bool = True) -> pd.DataFrame:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m calibrate", description=__doc__)
-    parser.add_argument("--datasets", type=int, default=2000, help="datasets per cell")
+    parser.add_argument("--datasets", type=int, default=8000, help="datasets per cell")
     parser.add_argument("--quick", action="store_true", help="11 actors only (make test's check)")
     parser.add_argument("--csv", help="also write every cell's figures here")
     args = parser.parse_args()

@@ -39,7 +39,7 @@ def _power(x: float) -> float:
 
 def _terms(parts: tuple, groups: np.ndarray, f, nudge: bool) -> np.ndarray:
     """(groups, 3): each group's term of presence, salience and the mean."""
-    presence, blend, salience = parts
+    blend = parts[1]
     full = published(*parts)
     rows = []
     for g in np.unique(groups):

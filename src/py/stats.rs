@@ -119,21 +119,19 @@ fn analytic(
         )
         .into());
     }
-    let out = maybe_detach(py, a.len(), || {
-        match b {
-            Some(b) => {
-                let pairs = bootstrap::paired_group_tallies(a, b, g)?;
-                let summary = cluster_t::summarise_pair(&pairs, options.confidence)?;
-                Ok::<_, crate::core::error::Error>((summary, pairs.len() as u64))
-            }
-            None => {
-                let groups: Vec<_> = bootstrap::tallies(a, None, Some(g))?
-                    .into_iter()
-                    .map(|(tally, _)| tally)
-                    .collect();
-                let summary = cluster_t::summarise(&groups, options.confidence)?;
-                Ok((summary, groups.len() as u64))
-            }
+    let out = maybe_detach(py, a.len(), || match b {
+        Some(b) => {
+            let pairs = bootstrap::paired_group_tallies(a, b, g)?;
+            let summary = cluster_t::summarise_pair(&pairs, options.confidence)?;
+            Ok::<_, crate::core::error::Error>((summary, pairs.len() as u64))
+        }
+        None => {
+            let groups: Vec<_> = bootstrap::tallies(a, None, Some(g))?
+                .into_iter()
+                .map(|(tally, _)| tally)
+                .collect();
+            let summary = cluster_t::summarise(&groups, options.confidence)?;
+            Ok((summary, groups.len() as u64))
         }
     })?;
     Ok(out)

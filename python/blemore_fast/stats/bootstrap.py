@@ -1,10 +1,10 @@
 """``bootstrap``: confidence intervals for both metrics, at clip or actor level.
 
 With groups (actors), the default is the closed-form ``"cluster-t"`` method
-of the native core (``cluster_t.rs``): leave-one-actor-out standard errors,
-Student's t with G - 1 degrees of freedom, the logit scale. It keeps its
-95% promise about new actors with 6 to 47 actors, where resampling the
-actors does not. The rest of this note is about the resampling methods.
+of the native core (``cluster_t.rs``): how far leaving each actor out moves
+the score on the logit scale, Student's t with G - 1 degrees of freedom. It
+keeps its 95% promise about new actors with 6 to 47 actors, where resampling
+the actors does not. The rest of this note is about the resampling methods.
 
 Each clip falls into one of five outcome cells (see ``CELLS``) and both
 metrics are ratios of cell counts. A clip-level replicate is therefore a
@@ -60,18 +60,21 @@ def bootstrap(
       and ``"percentile"`` otherwise.
 
       - ``"cluster-t"`` (groups only), calibrated for few groups: the
-        leave-one-group-out (jackknife, CR3) standard error of each rate,
+        standard error of each rate's logit from how far leaving each group
+        out moves it (group g's term is ``(logit(rate) - logit(rate without
+        g)) * sqrt(1 - share of g's clips)``, the Bell-McCaffrey weight; a
+        leave-one-out rate of exactly 0 or 1 is moved in by half a clip),
         Student's t with G - 1 degrees of freedom (salience: groups with
-        blend clips - 1), the interval built on the logit scale and mapped
-        back, so it is asymmetric and stays inside (0, 1); ``se`` is the
-        standard error on the rate scale and ``df`` the degrees of freedom.
-        Closed form: no replicates, so ``n_resamples`` and ``seed`` have no
-        effect (``result.n_resamples`` is 0) and ``return_distribution=True``
-        is an error. In simulations shaped like the test set its 95%
-        intervals cover the new-actor value 93.5-97% of the time with 11 to
-        47 actors (94-98% with 6); see the README's calibration table. With
-        fewer than 5 groups it warns that no method can promise coverage; a
-        single group is an error.
+        blend clips - 1), and the interval ``expit(logit(rate) +- t * se)``,
+        so it is asymmetric and stays inside (0, 1). ``se`` is carried back
+        to the rate's scale (``se * rate * (1 - rate)``) and ``df`` is the
+        degrees of freedom. Closed form: no replicates, so ``n_resamples``
+        and ``seed`` have no effect (``result.n_resamples`` is 0) and
+        ``return_distribution=True`` is an error. In simulations shaped like
+        the test set its 95% intervals cover the new-actor value 93-97% of
+        the time with 6 to 47 actors; see the README's calibration table.
+        With fewer than 5 groups it warns that no method can promise
+        coverage; a single group is an error.
       - ``"percentile"``, ``"basic"``, ``"bca"``: the bootstrap over clips or
         groups (the pairs cluster bootstrap), with ``n_resamples`` replicates
         (None: 10,000). Over few groups these are too narrow (87-92% at 11

@@ -80,6 +80,15 @@ impl Tally {
         self.salience += times as i64 * other.salience;
     }
 
+    /// The tally of all `groups` together.
+    pub fn sum(groups: &[Tally]) -> Tally {
+        let mut total = Tally::default();
+        for t in groups {
+            total.add(t, 1);
+        }
+        total
+    }
+
     pub fn minus(&self, other: &Tally) -> Tally {
         Tally {
             n: self.n - other.n,

@@ -31,8 +31,8 @@ pub const FEW_GROUPS: usize = 5;
 /// Intervals of one system's presence, salience and mean from one tally per
 /// group.
 pub fn summarise(groups: &[Tally], confidence: f64) -> Result<Summary> {
-    let total = sum(groups);
-    let mut messages = check_groups(groups, &total, confidence)?;
+    let total = Tally::sum(groups);
+    let mut messages = check_groups(groups.len(), confidence)?;
     let terms = scaled_terms(groups, Scale::Logit);
     let se_logit = canonical_variance(groups, &terms.terms).map(f64::sqrt);
     let df = terms.df();
@@ -93,8 +93,8 @@ pub fn summarise(groups: &[Tally], confidence: f64) -> Result<Summary> {
 /// "no difference".
 pub fn summarise_pair(pairs: &[(Tally, Tally)], confidence: f64) -> Result<Summary> {
     let (a, b): (Vec<Tally>, Vec<Tally>) = pairs.iter().copied().unzip();
-    let (total_a, total_b) = (sum(&a), sum(&b));
-    let mut messages = check_groups(&a, &total_a, confidence)?;
+    let (total_a, total_b) = (Tally::sum(&a), Tally::sum(&b));
+    let mut messages = check_groups(pairs.len(), confidence)?;
     let scale = Scale::TwoThirdsPower;
     let (terms_a, terms_b) = (scaled_terms(&a, scale), scaled_terms(&b, scale));
     let differences: Vec<[f64; 3]> = terms_a
@@ -164,23 +164,11 @@ pub fn summarise_pair(pairs: &[(Tally, Tally)], confidence: f64) -> Result<Summa
     Ok(summary)
 }
 
-fn sum(groups: &[Tally]) -> Tally {
-    let mut total = Tally::default();
-    for t in groups {
-        total.n += t.n;
-        total.n_blend += t.n_blend;
-        total.presence += t.presence;
-        total.salience += t.salience;
-    }
-    total
-}
-
 /// The checks both summaries share: the confidence, at least 2 groups (an
 /// error), fewer than [`FEW_GROUPS`] (a warning, returned as the first
 /// message).
-fn check_groups(groups: &[Tally], total: &Tally, confidence: f64) -> Result<Vec<String>> {
+fn check_groups(g: usize, confidence: f64) -> Result<Vec<String>> {
     check_confidence(confidence)?;
-    let g = groups.len();
     if g < 2 {
         return Err(Error::Value {
             argument: "cluster",
@@ -192,7 +180,6 @@ fn check_groups(groups: &[Tally], total: &Tally, confidence: f64) -> Result<Vec<
             ),
         });
     }
-    debug_assert!(total.n > 0);
     let mut messages = Vec::new();
     if g < FEW_GROUPS {
         messages.push(format!(
@@ -204,7 +191,11 @@ fn check_groups(groups: &[Tally], total: &Tally, confidence: f64) -> Result<Vec<
 
 /// How many of presence, salience and the mean have an interval: all three
 /// when at least 2 groups have blend clips, presence alone otherwise.
-fn defined_statistics(groups_with_blends: usize, total: &Tally, messages: &mut Vec<String>) -> usize {
+fn defined_statistics(
+    groups_with_blends: usize,
+    total: &Tally,
+    messages: &mut Vec<String>,
+) -> usize {
     if groups_with_blends >= 2 {
         return 3;
     }

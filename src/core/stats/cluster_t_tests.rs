@@ -230,7 +230,10 @@ fn matches_the_high_precision_reference() {
 }
 
 fn case(name: &str) -> &'static Case {
-    CASES.iter().find(|c| c.name == name).expect("a case of that name")
+    CASES
+        .iter()
+        .find(|c| c.name == name)
+        .expect("a case of that name")
 }
 
 #[test]
@@ -264,7 +267,10 @@ fn swapping_a_and_b_flips_the_difference_only() {
     let b = tallies(case.tallies_b.unwrap());
     let ab: Vec<_> = a.iter().copied().zip(b.iter().copied()).collect();
     let ba: Vec<_> = b.into_iter().zip(a).collect();
-    let (x, y) = (summarise_pair(&ab, 0.95).unwrap(), summarise_pair(&ba, 0.95).unwrap());
+    let (x, y) = (
+        summarise_pair(&ab, 0.95).unwrap(),
+        summarise_pair(&ba, 0.95).unwrap(),
+    );
     for j in 0..3 {
         assert_eq!(x.estimate[j], -y.estimate[j]);
         assert_eq!(x.low[j], -y.high[j]);

@@ -187,10 +187,7 @@ mod tests {
                 )
             })
             .collect();
-        let (ta, tb) = (
-            cluster_terms(&a),
-            cluster_terms(&b),
-        );
+        let (ta, tb) = (cluster_terms(&a), cluster_terms(&b));
         let td = cluster_terms(&diff);
         for i in 0..3 {
             for j in 0..3 {

@@ -73,13 +73,7 @@ impl Scale {
 /// group. A rate of exactly 0 or 1 has no logit: its terms are not finite
 /// (the caller bounds such a rate otherwise).
 pub fn scaled_terms(groups: &[Tally], scale: Scale) -> ClusterTerms {
-    let mut total = Tally::default();
-    for t in groups {
-        total.n += t.n;
-        total.n_blend += t.n_blend;
-        total.presence += t.presence;
-        total.salience += t.salience;
-    }
+    let total = Tally::sum(groups);
     let estimate = total.values().map(|x| scale.apply(x));
     let groups_with_blends = groups.iter().filter(|t| t.n_blend > 0).count();
     let share = |m: u64, of: u64| ((of - m) as f64 / of as f64).sqrt();
@@ -147,10 +141,30 @@ mod tests {
     }
 
     const GROUPS: [Tally; 4] = [
-        Tally { n: 54, n_blend: 30, presence: 20, salience: 5 },
-        Tally { n: 50, n_blend: 28, presence: 15, salience: 2 },
-        Tally { n: 61, n_blend: 33, presence: 30, salience: 8 },
-        Tally { n: 40, n_blend: 0, presence: 9, salience: 0 },
+        Tally {
+            n: 54,
+            n_blend: 30,
+            presence: 20,
+            salience: 5,
+        },
+        Tally {
+            n: 50,
+            n_blend: 28,
+            presence: 15,
+            salience: 2,
+        },
+        Tally {
+            n: 61,
+            n_blend: 33,
+            presence: 30,
+            salience: 8,
+        },
+        Tally {
+            n: 40,
+            n_blend: 0,
+            presence: 9,
+            salience: 0,
+        },
     ];
 
     #[test]
@@ -160,13 +174,7 @@ mod tests {
         // linear CR2 terms back.
         let linear = cluster_terms(&GROUPS);
         let logit = scaled_terms(&GROUPS, Scale::Logit);
-        let total = GROUPS.iter().fold(Tally::default(), |mut a, t| {
-            a.n += t.n;
-            a.n_blend += t.n_blend;
-            a.presence += t.presence;
-            a.salience += t.salience;
-            a
-        });
+        let total = Tally::sum(&GROUPS);
         let theta = total.values();
         for (i, t) in GROUPS.iter().enumerate() {
             let without = total.minus(t).values();
