@@ -71,13 +71,13 @@ def bootstrap(
         degrees of freedom. Closed form: no replicates, so ``n_resamples``
         and ``seed`` have no effect (``result.n_resamples`` is 0) and
         ``return_distribution=True`` is an error. In simulations shaped like
-        the test set its 95% intervals cover the new-actor value 93-97% of
-        the time with 6 to 47 actors; see the README's calibration table.
+        the test set its 95% intervals cover the new-actor value 93.3-96.5%
+        of the time with 6 to 47 actors; see the README's calibration table.
         With fewer than 5 groups it warns that no method can promise
         coverage; a single group is an error.
       - ``"percentile"``, ``"basic"``, ``"bca"``: the bootstrap over clips or
         groups (the pairs cluster bootstrap), with ``n_resamples`` replicates
-        (None: 10,000). Over few groups these are too narrow (87-92% at 11
+        (None: 10,000). Over few groups these are too narrow (84-91% at 11
         actors). BCa is bias-corrected and accelerated; where it is
         undefined, for instance when every leave-one-out value is equal, the
         percentile interval is given with a ``RuntimeWarning``.

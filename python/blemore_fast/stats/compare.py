@@ -86,16 +86,17 @@ def compare(
     groups are given and ``"percentile"`` otherwise.
 
     ``"cluster-t"`` (groups only, calibrated for few groups): the test of
-    ``f(A) - f(B) = 0`` with ``f(x) = x ** (2/3)``, whose standard error
-    ``s`` sums over the groups the squares of ``(f(A) - f(A without g)) -
-    (f(B) - f(B without g))``, each times ``sqrt(1 - share of g's clips)``
-    (the Bell-McCaffrey weight); Student's t with G - 1 degrees of freedom
-    and the two-sided p-value of ``t = (f(A) - f(B)) / s``. The interval of
-    d = A - B is ``d +- t * se``, with ``se = s / k`` and ``k`` the slope of
-    f's secant between A and B, so p < 1 - confidence exactly when the
-    interval excludes 0. In simulations shaped like the test set it rejects
-    a true "no difference" 3-7% of the time at 0.05 with 6 to 47 actors; the
-    actor bootstrap does 7-11% at 11 actors. Closed form: no replicates.
+    ``f(A) - f(B) = 0`` with ``f(x) = x ** (2/3)``. Its standard error ``s``
+    is the root of the sum over the groups of the squared terms
+    ``((f(A) - f(A without g)) - (f(B) - f(B without g))) * sqrt(1 - share
+    of g's clips)`` (the Bell-McCaffrey weight); Student's t with G - 1
+    degrees of freedom gives the two-sided p-value of ``t = (f(A) - f(B)) /
+    s``. The interval of d = A - B is ``d +- t * se``, with ``se = s / k``
+    and ``k`` the slope of f's secant between A and B, so p < 1 - confidence
+    exactly when the interval excludes 0. In simulations shaped like the
+    test set it rejects a true "no difference" 4-6% of the time at 0.05 with
+    6 to 47 actors; the actor bootstrap does 7-10% at 11 actors. Closed
+    form: no replicates.
 
     The resampling methods draw the same clips (or groups) for both systems
     in every replicate, so the intervals of A - B account for the clips they

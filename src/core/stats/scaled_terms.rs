@@ -1,6 +1,6 @@
 //! The per-group terms of the few-cluster default (`"cluster-t"`): how far
-//! leaving one group (actor) out moves a rate on a transformed scale,
-//! weighted as Bell–McCaffrey weight the linear terms.
+//! leaving one group (actor) out moves a rate on a transformed scale, with
+//! the Bell–McCaffrey (CR2) leverage weight of the linear terms.
 //!
 //! For a rate θ (presence: hits over clips; salience: hits over blends) and
 //! its value θ₍₋g₎ without group g, the term of g on the scale f is
@@ -24,7 +24,7 @@ use crate::core::stats::bootstrap::Tally;
 use crate::core::stats::cluster_terms::ClusterTerms;
 
 /// The scale the terms are taken on. Each was chosen by measurement
-/// (`make calibrate`, README "Statistics").
+/// (`make calibrate-candidates`; README, "How the default was chosen").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scale {
     /// log(x / (1 − x)), for one system's intervals: a rate near 0 gets an
