@@ -145,7 +145,9 @@ def test_python_m_runs_the_same_command(files: Files) -> None:
         (("score", "x.json", "--bogus"), "unrecognized arguments: --bogus"),
         (("score", "x.json", "--bootstrap", "0"), "argument --bootstrap: must be at least 1"),
         (("score", "x.json", "--bootstrap", "ten"), "expected a whole number, got 'ten'"),
-        (("score", "x.json", "--cluster", "actor"), "need --bootstrap B"),
+        (("score", "x.json", "--cluster", "clip"), "need --bootstrap B"),
+        (("score", "x.json", "--seed", "0"), "need --bootstrap B"),
+        (("score", "x.json", "--cluster", "actor", "--method", "bca"), "need --bootstrap B"),
         (("score", "x.json", "--confidence", "95"), "strictly between 0 and 1"),
         (("score", "x.json", "--cluster", "video"), "invalid choice: 'video'"),
         (("validate", "x.json", "--labels", "a.csv", "--manifest", "n.txt"), "not allowed with"),
@@ -698,6 +700,33 @@ def test_score_bootstrap_equals_the_api(files: Files) -> None:
         "(too narrow with few groups; cluster-t is calibrated); "
         "2,000 resamples (--seed 5 repeats them)"
     ) in run.out
+
+
+def test_score_cluster_actor_alone_gives_the_calibrated_intervals(files: Files) -> None:
+    """cluster-t draws no resamples, so --cluster actor needs no --bootstrap B."""
+    path = files.submission("good")
+    document = ok(cli("score", path, "--cluster", "actor", "--json", cwd=files.root)).json()
+    expected = bf.bootstrap(path, cluster="actor")
+    assert expected.method == "cluster-t"
+
+    def unseeded(result: dict) -> dict:  # the seed is reported, and unused by cluster-t
+        return {k: v for k, v in result.items() if k != "seed"}
+
+    assert unseeded(document["bootstrap"]) == unseeded(expected.as_dict())
+    run = ok(cli("score", path, "--cluster", "actor", cwd=files.root))
+    presence = run.out.splitlines()[2].split()
+    assert presence[3:] == [
+        f"{expected.presence.low:.4f}",
+        f"{expected.presence.high:.4f}",
+        f"{expected.presence.se:.4f}",
+    ]
+    assert run.out.rstrip().endswith(
+        "new actors: 95% intervals over 11 actors, small-sample corrected "
+        "(leave-one-actor-out t, logit scale, 10 df); analytic, no resampling"
+    )
+    # Without --cluster the scores stand alone, as before.
+    plain = ok(cli("score", path, "--json", cwd=files.root)).json()
+    assert "bootstrap" not in plain
 
 
 def test_score_bootstrap_reports_the_seed_that_repeats_it(files: Files) -> None:

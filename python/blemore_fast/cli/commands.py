@@ -47,11 +47,17 @@ __all__ = ["cmd_compare", "cmd_decode", "cmd_demo", "cmd_grid", "cmd_score", "cm
 
 
 def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
-    if args.bootstrap is None and (args.cluster or args.method or args.seed is not None):
-        raise UsageError("--cluster, --method and --seed need --bootstrap B")
+    # Actor-level intervals (cluster-t) draw no resamples: --cluster actor alone asks for them.
+    analytic = args.cluster == "actor" and args.method in (None, "cluster-t")
+    options = args.cluster or args.method or args.seed is not None
+    if args.bootstrap is None and not analytic and options:
+        raise UsageError(
+            "--cluster clip, --method and --seed need --bootstrap B "
+            "(--cluster actor alone gives the actor-level intervals, which draw no resamples)"
+        )
     preds, labels = read_predictions(args.preds, args), read_labels(args)
     result = None
-    if args.bootstrap is None:
+    if args.bootstrap is None and not analytic:
         # The counts alone: no clip names kept.
         score = Score.from_cells(outcome_cells(preds, labels, strict=not args.lenient))
     else:

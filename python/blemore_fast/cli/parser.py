@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
         "CSV (filename, emotion, salience) or a probability CSV (filename and one column per\n"
         "emotion, decoded at --alpha/--beta).",
         "blemore-fast score submission.json --labels clips.csv --partition test\n"
-        "blemore-fast score submission.json --bootstrap 10000 --cluster actor --seed 1\n"
+        "blemore-fast score submission.json --labels clips.csv --cluster actor\n"
         "cat submission.json | blemore-fast score - --json\n"
         "blemore-fast score test_epoch100_ce.csv --logits --alpha 0.3 --beta 0.1 --json",
     )
