@@ -80,6 +80,17 @@ impl Tally {
         self.salience += times as i64 * other.salience;
     }
 
+    /// A tally from its four counts, for tests.
+    #[cfg(test)]
+    pub const fn of(n: u64, n_blend: u64, presence: i64, salience: i64) -> Tally {
+        Tally {
+            n,
+            n_blend,
+            presence,
+            salience,
+        }
+    }
+
     /// The tally of all `groups` together.
     pub fn sum(groups: &[Tally]) -> Tally {
         let mut total = Tally::default();

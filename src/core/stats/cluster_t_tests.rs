@@ -168,12 +168,7 @@ const CASES: &[Case] = &[
 
 fn tallies(rows: &[[i64; 4]]) -> Vec<Tally> {
     rows.iter()
-        .map(|&[n, b, p, s]| Tally {
-            n: n as u64,
-            n_blend: b as u64,
-            presence: p,
-            salience: s,
-        })
+        .map(|&[n, b, p, s]| Tally::of(n as u64, b as u64, p, s))
         .collect()
 }
 

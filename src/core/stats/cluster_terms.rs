@@ -105,22 +105,17 @@ pub fn cluster_terms(groups: &[Tally]) -> ClusterTerms {
 mod tests {
     use super::*;
 
-    fn tally(n: u64, n_blend: u64, presence: i64, salience: i64) -> Tally {
-        Tally {
-            n,
-            n_blend,
-            presence,
-            salience,
-        }
-    }
-
     fn rate(hits: i64, n: u64) -> f64 {
         hits as f64 / n as f64
     }
 
     #[test]
     fn terms_are_leave_one_group_out_changes_times_root_of_one_minus_leverage() {
-        let groups = [tally(6, 2, 1, 0), tally(6, 3, 4, 1), tally(7, 4, 6, 2)];
+        let groups = [
+            Tally::of(6, 2, 1, 0),
+            Tally::of(6, 3, 4, 1),
+            Tally::of(7, 4, 6, 2),
+        ];
         let terms = cluster_terms(&groups);
         for (i, row) in terms.terms.iter().enumerate() {
             let rest: Vec<Tally> = (0..3).filter(|&k| k != i).map(|k| groups[k]).collect();
@@ -144,7 +139,11 @@ mod tests {
 
     #[test]
     fn cr2_terms_scale_the_residual_by_the_root_of_one_minus_leverage() {
-        let groups = [tally(10, 4, 3, -1), tally(20, 9, -2, 2), tally(5, 0, 1, 0)];
+        let groups = [
+            Tally::of(10, 4, 3, -1),
+            Tally::of(20, 9, -2, 2),
+            Tally::of(5, 0, 1, 0),
+        ];
         let terms = cluster_terms(&groups);
         let (n, nb, p, s) = (35.0, 13.0, 2.0, 1.0);
         for (g, row) in groups.iter().zip(&terms.terms) {
@@ -166,20 +165,20 @@ mod tests {
     #[test]
     fn paired_terms_are_differences_of_single_system_terms() {
         let a = [
-            tally(54, 30, 20, 5),
-            tally(50, 28, 15, 2),
-            tally(61, 33, 30, 8),
+            Tally::of(54, 30, 20, 5),
+            Tally::of(50, 28, 15, 2),
+            Tally::of(61, 33, 30, 8),
         ];
         let b = [
-            tally(54, 30, 18, 6),
-            tally(50, 28, 17, 2),
-            tally(61, 33, 22, 3),
+            Tally::of(54, 30, 18, 6),
+            Tally::of(50, 28, 17, 2),
+            Tally::of(61, 33, 22, 3),
         ];
         let diff: Vec<Tally> = a
             .iter()
             .zip(&b)
             .map(|(x, y)| {
-                tally(
+                Tally::of(
                     x.n,
                     x.n_blend,
                     x.presence - y.presence,
@@ -199,10 +198,10 @@ mod tests {
     #[test]
     fn terms_keep_the_given_order() {
         let groups = [
-            tally(54, 30, 20, 5),
-            tally(50, 28, 15, 2),
-            tally(61, 33, 30, 8),
-            tally(40, 0, 9, 0),
+            Tally::of(54, 30, 20, 5),
+            Tally::of(50, 28, 15, 2),
+            Tally::of(61, 33, 30, 8),
+            Tally::of(40, 0, 9, 0),
         ];
         let reversed: Vec<Tally> = groups.iter().rev().copied().collect();
         let (t, r) = (cluster_terms(&groups), cluster_terms(&reversed));
@@ -214,13 +213,13 @@ mod tests {
     #[test]
     fn undefined_variances_are_nan() {
         // Only one group has blends: salience and the mean have no variance.
-        let t = cluster_terms(&[tally(10, 5, 3, 1), tally(8, 0, 2, 0)]);
+        let t = cluster_terms(&[Tally::of(10, 5, 3, 1), Tally::of(8, 0, 2, 0)]);
         assert!(t
             .terms
             .iter()
             .all(|r| r[0].is_finite() && r[1].is_nan() && r[2].is_nan()));
         // A single group: nothing is defined.
-        let t = cluster_terms(&[tally(10, 5, 3, 1)]);
+        let t = cluster_terms(&[Tally::of(10, 5, 3, 1)]);
         assert!(t.terms[0].iter().all(|v| v.is_nan()));
         assert_eq!(t.df(), [0.0, 0.0, 0.0]);
     }

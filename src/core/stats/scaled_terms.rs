@@ -131,40 +131,11 @@ mod tests {
     use super::*;
     use crate::core::stats::cluster_terms::cluster_terms;
 
-    fn tally(n: u64, n_blend: u64, presence: i64, salience: i64) -> Tally {
-        Tally {
-            n,
-            n_blend,
-            presence,
-            salience,
-        }
-    }
-
     const GROUPS: [Tally; 4] = [
-        Tally {
-            n: 54,
-            n_blend: 30,
-            presence: 20,
-            salience: 5,
-        },
-        Tally {
-            n: 50,
-            n_blend: 28,
-            presence: 15,
-            salience: 2,
-        },
-        Tally {
-            n: 61,
-            n_blend: 33,
-            presence: 30,
-            salience: 8,
-        },
-        Tally {
-            n: 40,
-            n_blend: 0,
-            presence: 9,
-            salience: 0,
-        },
+        Tally::of(54, 30, 20, 5),
+        Tally::of(50, 28, 15, 2),
+        Tally::of(61, 33, 30, 8),
+        Tally::of(40, 0, 9, 0),
     ];
 
     #[test]
@@ -195,7 +166,11 @@ mod tests {
     #[test]
     fn a_leave_one_out_value_of_zero_is_moved_in_by_half_a_clip() {
         // Only the first group has salience hits: without it, salience is 0.
-        let groups = [tally(10, 6, 4, 3), tally(12, 5, 6, 0), tally(9, 4, 2, 0)];
+        let groups = [
+            Tally::of(10, 6, 4, 3),
+            Tally::of(12, 5, 6, 0),
+            Tally::of(9, 4, 2, 0),
+        ];
         let terms = scaled_terms(&groups, Scale::Logit);
         let theta: f64 = 3.0 / 15.0;
         let without: f64 = 0.5 / 9.0;
@@ -226,12 +201,15 @@ mod tests {
 
     #[test]
     fn undefined_terms_are_nan() {
-        let t = scaled_terms(&[tally(10, 5, 3, 1), tally(8, 0, 2, 0)], Scale::Logit);
+        let t = scaled_terms(
+            &[Tally::of(10, 5, 3, 1), Tally::of(8, 0, 2, 0)],
+            Scale::Logit,
+        );
         assert!(t
             .terms
             .iter()
             .all(|r| r[0].is_finite() && r[1].is_nan() && r[2].is_nan()));
-        let t = scaled_terms(&[tally(10, 5, 3, 1)], Scale::TwoThirdsPower);
+        let t = scaled_terms(&[Tally::of(10, 5, 3, 1)], Scale::TwoThirdsPower);
         assert!(t.terms[0].iter().all(|v| v.is_nan()));
     }
 }
