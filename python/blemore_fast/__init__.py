@@ -14,6 +14,7 @@ a training loop or a command: ``blemore_fast.bootstrap`` loads
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from ._core import __version__
@@ -76,10 +77,13 @@ _SUBMODULES = frozenset(
         "stats",
         "submission",
         "synthetic",
-        "torch",  # needs torch and torchmetrics, imported only here
         "training",
     }
 )
+#: Public modules that need an extra, and the extra. ``dir()`` leaves them
+#: out, so ``help()``, ``pydoc`` and ``inspect.getmembers`` never import
+#: torch (6 s) nor fail without it; ``blemore_fast.torch`` still loads on use.
+_EXTRA_MODULES = {"torch": "torch"}
 
 __all__ = [
     "CELLS",
@@ -131,6 +135,22 @@ def __getattr__(name: str) -> Any:
         return value
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
+    extra = _EXTRA_MODULES.get(name)
+    if extra is not None:
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            missing = (error.name or "").partition(".")[0]
+            if missing in ("", __name__):
+                raise
+            # An AttributeError, as for any attribute that is not there, so
+            # that hasattr() and getattr(..., default) work without the extra.
+            raise AttributeError(
+                f"blemore_fast.{name} needs {missing}, which is not installed: "
+                f"pip install 'blemore-fast[{extra}]'",
+                name=name,
+                obj=sys.modules[__name__],
+            ) from error
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
