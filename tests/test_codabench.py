@@ -135,7 +135,12 @@ def test_the_bundle_is_what_codabench_accepts(simulated: tuple[Challenge, Path])
     # the command, the image's recipe, and the hidden labels under anonymised names only
     metadata = yaml.safe_load((bundle / "scoring_program" / "metadata.yaml").read_text())
     assert metadata == {"command": "python3 $program/score.py $input $output"}
-    assert "FROM python:3.11" in (bundle / "Dockerfile").read_text()
+    dockerfile = (bundle / "Dockerfile").read_text()
+    instructions = [line for line in dockerfile.splitlines() if not line.startswith("#")]
+    assert "FROM python:3.12-slim" in instructions  # one stage, from wheels: no Rust
+    assert [line for line in instructions if line.startswith("FROM")] == ["FROM python:3.12-slim"]
+    assert not [line for line in instructions if re.search("rust|cargo|maturin", line, re.I)]
+    assert f'"blemore-fast[plot]=={bf.__version__}"' in dockerfile
     labels = pd.read_csv(bundle / "reference_data" / "labels.csv")
     assert list(labels.columns) == [
         "filename", "emotion_1", "emotion_2", "emotion_1_salience", "emotion_2_salience", "actor"

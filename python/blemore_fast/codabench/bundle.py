@@ -27,7 +27,7 @@ The bundle (:func:`build_bundle`)::
     logo.png, terms.md, pages/overview.md, pages/evaluation.md
     scoring_program/          metadata.yaml (the command) and score.py
     reference_data/           labels.csv (the hidden labels), train_labels.csv (optional)
-    Dockerfile                the scoring image: Python 3.11 and this package
+    Dockerfile                the scoring image: Python 3.12 and this package's wheel
 
 The scoring program is this package (:mod:`blemore_fast.codabench.program`);
 ``score.py`` only checks that the image has the version the bundle was built
@@ -266,30 +266,23 @@ from blemore_fast.cli import main  # noqa: E402
 sys.exit(main(["codabench", "score", *sys.argv[1:]]))
 '''
 
-_DOCKERFILE = """# The scoring image of the BlEmoRe Codabench bundle: Python 3.11 with
-# blemore-fast {version} (and matplotlib, for the plots of the detailed results).
+_DOCKERFILE = """# The scoring image of the BlEmoRe Codabench bundle: Python 3.12 with
+# blemore-fast {version} (and matplotlib, for the plots of the detailed results),
+# installed from wheels: no Rust, no compiler.
 #
-# Build it from a checkout of blemore-fast at version {version}, push it, and
-# name it in competition.yaml's docker_image (`blemore-fast codabench bundle --image`):
+# Build it in a checkout of blemore-fast {version} after `make dist`, which
+# writes the wheels to dist/ (or in any folder whose dist/ holds the wheel; with
+# an empty dist/, pip takes it from PyPI). Push it, and name it in
+# competition.yaml's docker_image (`blemore-fast codabench bundle --image`):
 #
 #   docker build -f Dockerfile -t {image} PATH/TO/blemore_fast
 #   docker push {image}
 
-FROM rust:1-bookworm AS build
-RUN apt-get update \\
- && apt-get install -y --no-install-recommends python3 python3-venv \\
- && rm -rf /var/lib/apt/lists/*
-RUN python3 -m venv /venv && /venv/bin/pip install --no-cache-dir "maturin>=1.9,<2"
-WORKDIR /src
-COPY Cargo.toml Cargo.lock pyproject.toml README.md ./
-COPY src ./src
-COPY python ./python
-RUN /venv/bin/maturin build --release --interpreter python3 --out /wheels
-
-# Debian bookworm's python3 is 3.11, as here: the wheel fits.
-FROM python:3.11-slim-bookworm
-COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir "$(ls /wheels/*.whl)[plot]" && rm -rf /wheels
+FROM python:3.12-slim
+COPY dist/ /dist/
+# The version pinned, so that the image has exactly the bundle's scorer.
+RUN pip install --no-cache-dir --only-binary :all: --find-links /dist "blemore-fast[plot]=={version}" \\
+ && rm -rf /dist
 """
 
 
