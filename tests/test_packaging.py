@@ -16,16 +16,23 @@ import tarfile
 import tomllib
 from pathlib import Path
 
+import blemore_fast as bf
 import pytest
 import yaml
-
-import blemore_fast as bf
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 
 #: The build's inputs: the crate, the Python package and the metadata.
-BUILD_FILES = ("src/", "python/", "Cargo.toml", "Cargo.lock", "pyproject.toml", "README.md", "LICENSE")
+BUILD_FILES = (
+    "src/",
+    "python/",
+    "Cargo.toml",
+    "Cargo.lock",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+)
 
 needs_checkout = pytest.mark.skipif(
     not (ROOT / ".git").exists() or not (ROOT / "python").is_dir(),
