@@ -20,6 +20,7 @@ from ._core import __version__
 from .encoded import CELLS, EMOTIONS, Encoded
 from .errors import PROBLEM_KINDS, Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
+from .inputs.limits import Limits, input_limits
 from .probs import ProbTable, read_probs
 from .scoring import Aligned, Score, align, encode_labels, score
 from .submission import check_submission, read_submission, write_submission
@@ -96,6 +97,7 @@ __all__ = [
     "GridResult",
     "Interval",
     "Leaderboard",
+    "Limits",
     "ProbTable",
     "Problem",
     "Score",
@@ -112,6 +114,7 @@ __all__ = [
     "encode_labels",
     "grid_search",
     "html_report",
+    "input_limits",
     "labels_from_filenames",
     "leaderboard",
     "parse_filename",

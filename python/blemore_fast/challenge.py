@@ -51,7 +51,8 @@ import pandas as pd
 from .actors import clip_actors
 from .errors import raise_if_any
 from .filenames import labels_from_filenames
-from .inputs import METADATA_COLUMNS, load_labels, load_predictions
+from .inputs import METADATA_COLUMNS, input_limits, load_labels, upload_limits
+from .inputs.limits import UPLOAD_BYTES
 from .probs import apply_names_map
 from .report.baselines import Baselines, baselines
 from .report.page import html_report
@@ -213,17 +214,26 @@ def evaluate_submission(
     train_labels: Any = None,
     n_resamples: int = N_RESAMPLES,
     seed: int = SEED,
+    max_bytes: int = UPLOAD_BYTES,
 ) -> ServerResult:
     """Checks and scores ``submission`` (a JSON or zip path, or a submission
     object) against the ``reference`` table, as the challenge server does.
+
+    A file is read natively within the upload's limits: at most
+    ``max_bytes`` (64 MiB; a zip member by its declared and its inflated
+    size), the reference's clips plus 10%, and clip names of at most 1,024
+    characters; crossing one is a ``too_large`` problem, found before the
+    file is read into memory.
 
     Raises :class:`~blemore_fast.ValidationError` listing every problem when
     the submission cannot be scored. ``train_labels`` (any label input) adds
     the trivial baselines.
     """
     names = reference["filename"].tolist()
-    raise_if_any(check_submission(submission, names=names, require_wrapper=True), "submission")
-    aligned = align(load_predictions(submission), reference, strict=True)
+    with input_limits(limits=upload_limits(len(names), max_bytes)):
+        problems = check_submission(submission, names=names, require_wrapper=True)
+        raise_if_any(problems, "submission")
+        aligned = align(submission, reference, strict=True)
     # The default over actors: cluster-t, closed form (n_resamples and seed
     # matter only for a resampling method).
     intervals = bootstrap(aligned, cluster="actor", n_resamples=n_resamples, seed=seed)

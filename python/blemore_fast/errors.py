@@ -57,6 +57,8 @@ _PYTHON_KINDS = {
     "invalid_zip": "A file is not a readable zip archive.",
     "no_json_file": "A zip archive (or a submission folder) holds no JSON file.",
     "several_json_files": "A zip archive (or a submission folder) holds more than one JSON file.",
+    "upload_layout": "An upload Codabench would not score as results: a top-level metadata file, or files besides one JSON file at the top or in one folder.",
+    "too_large": "An input crosses a size limit: its bytes, its clips, or a string longer than 1,024 characters.",
     "invalid_csv": "A file cannot be read as a CSV table.",
     "missing_column": "A table lacks a column it needs.",
     "duplicate_column": "A table has the same column twice.",

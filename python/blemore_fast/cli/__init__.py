@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 from ..errors import Problem, ValidationError
+from ..inputs.limits import UPLOAD_BYTES, Limits, input_limits
 from .files import prepare_files
 from .inputs import UsageError, check_options
 from .output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, emit_json
@@ -84,7 +85,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     command: Callable[[argparse.Namespace, TextIO], int] = args.run
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), input_limits(limits=_command_limits(args)):
         warnings.simplefilter("always")
         warnings.showwarning = _show_warning
         try:
@@ -102,7 +103,30 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             _report(args, error.summary, error.problems, out)
         except (ValueError, TypeError, OSError, ImportError) as error:
             _report(args, str(error), [], out)
+        except MemoryError:
+            _report(args, _OUT_OF_MEMORY, [], out)
     return EXIT_INVALID
+
+
+#: What a command says when memory runs out, instead of a traceback.
+_OUT_OF_MEMORY = (
+    "out of memory: the input needs more memory than this machine or process allows "
+    "(--max-bytes and --max-clips refuse large inputs before they are read)"
+)
+
+
+def _command_limits(args: argparse.Namespace) -> Limits:
+    """The limits on what the command reads: its --max-bytes and --max-clips,
+    else the generous defaults, or an upload's 64 MiB when ``validate``
+    checks one (its clip limit is set where the expected names are known)."""
+    given = {k: v for k in ("max_bytes", "max_clips") if (v := getattr(args, k, None)) is not None}
+    if args.command == "validate" and (args.codabench or args.manifest):
+        given.setdefault("max_bytes", UPLOAD_BYTES)
+    return Limits(
+        **given,
+        raise_bytes="raise it with --max-bytes",
+        raise_clips="raise it with --max-clips",
+    )
 
 
 def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:

@@ -12,6 +12,7 @@ import pandas as pd
 from ..challenge import label_table, reference_table
 from ..codabench import DETAILS_FILE, SCORES_FILE, build_bundle, score_folder
 from ..errors import Problem, ValidationError
+from ..inputs.limits import UPLOAD_BYTES
 from ..probs import read_names_map
 from ..stats.intervals import STATISTICS
 from .inputs import PROG, read_labels, train_rows
@@ -28,7 +29,8 @@ def cmd_codabench_help(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_codabench_score(args: argparse.Namespace, out: TextIO) -> int:
-    result = score_folder(args.input, args.output)
+    max_bytes = UPLOAD_BYTES if args.max_bytes is None else args.max_bytes
+    result = score_folder(args.input, args.output, max_bytes=max_bytes)
     score, intervals = result.score, result.intervals
     print(
         f"{plural(score.n, 'clip')} of {plural(intervals.n_units, 'actor')}, "

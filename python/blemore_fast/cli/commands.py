@@ -9,11 +9,13 @@ so that scoring a JSON file starts quickly.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any, TextIO
 
 from ..archive import is_zip
 from ..errors import Problem
-from ..inputs import MemoryFile, file_kind
+from ..inputs import Limits, MemoryFile, current_limits, file_kind, input_limits, upload_limits
+from ..inputs.zips import upload_zip_problems
 from ..manifest import TEST_NAMES
 from ..probs import read_names_map
 from ..scoring import Score, align, outcome_cells
@@ -100,6 +102,19 @@ def _not_json(path: Any) -> list[Problem]:
     ]
 
 
+def _upload_limits(args: argparse.Namespace, names: list[str] | None) -> Limits:
+    """An upload's limits when the expected names are known (the expected
+    clips plus 10%, unless --max-clips says otherwise); else those in force."""
+    limits = current_limits()
+    if names is None:
+        return limits
+    upload = upload_limits(len(names), limits.max_bytes)
+    upload = replace(upload, raise_bytes=limits.raise_bytes)
+    if args.max_clips is not None:
+        upload = replace(upload, max_clips=args.max_clips, raise_clips=limits.raise_clips)
+    return upload
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     names = read_manifest(args.manifest) if args.manifest else None
     if args.codabench:
@@ -107,9 +122,12 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     # The upload is a wrapped submission, whatever the expected names. The
     # file is read once, natively.
     problems = _not_json(args.preds)
+    if args.codabench and not problems:
+        problems = upload_zip_problems(args.preds)
     count = None
     if not problems:
-        checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=True)
+        with input_limits(limits=_upload_limits(args, names)):
+            checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=True)
         problems = checked.problems
         count = None if problems else checked.n_predictions
     hint = diagnose(problems, args)

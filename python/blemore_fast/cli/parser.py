@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from typing import Any, TextIO
 
 import numpy as np
@@ -98,6 +99,43 @@ def _positive_int(text: str) -> int:
 
 def _count(text: str) -> int:
     return 0 if text.strip() == "0" else _positive_int(text)
+
+
+_SIZE = re.compile(r"\s*(\d[\d_]*)\s*([kmg]?)(?:i?b)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def _size(text: str) -> int:
+    """A byte count, in binary units: ``67108864``, ``64MiB``, ``64M``, ``1GiB``."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"expected a size such as 64MiB or 1GiB, got {text!r}")
+    return _positive_int(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def _add_limits(
+    parser: argparse.ArgumentParser, *, upload: bool = False, clips: bool = True
+) -> None:
+    """--max-bytes and --max-clips: the limits on the predictions read."""
+    default = (
+        "default 64MiB for an upload (--codabench or --manifest), else 1GiB"
+        if upload
+        else "default 1GiB"
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        metavar="SIZE",
+        help=f"refuse a submission file (or zip member) larger than SIZE, such as 64MiB ({default})",
+    )
+    if clips:
+        extra = "the expected clips plus 10%% for an upload, else " if upload else ""
+        parser.add_argument(
+            "--max-clips",
+            type=_positive_int,
+            metavar="N",
+            help=f"refuse a submission of more than N clips (default {extra}10,000,000)",
+        )
 
 
 def _max_problems(text: str) -> str | int:
@@ -302,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding(p)
     _add_bootstrap(p, None)
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_score)
 
     p = _subparser(
@@ -337,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
     _add_output(p)
+    _add_limits(p, upload=True)
     p.set_defaults(run=_validate)
 
     p = _subparser(
@@ -438,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_report, file_outputs={"html": "--html"})
 
     p = _subparser(
@@ -456,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding(p)
     _add_bootstrap(p, 10_000)
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_compare)
 
     p = _subparser(
@@ -511,6 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(alpha=None, beta=None, logits=False, lenient=False, method=None)
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_leaderboard, file_outputs={"html": "--html"})
 
     p = _subparser(
@@ -640,4 +683,5 @@ def _add_codabench(subparsers: Any) -> None:
     )
     q.add_argument("input", metavar="INPUT", help="the folder holding res/ and ref/")
     q.add_argument("output", metavar="OUTPUT", help="the folder to write the scores to")
+    _add_limits(q, clips=False)
     q.set_defaults(run=_codabench_score)

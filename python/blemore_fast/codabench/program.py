@@ -36,9 +36,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..archive import pick_json
 from ..challenge import ServerResult, evaluate_submission, reference_table
-from ..errors import Problem, ValidationError
+from ..errors import Problem, ValidationError, raise_if_any
+from ..inputs.limits import UPLOAD_BYTES
+from ..inputs.zips import pick_json, upload_layout_problems
 from ..writing import write_file
 
 __all__ = [
@@ -62,8 +63,10 @@ def _missing(message: str, what: str) -> ValidationError:
 
 def find_submission(res: str | os.PathLike[str]) -> Path:
     """The participant's JSON file in ``res`` (the unzipped upload): the one
-    ``.json`` file, at any depth, whatever its name. No JSON file, or
-    several, is a :class:`~blemore_fast.ValidationError` naming what was found."""
+    ``.json`` file, whatever its name, at the top or inside a single folder.
+    No JSON file, several, any other layout, or a ``metadata.yaml`` at the
+    top (Codabench runs such an upload as code) is a
+    :class:`~blemore_fast.ValidationError` naming what was found."""
     res = Path(res)
     if not res.is_dir():
         raise _missing(f"{res} is not a folder: no submission to score", "submission")
@@ -73,6 +76,7 @@ def find_submission(res: str | os.PathLike[str]) -> Path:
         # `metadata` is the worker's record of the prediction step, not the upload.
         if path.is_file() and path.relative_to(res).as_posix() != "metadata"
     )
+    raise_if_any(upload_layout_problems(files, "the submission"), "submission")
     return res / pick_json(files, "the submission")
 
 
@@ -90,10 +94,15 @@ def _reference(ref: Path) -> tuple[pd.DataFrame, Path | None]:
 
 
 def score_folder(
-    input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[str]
+    input_dir: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str],
+    *,
+    max_bytes: int = UPLOAD_BYTES,
 ) -> ServerResult:
     """Scores ``INPUT/res`` against ``INPUT/ref`` and writes ``OUTPUT/scores.json``
-    and ``OUTPUT/detailed_results.html`` (each atomically).
+    and ``OUTPUT/detailed_results.html`` (each atomically). The submission
+    is read within the upload's limits (``max_bytes``, 64 MiB by default;
+    see :func:`~blemore_fast.challenge.evaluate_submission`).
 
     Raises :class:`~blemore_fast.ValidationError` listing every problem when
     the submission cannot be scored; nothing is written then.
@@ -101,7 +110,7 @@ def score_folder(
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     reference, train = _reference(input_dir / "ref")
     submission = find_submission(input_dir / "res")
-    result = evaluate_submission(submission, reference, train_labels=train)
+    result = evaluate_submission(submission, reference, train_labels=train, max_bytes=max_bytes)
     output_dir.mkdir(parents=True, exist_ok=True)
     write_file(output_dir / DETAILS_FILE, result.details_html())
     # allow_nan=False: a NaN would fail Codabench's decimal column later, silently.
