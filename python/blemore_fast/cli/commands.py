@@ -12,9 +12,9 @@ import argparse
 from dataclasses import replace
 from typing import Any, TextIO
 
-from ..archive import is_zip
 from ..errors import Problem
 from ..inputs import Limits, MemoryFile, current_limits, file_kind, input_limits, upload_limits
+from ..inputs.files import is_zip, is_zip_bytes
 from ..inputs.zips import upload_zip_problems
 from ..manifest import TEST_NAMES
 from ..probs import read_names_map
@@ -155,7 +155,12 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         else:
             against = ""
         print(f"{args.preds}: OK, {plural(count or 0, 'prediction')}{against}", file=out)
-        if args.codabench and (isinstance(args.preds, MemoryFile) or not is_zip(args.preds)):
+        zipped = (
+            is_zip_bytes(args.preds.data)
+            if isinstance(args.preds, MemoryFile)
+            else is_zip(args.preds)
+        )
+        if args.codabench and not zipped:
             print(
                 f"upload it as a zip holding this file (`{PROG} decode ... -o submission.zip` "
                 "writes one)",
