@@ -1,5 +1,6 @@
 """Runs a command and records its peak memory and time: ``python peak_memory.py
-REPORT COMMAND...`` writes ``{"returncode", "peak_mb", "seconds"}`` to REPORT.
+REPORT COMMAND...`` writes ``{"returncode", "peak_mb", "seconds", "cpu_seconds"}``
+to REPORT.
 
 The peak is ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` read in this wrapper
 once its one child has ended: the largest resident set of that child (and
@@ -21,10 +22,14 @@ def main() -> int:
     start = time.perf_counter()
     returncode = subprocess.call(command)
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    report.write_text(
-        json.dumps({"returncode": returncode, "peak_mb": peak_kb / 1024, "seconds": seconds})
-    )
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    measured = {
+        "returncode": returncode,
+        "peak_mb": usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+    }
+    report.write_text(json.dumps(measured))
     return returncode
 
 

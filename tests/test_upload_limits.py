@@ -136,7 +136,8 @@ def _measured(report: Path) -> dict[str, Any]:
     measured: dict[str, Any] = json.loads(report.read_text())
     print(measured)  # the figures, shown with -rP
     assert measured["peak_mb"] < PEAK_MB, measured
-    assert measured["seconds"] < SECONDS, measured
+    # The work done: wall time also counts the waits of a loaded machine.
+    assert measured["cpu_seconds"] < SECONDS, measured
     return measured
 
 
