@@ -729,22 +729,7 @@ mod tests {
 
     #[test]
     fn unreadable_files_say_what_python_says_and_where() {
-        let error = |text: &[u8]| {
-            let options = Options {
-                strict: true,
-                keep_names: false,
-                max_bytes: u64::MAX,
-                max_clips: usize::MAX,
-            };
-            read(
-                Input::Bytes(text),
-                "s.json",
-                Labels::FromNames,
-                options,
-                &Approximate,
-            )
-            .unwrap_err()
-        };
+        let error = |text: &[u8]| read_limited(text, u64::MAX, usize::MAX).unwrap_err();
         assert_eq!(error(b" \n").kind, "empty_file");
         assert_eq!(
             error(b"{\"a\": [1, 2}\n\xff").message,
@@ -772,12 +757,7 @@ mod tests {
             Input::Path(std::path::Path::new("/nonexistent/s.json")),
             "s.json",
             Labels::FromNames,
-            Options {
-                strict: true,
-                keep_names: false,
-                max_bytes: u64::MAX,
-                max_clips: usize::MAX,
-            },
+            UNLIMITED,
             &Approximate,
         )
         .unwrap_err();
@@ -787,16 +767,23 @@ mod tests {
         );
     }
 
+    /// Strict, without names, and without limits.
+    const UNLIMITED: Options = Options {
+        strict: true,
+        keep_names: false,
+        max_bytes: u64::MAX,
+        max_clips: usize::MAX,
+    };
+
     fn read_limited(
         text: &[u8],
         max_bytes: u64,
         max_clips: usize,
     ) -> std::result::Result<Submission, FileError> {
         let options = Options {
-            strict: true,
-            keep_names: false,
             max_bytes,
             max_clips,
+            ..UNLIMITED
         };
         read(
             Input::Bytes(text),
@@ -868,12 +855,7 @@ mod tests {
         let path = dir.join("long.json");
         let name = "a".repeat(3_000_000);
         std::fs::write(&path, format!(r#"{{"predictions": {{"{name}": {ANG}}}}}"#)).unwrap();
-        let options = Options {
-            strict: true,
-            keep_names: false,
-            max_bytes: u64::MAX,
-            max_clips: usize::MAX,
-        };
+        let options = UNLIMITED;
         let error = read(
             Input::Path(&path),
             "s.json",
