@@ -156,11 +156,12 @@ def test_diagnosis_logits_as_probabilities(inputs: Inputs) -> None:
 
 def test_long_clip_names_are_cut(tmp_path: Path) -> None:
     """Item 6: a 100,000-character clip name was printed in full (twice, when
-    a message quoted it)."""
-    name = "A" * 100_000
+    a message quoted it). Names and values longer than 1,024 characters are
+    now refused as too_large, so the longest a message can quote is cut."""
+    name = "A" * 1_000
     path = tmp_path / "long.json"
     path.write_text(
-        json.dumps({"predictions": {name: [{"emotion": "x" * 100_000, "salience": 100}]}})
+        json.dumps({"predictions": {name: [{"emotion": "x" * 1_000, "salience": 100}]}})
     )
     run = failed(cli("score", path, "--labels", path, cwd=tmp_path))
     assert len(run.err) < 2_000

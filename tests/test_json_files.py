@@ -422,7 +422,7 @@ def test_unusual_inputs_are_clean_errors(tmp_path: Path) -> None:
         assert [p.kind for p in _problems(path)] == [kind]
     path.write_bytes(b"[" * 5000 + b"]" * 5000)
     assert _problems(path)[0].message == f"{path} is not valid JSON: nested too deeply"
-    path.write_bytes(b'{"A1_ang_int1_ver1": "' + b"x" * 100_000 + b'"}')
+    path.write_bytes(b'{"A1_ang_int1_ver1": "' + b"x" * 1_000 + b'"}')
     (problem,) = _problems(path)  # a long value is cut in the message
     assert problem.kind == "not_a_list"
     assert problem.message.endswith("got str 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…")

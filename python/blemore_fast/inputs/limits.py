@@ -17,7 +17,6 @@ limits are strict: 64 MiB and the expected clips plus 10%
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,7 +27,7 @@ from ..errors import Problem, ValidationError
 __all__ = [
     "MAX_NAME_CHARS",
     "UPLOAD_BYTES",
-    "UPLOAD_SLACK",
+    "UPLOAD_SLACK_DIVISOR",
     "Limits",
     "current_limits",
     "file_too_large",
@@ -42,14 +41,36 @@ __all__ = [
 MAX_NAME_CHARS = 1024
 #: The most bytes of an upload by default: its file, or its zip member.
 UPLOAD_BYTES = 64 << 20
-#: The clips an upload may hold beyond the expected ones, as a fraction.
-UPLOAD_SLACK = 0.10
+#: An upload may hold the expected clips plus one in this many (10%, rounded up).
+UPLOAD_SLACK_DIVISOR = 10
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The most bytes a file may hold and the most clips a submission may
-    hold, and how a user raises each (for the ``too_large`` message)."""
+    """The limits on what the readers take in.
+
+    Parameters
+    ----------
+    max_bytes : int
+        The most bytes a file may hold (a zip's JSON member: its declared
+        size, and the bytes it inflates to); default 1 GiB.
+    max_clips : int
+        The most clips a submission file may hold; default 10,000,000.
+    raise_bytes, raise_clips : str
+        How a user raises each limit, said in its ``too_large`` message.
+
+    Raises
+    ------
+    ValueError
+        When a limit is not a positive integer.
+
+    Examples
+    --------
+    >>> Limits().max_clips
+    10000000
+    >>> upload_limits(594).max_clips  # the expected clips plus 10%
+    654
+    """
 
     max_bytes: int = 1 << 30
     max_clips: int = 10_000_000
@@ -117,7 +138,7 @@ def upload_limits(expected_clips: int, max_bytes: int = UPLOAD_BYTES) -> Limits:
     organiser says otherwise) and the expected clips plus 10%."""
     return Limits(
         max_bytes=max_bytes,
-        max_clips=math.ceil(expected_clips * (1 + UPLOAD_SLACK)),
+        max_clips=expected_clips + -(-expected_clips // UPLOAD_SLACK_DIVISOR),
         raise_bytes="the organiser raises it with --max-bytes",
         raise_clips=f"an upload holds at most the {expected_clips:,} expected clips plus 10%",
     )
