@@ -194,3 +194,13 @@ def test_running_out_of_memory_is_one_sentence(
     assert command.run(["score", "x.json"]) == command.EXIT_INVALID
     err = capsys.readouterr().err
     assert err.startswith("error: out of memory: ") and err.count("\n") == 1, err
+
+
+def test_a_large_file_giving_a_key_twice_is_not_read_again_by_python(tmp_path: Path) -> None:
+    path = tmp_path / "sub.json"
+    path.write_text(f'{{"{ANG}": {json.dumps(ENTRY)}, "{ANG}": {json.dumps(ENTRY)}}}')
+    (named,) = bf.check_submission(path)
+    assert named.kind == "duplicate_clip" and named.clip == ANG
+    with bf.input_limits(limits=bf.Limits(max_reread_bytes=path.stat().st_size - 1)):
+        (unnamed,) = bf.check_submission(path)
+    assert unnamed.kind == "duplicate_key" and "gives some key twice" in unnamed.message

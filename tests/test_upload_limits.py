@@ -93,11 +93,28 @@ def extra_clips(names: list[str]) -> Callable[[IO[bytes]], None]:
     return write
 
 
+def repeated_key(names: list[str]) -> Callable[[IO[bytes]], None]:
+    """A key given twice beside a 60 MB list: naming the repeat would have
+    Python's json hold the list (about 400 MB)."""
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(b'{"predictions": {')
+        _predictions(handle, names)
+        handle.write(b'}, "x": [')
+        for _ in range(60):
+            handle.write(b"0," * (MiB // 2))
+        handle.write(b'0], "x": 1}')
+
+    return write
+
+
+# The upload, what its one problem says, and its kind.
 UPLOADS = {
-    "1GB_of_whitespace": (whitespace, "is larger than 64 MiB"),
-    "20M_character_name": (long_name(20_000_000), "longer than 1,024 characters"),
-    "60M_character_name": (long_name(60_000_000), "longer than 1,024 characters"),
-    "1M_extra_clips": (extra_clips, "holds more than"),
+    "1GB_of_whitespace": (whitespace, "is larger than 64 MiB", "too_large"),
+    "20M_character_name": (long_name(20_000_000), "longer than 1,024 characters", "too_large"),
+    "60M_character_name": (long_name(60_000_000), "longer than 1,024 characters", "too_large"),
+    "1M_extra_clips": (extra_clips, "holds more than", "too_large"),
+    "repeated_key_beside_60MB": (repeated_key, "gives some key twice", "duplicate_key"),
 }
 
 
@@ -125,10 +142,10 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 @pytest.fixture(params=list(UPLOADS))
 def upload(
     request: pytest.FixtureRequest, bundle: tuple[Path, list[str]], tmp_path: Path
-) -> Iterator[tuple[Path, str]]:
-    build, expected = UPLOADS[request.param]
+) -> Iterator[tuple[Path, str, str]]:
+    build, expected, kind = UPLOADS[request.param]
     path = _write_zip(tmp_path / "upload.zip", "submission.json", build(bundle[1]))
-    yield path, expected
+    yield path, expected, kind
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
@@ -142,9 +159,9 @@ def _measured(report: Path) -> dict[str, Any]:
 
 
 def test_the_scoring_program_refuses_it_in_bounded_memory_and_time(
-    upload: tuple[Path, str], bundle: tuple[Path, list[str]], tmp_path: Path
+    upload: tuple[Path, str, str], bundle: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
-    path, expected = upload
+    path, expected, _ = upload
     report = tmp_path / "peak.json"
     wrapper = [sys.executable, str(TESTS / "peak_memory.py"), str(report)]
     run = run_scoring(bundle[0], path, tmp_path / "app", wrapper=wrapper)
@@ -155,9 +172,9 @@ def test_the_scoring_program_refuses_it_in_bounded_memory_and_time(
 
 
 def test_validate_refuses_it_in_bounded_memory_and_time(
-    upload: tuple[Path, str], tmp_path: Path
+    upload: tuple[Path, str, str], tmp_path: Path
 ) -> None:
-    path, expected = upload
+    path, expected, kind = upload
     report = tmp_path / "peak.json"
     command = [sys.executable, "-m", "blemore_fast.cli", "validate", str(path), "--codabench"]
     proc = subprocess.run(
@@ -174,4 +191,4 @@ def test_validate_refuses_it_in_bounded_memory_and_time(
     document = json.loads(
         subprocess.run([*command, "--json"], capture_output=True, text=True, check=False).stdout
     )
-    assert [p["kind"] for p in document["problems"]] == ["too_large"]
+    assert [p["kind"] for p in document["problems"]] == [kind]

@@ -209,7 +209,9 @@ def read_native(
     a limit in force (its bytes, its clips, a string longer than 1,024
     characters), as one ``too_large`` problem. Returns None when the file
     gives some key twice (or two clip names share a 64-bit hash): then
-    :func:`read_json` reads it exactly, and names each repeat.
+    :func:`read_json` reads it exactly, and names each repeat, unless the
+    file is larger than the limits' ``max_reread_bytes`` (8 MiB for an
+    upload): then one ``duplicate_key`` problem names none.
     """
     source = source_of(path)
     shown = str(source)
@@ -237,7 +239,17 @@ def read_native(
         if kind == "too_large":
             raise too_large(message, read.limit, f"file {shown}")
         raise ValidationError([Problem(None, message, kind)], f"file {shown}")
-    return None if read.repeated else read
+    if read.repeated:
+        size = len(data) if isinstance(data, bytes) else os.stat(data).st_size
+        if size > limits.max_reread_bytes:
+            # Python's json would hold several times the file to name them.
+            message = (
+                f"{shown} gives some key twice (a clip, or a key of an entry or of the top "
+                "level); give each once"
+            )
+            raise ValidationError([Problem(None, message, "duplicate_key")], f"file {shown}")
+        return None
+    return read
 
 
 def read_submission_file(

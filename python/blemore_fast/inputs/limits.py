@@ -58,6 +58,11 @@ class Limits:
         The most clips a submission file may hold; default 10,000,000.
     raise_bytes, raise_clips : str
         How a user raises each limit, said in its ``too_large`` message.
+    max_reread_bytes : int
+        The largest file Python's ``json`` reads again to name the keys it
+        gives twice (it takes several times the file's size in memory);
+        a larger one gets one problem that names none. Default: no limit
+        beyond ``max_bytes``; 8 MiB for an upload.
 
     Raises
     ------
@@ -76,6 +81,7 @@ class Limits:
     max_clips: int = 10_000_000
     raise_bytes: str = "raise it with blemore_fast.input_limits(max_bytes=...)"
     raise_clips: str = "raise it with blemore_fast.input_limits(max_clips=...)"
+    max_reread_bytes: int = 1 << 62
 
     def __post_init__(self) -> None:
         for name in ("max_bytes", "max_clips"):
@@ -141,6 +147,7 @@ def upload_limits(expected_clips: int, max_bytes: int = UPLOAD_BYTES) -> Limits:
         max_clips=expected_clips + -(-expected_clips // UPLOAD_SLACK_DIVISOR),
         raise_bytes="the organiser raises it with --max-bytes",
         raise_clips=f"an upload holds at most the {expected_clips:,} expected clips plus 10%",
+        max_reread_bytes=8 << 20,
     )
 
 
