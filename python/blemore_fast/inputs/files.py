@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 
+# A pipe is read by this much at a time, and counted.
+_CHUNK = 1 << 20
+
 #: How a zip starts: a local file header, or (when empty) the end record.
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -143,10 +146,19 @@ def _read_capped(handle: BinaryIO, where: object, limit: int) -> bytes:
         size = 0
     if size > limit:
         raise file_too_large(where)
-    data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise file_too_large(where)
-    return data
+    if size:
+        data = handle.read()  # a regular file: its size is known
+        if len(data) > limit:  # it grew meanwhile
+            raise file_too_large(where)
+        return data
+    # A pipe, read by chunks: one read of the limit would reserve all of it.
+    chunks, total = [], 0
+    while chunk := handle.read(_CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise file_too_large(where)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_stdin(name: str, stream: BinaryIO) -> MemoryFile:
