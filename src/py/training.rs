@@ -12,11 +12,13 @@ use pyo3::prelude::*;
 use crate::core::decode::{self, Ties};
 use crate::core::encoding::EncodedClips;
 use crate::core::grid;
+use crate::core::memory;
 use crate::core::probs::{ClassOrder, N_CLASSES};
 use crate::core::soft_labels::{encode_soft_labels, RowProblem};
 use crate::py::convert::{
     encoded_view, maybe_detach, rows, slice, to_arrays, with_probs, EncodedArrays,
 };
+use crate::py::interrupt::interruptible;
 
 fn ties<'a>(
     tie_rows: &'a PyReadonlyArray1<'_, i64>,
@@ -111,9 +113,9 @@ pub fn grid_counts<'py>(
     let ties = ties(&tie_rows, &tie_picks)?;
     let labels = encoded_view(&label_mask, &label_salience, "label")?;
     let (alphas, betas) = (slice(&alphas, "alphas")?, slice(&betas, "betas")?);
-    let size = labels.len().max(alphas.len() * betas.len());
-    let counts = with_probs!(probs, p => maybe_detach(py, size, || {
-        grid::grid_counts(p, &order, &ties, &labels, alphas, betas)
+    let size = labels.len().max(alphas.len().saturating_mul(betas.len()));
+    let counts = with_probs!(probs, p => interruptible(py, size, |cancel| {
+        grid::grid_counts(p, &order, &ties, &labels, alphas, betas, cancel)
     }))?;
     let shape = [counts.n_alphas, counts.n_betas];
     Ok((
@@ -164,6 +166,12 @@ pub fn grid_scores<'py>(
 ) -> PyResult<ScoreArrays<'py>> {
     let shape = presence_correct.shape();
     let (n_alphas, n_betas) = (shape[0], shape[1]);
+    // The two copies below, before the scores' own check.
+    memory::check(
+        &format!("{n_alphas} x {n_betas} grid cells"),
+        "a copy of the counts",
+        n_alphas as u128 * n_betas as u128 * 16,
+    )?;
     let counts = grid::GridCounts::new(
         n_alphas,
         n_betas,
