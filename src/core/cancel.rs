@@ -7,6 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::core::error::{Error, Result};
 
+/// Rows (clips, cells) a per-row loop handles between two checks: well under
+/// a millisecond of work.
+pub const ROWS_PER_CHECK: usize = 4096;
+
 #[derive(Debug, Default)]
 pub struct Cancel(AtomicBool);
 

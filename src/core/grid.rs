@@ -19,7 +19,7 @@
 //! dtype's values and its own pair difference, as the published search's
 //! loop over `np.linspace` values (np.float64 scalars) does.
 
-use crate::core::cancel::Cancel;
+use crate::core::cancel::{Cancel, ROWS_PER_CHECK};
 use crate::core::decode::{empty_row_error, profile_row, Decoded, Ties};
 use crate::core::encoding::{is_blend, EncodedView};
 use crate::core::error::{check_len, domain, py_float, Result};
@@ -141,9 +141,6 @@ struct Setup<'a> {
     betas: &'a Axis,
 }
 
-/// Rows between two looks at the cancellation token.
-const ROWS_PER_CHECK: usize = 4096;
-
 fn accumulate<T: Prob>(
     probs: &[T],
     rows: std::ops::Range<usize>,
@@ -207,8 +204,8 @@ pub fn check_grid(alphas: &[f64], betas: &[f64], presence_weight: f64) -> Result
 
 /// The counts at every `(alpha, beta)` of the grid, identical to decoding
 /// and scoring at each point. The axes may be in any order and repeat values.
-/// A grid larger than the memory left is [`Error::Memory`]; the work stops
-/// with [`Error::Cancelled`] once `cancel` is set.
+/// A grid larger than the memory left is `Error::Memory`; the work stops
+/// with `Error::Cancelled` once `cancel` is set.
 pub fn grid_counts<T: Prob>(
     probs: &[T],
     order: &ClassOrder,
@@ -354,6 +351,12 @@ impl GridCounts {
     /// to the first cell in alpha-major order, as the published search's
     /// stable sort keeps them.
     pub fn scores(&self, presence_weight: f64) -> Result<GridScores> {
+        self.scores_until(presence_weight, &Cancel::new())
+    }
+
+    /// [`GridCounts::scores`], stopping with `Error::Cancelled` once
+    /// `cancel` is set.
+    pub fn scores_until(&self, presence_weight: f64, cancel: &Cancel) -> Result<GridScores> {
         check_presence_weight(presence_weight)?;
         if self.n == 0 {
             return Err(domain(
@@ -382,6 +385,9 @@ impl GridCounts {
             .zip(&self.salience_correct)
             .enumerate()
         {
+            if k.is_multiple_of(ROWS_PER_CHECK) {
+                cancel.check()?;
+            }
             let (presence, salience) = (ratio(p as u64, n), ratio(s as u64, n_blend));
             // Exactly the published key; ties keep the first cell.
             let key = presence_weight * presence + (1.0 - presence_weight) * salience;

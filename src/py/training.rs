@@ -39,8 +39,8 @@ pub fn tied_rows<'py>(
     py: Python<'py>,
     probs: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let rows = with_probs!(probs, p => maybe_detach(py, p.len() / N_CLASSES, || {
-        decode::tied_rows(p)
+    let rows = with_probs!(probs, p => interruptible(py, p.len() / N_CLASSES, |cancel| {
+        decode::tied_rows(p, cancel)
     }))?;
     Ok(rows.into_pyarray(py))
 }
@@ -180,7 +180,9 @@ pub fn grid_scores<'py>(
         n,
         n_blend,
     )?;
-    let scores = counts.scores(presence_weight)?;
+    let scores = interruptible(py, counts.presence_correct.len(), |cancel| {
+        counts.scores_until(presence_weight, cancel)
+    })?;
     Ok((
         scores
             .presence
@@ -215,8 +217,8 @@ pub fn soft_labels<'py>(
 ) -> PyResult<SoftLabelArrays<'py>> {
     let order = ClassOrder::new(&codes)?;
     let rows = rows(&labels, "labels", N_CLASSES)?;
-    let (clips, problems) = maybe_detach(py, rows.len() / N_CLASSES, || {
-        encode_soft_labels(rows, &order, rtol)
+    let (clips, problems) = interruptible(py, rows.len() / N_CLASSES, |cancel| {
+        encode_soft_labels(rows, &order, rtol, cancel)
     })?;
     Ok((to_arrays(py, clips.into_iter().collect())?, problems))
 }
