@@ -93,6 +93,8 @@ pub fn read_submission(
     };
     let read = match read {
         Ok(read) => read,
+        // The host stopped the reading for a signal handler's exception.
+        Err(_) if PyErr::occurred(py) => return Err(PyErr::fetch(py)),
         Err(error) => {
             return Ok(SubmissionFile {
                 file_problem: Some((error.kind, error.message)),

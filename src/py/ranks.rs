@@ -7,7 +7,8 @@ use pyo3::prelude::*;
 
 use crate::core::stats::leaderboard::{Board, Metric};
 use crate::core::stats::ranks::{self, Terms};
-use crate::py::convert::{maybe_detach, slice};
+use crate::py::convert::slice;
+use crate::py::interrupt::interruptible;
 
 /// `(scores, differences, se, p_adjusted, marginal, simultaneous, critical, df, n_groups)`.
 type Ranked<'py> = (
@@ -47,8 +48,11 @@ pub fn rank_cells<'py>(
     let n_systems = outcomes.shape()[0];
     let cells = slice(&outcomes, "outcomes")?;
     let g = groups.as_ref().map(|g| slice(g, "groups")).transpose()?;
-    let size = n_systems * n_systems * n_resamples / 64;
-    let (scores, d, df, n_groups, result, rejected) = maybe_detach(py, size, || {
+    let size = n_systems
+        .saturating_mul(n_systems)
+        .saturating_mul(n_resamples)
+        / 64;
+    let (scores, d, df, n_groups, result, rejected) = interruptible(py, size, |cancel| {
         let board = Board::new(cells, n_systems, g)?;
         let (values, df) = board.terms(metric);
         let terms = Terms {
@@ -57,7 +61,7 @@ pub fn rank_cells<'py>(
             n_groups: board.n_groups,
             df,
         };
-        let result = ranks::max_t(&terms, confidence, n_resamples, seed)?;
+        let result = ranks::max_t(&terms, confidence, n_resamples, seed, cancel)?;
         let d = board.differences(metric);
         let t: Vec<f64> = d
             .iter()

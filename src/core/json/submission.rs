@@ -35,6 +35,9 @@ use crate::core::validation::matching::{name_not_string, Aligned, Labels, Matche
 /// How far ahead the fast scan looks for a whole member.
 const FAST_AHEAD: usize = 4096;
 
+/// Members read between two questions to the host whether to stop.
+const MEMBERS_PER_CHECK: usize = 4096;
+
 /// The document's top level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopLevel {
@@ -146,6 +149,8 @@ struct Clips<'h> {
     options: Options,
     matcher: Matcher,
     n_clips: usize,
+    /// Members read, for [`Clips::tick`].
+    ticks: usize,
     names: Vec<String>,
     /// Each clip name's hash.
     hashes: NameHashes,
@@ -164,6 +169,7 @@ impl<'h> Clips<'h> {
             options,
             matcher,
             n_clips: 0,
+            ticks: 0,
             names: Vec::new(),
             hashes: NameHashes::default(),
             repeated: false,
@@ -178,6 +184,16 @@ impl<'h> Clips<'h> {
         self.names.clear();
         self.hashes.clear();
         self.repeated = false;
+    }
+
+    /// Counts a member and, every [`MEMBERS_PER_CHECK`], stops the reading
+    /// with an `Interrupted` I/O error when the host asks to.
+    fn tick(&mut self) -> Result<()> {
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(MEMBERS_PER_CHECK) && self.host.interrupted() {
+            return Err(Error::Io(io::ErrorKind::Interrupted.into()));
+        }
+        Ok(())
     }
 
     fn read<S: Source>(
@@ -238,6 +254,7 @@ impl<'h> Clips<'h> {
         let mut extra_keys = Vec::new();
         let mut misspelt = None;
         loop {
+            self.tick()?;
             if !(found || wrapped) {
                 // A bare file's clips, scanned in one go when well-formed.
                 let started = reader.member_started();
@@ -311,6 +328,7 @@ impl<'h> Clips<'h> {
     fn predictions<S: Source>(&mut self, reader: &mut Reader<S>) -> Result<()> {
         reader.begin_object()?;
         loop {
+            self.tick()?;
             let started = reader.member_started();
             if let Some(member) = fast::member(reader.ahead(FAST_AHEAD)?, started) {
                 let len = member.len;

@@ -5,6 +5,7 @@ pub mod binomial;
 pub mod bootstrap;
 pub mod cluster_t;
 pub mod cluster_terms;
+pub mod histogram;
 pub mod interval;
 pub mod leaderboard;
 pub mod ranks;
