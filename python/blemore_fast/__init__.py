@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .stats.compare import compare
     from .stats.intervals import BootstrapResult, Comparison, Interval
     from .stats.leaderboard import leaderboard
+    from .stats.plan import Plan, plan
 
 #: Names imported on first use, and the module each comes from.
 _LAZY = {
@@ -54,6 +55,8 @@ _LAZY = {
     "compare": ".stats.compare",
     "Leaderboard": ".stats.board",
     "leaderboard": ".stats.leaderboard",
+    "Plan": ".stats.plan",
+    "plan": ".stats.plan",
 }
 #: The package's public modules, importable as attributes (``blemore_fast.stats``).
 _SUBMODULES = frozenset(
@@ -96,6 +99,7 @@ __all__ = [
     "GridResult",
     "Interval",
     "Leaderboard",
+    "Plan",
     "ProbTable",
     "Problem",
     "Score",
@@ -115,6 +119,7 @@ __all__ = [
     "labels_from_filenames",
     "leaderboard",
     "parse_filename",
+    "plan",
     "read_probs",
     "read_submission",
     "run_demo",

@@ -3,6 +3,7 @@
 pub mod convert;
 pub mod files;
 pub mod input;
+pub mod plan;
 pub mod ranks;
 pub mod scoring;
 pub mod stats;

@@ -7,6 +7,7 @@ pub mod cluster_t;
 pub mod cluster_terms;
 pub mod interval;
 pub mod leaderboard;
+pub mod plan;
 pub mod ranks;
 pub mod scaled_terms;
 pub mod student_t;
