@@ -313,8 +313,9 @@ def _degrees_of_freedom(pilot: _Pilot, k: np.ndarray) -> np.ndarray:
 
 
 def _check_sizes(k: np.ndarray) -> list[int]:
+    """The smallest and largest K, and the K nearest their geometric middle."""
     low, high = int(k.min()), int(k.max())
-    middle = round(math.sqrt(low * high))
+    middle = int(k[np.argmin(np.abs(np.log(k) - math.log(low * high) / 2))])
     return sorted({low, middle, high})
 
 
