@@ -50,6 +50,7 @@ from ._options import _seed
 from .bootstrap import bootstrap
 from .compare import _matched, compare
 from .intervals import STATISTICS
+from .power import critical, detectable_difference, power
 
 __all__ = ["MIN_PILOT_ACTORS", "Plan", "plan"]
 
@@ -61,33 +62,6 @@ MAX_ACTORS = 100_000
 #: from the curve, or the median half-width this far off in relative terms.
 _POWER_ERRORS = 3.0
 _HALF_WIDTH_TOLERANCE = 0.05
-
-
-def _critical(confidence: float | np.ndarray, df: np.ndarray) -> np.ndarray:
-    """``t_{(1 + confidence)/2, df}``, elementwise."""
-    df = np.asarray(df, dtype=np.float64)
-    level = np.broadcast_to(np.asarray(confidence, dtype=np.float64), df.shape)
-    return _core.t_critical(np.ascontiguousarray(level), np.ascontiguousarray(df))
-
-
-def _upper_tail(x: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """``P(T > x)`` for T ~ t(df), elementwise."""
-    x, df = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(df, np.float64))
-    half = _core.t_two_sided_p(np.ascontiguousarray(x), np.ascontiguousarray(df)) / 2
-    return np.where(x >= 0, half, 1 - half)
-
-
-def _power(delta: np.ndarray, df: np.ndarray, confidence: float) -> np.ndarray:
-    """The two-sided t test's power when the true difference is ``delta``
-    standard errors."""
-    q = _critical(confidence, df)
-    return _upper_tail(q - delta, df) + _upper_tail(q + delta, df)
-
-
-def _one_sided(probability: float, df: np.ndarray) -> np.ndarray:
-    """``t_{probability, df}``, the one-sided quantile."""
-    level = 2 * probability - 1
-    return math.copysign(1, level) * _critical(abs(level), df) if level else np.zeros_like(df)
 
 
 def _median_se_factor(df: np.ndarray) -> np.ndarray:
@@ -130,6 +104,7 @@ class Plan:
     target_power: float
     confidence: float
     pilot_actors: int
+    pilot_actors_with_blends: int
     pilot_estimate: float
     pilot_difference: float | None
     pilot_se_difference: float | None
@@ -156,7 +131,8 @@ class Plan:
         self._require_pair("power")
         d = _number(difference, "difference")
         k = _sizes(actors, "actors")
-        out = _power(abs(d) / self.se_difference(k), k - 1.0, self.confidence)
+        df = _degrees_of_freedom(k, self.pilot_actors, self.pilot_actors_with_blends)
+        out = power(abs(d) / self.se_difference(k), df, self.confidence)
         return float(out[0]) if np.ndim(actors) == 0 else out
 
     def actors_needed(self, difference: float) -> int | None:
@@ -286,14 +262,14 @@ def _pilot(a: Aligned, b: Aligned | None, j: int, confidence: float) -> _Pilot:
 
 
 def _curve(
-    pilot: _Pilot, k: np.ndarray, power: float, confidence: float, *, spread_of: float
+    pilot: _Pilot, k: np.ndarray, target: float, confidence: float, *, spread_of: float
 ) -> dict[str, Any]:
     """The fast curve at sizes ``k``; ``spread_of`` is the G the pilot's
     standard errors scale by (G, or G - 1 for the simulated population)."""
-    df = _degrees_of_freedom(pilot, k)
+    df = _degrees_of_freedom(k, pilot.actors, pilot.actors_with_blends)
     scale = np.sqrt(spread_of / k)
     logit = math.log(pilot.estimate / (1 - pilot.estimate)) if 0 < pilot.estimate < 1 else math.nan
-    spread = _critical(confidence, df) * pilot.se_logit * scale * _median_se_factor(df)
+    spread = critical(confidence, df) * pilot.se_logit * scale * _median_se_factor(df)
     columns: dict[str, Any] = {
         "actors": k,
         "half_width": (_expit(logit + spread) - _expit(logit - spread)) / 2,
@@ -301,15 +277,16 @@ def _curve(
     if pilot.se_difference is not None and pilot.difference is not None:
         se = pilot.se_difference * scale
         columns["se_difference"] = se
-        columns["detectable_difference"] = (_critical(confidence, df) + _one_sided(power, df)) * se
-        columns["power_at_observed"] = _power(abs(pilot.difference) / se, df, confidence)
+        columns["detectable_difference"] = detectable_difference(
+            se, df, power=target, confidence=confidence
+        )
+        columns["power_at_observed"] = power(abs(pilot.difference) / se, df, confidence)
     return columns
 
 
-def _degrees_of_freedom(pilot: _Pilot, k: np.ndarray) -> np.ndarray:
+def _degrees_of_freedom(k: np.ndarray, actors: int, actors_with_blends: int) -> np.ndarray:
     """K - 1; for salience, the expected actors with blends - 1."""
-    share = pilot.actors_with_blends / pilot.actors
-    return np.maximum(k * share - 1.0, 1.0)
+    return np.maximum(k * (actors_with_blends / actors) - 1.0, 1.0)
 
 
 def _check_sizes(k: np.ndarray) -> list[int]:
@@ -326,7 +303,7 @@ def _simulate(
     *,
     j: int,
     paired: bool,
-    power: float,
+    target: float,
     confidence: float,
     n_sims: int,
     seed: int,
@@ -345,7 +322,7 @@ def _simulate(
         seed=seed,
     )
     k = np.array(sizes, dtype=np.int64)
-    curve = _curve(pilot, k, power, confidence, spread_of=pilot.actors - 1)
+    curve = _curve(pilot, k, target, confidence, spread_of=pilot.actors - 1)
     alpha = 1 - confidence
     rows: dict[str, Any] = {
         "actors": k,
@@ -509,7 +486,7 @@ def plan(
         _check_sizes(k),
         j=j,
         paired=b is not None,
-        power=target,
+        target=target,
         confidence=level,
         n_sims=sims,
         seed=chosen_seed,
@@ -522,6 +499,7 @@ def plan(
         target_power=target,
         confidence=level,
         pilot_actors=g,
+        pilot_actors_with_blends=pilot.actors_with_blends,
         pilot_estimate=measured.estimate,
         pilot_difference=measured.difference,
         pilot_se_difference=measured.se_difference,
