@@ -245,9 +245,18 @@ def _pilot_counts(a: Aligned, b: Aligned | None) -> tuple[np.ndarray, int]:
         return np.stack(cell_totals(cells.reshape(g, len(CELLS))), axis=1)
 
     counts_a = per_actor(a.outcomes())
-    counts_b = counts_a if b is None else per_actor(b.outcomes()[_matched(a, b)])
+    counts_b = counts_a if b is None else per_actor(b.outcomes()[_order_of(a, b)])
     table = np.hstack([counts_a, counts_b[:, 2:]]).astype(np.int64)
     return np.ascontiguousarray(table), g
+
+
+def _order_of(a: Aligned, b: Aligned) -> np.ndarray:
+    """For each clip of A, its row in B, with errors in plan's words."""
+    try:
+        return _matched(a, b)
+    except ValueError as error:
+        message = str(error).replace("preds_a", "preds").replace("preds_b", "against")
+        raise ValueError(message) from None
 
 
 def _pilot(a: Aligned, b: Aligned | None, j: int, confidence: float) -> _Pilot:
@@ -357,7 +366,8 @@ def _simulate(
                 notes.append(
                     f"{size} actors: the simulated power at the pilot's difference is "
                     f"{simulated_power[i]:.1%}, the curve's {curve['power_at_observed'][i]:.1%} "
-                    f"(Monte-Carlo error {rows['power_mc_error'][i]:.1%})"
+                    f"(Monte-Carlo error {rows['power_mc_error'][i]:.1%}): the curve is "
+                    f"{'conservative' if gap > 0 else 'optimistic'} here"
                 )
             if abs(simulated_size[i] - alpha) > _POWER_ERRORS * rows["size_mc_error"][i]:
                 notes.append(
