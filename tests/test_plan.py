@@ -329,3 +329,24 @@ def test_leaderboard_states_the_detectable_difference(synthetic_pilot) -> None:
     from blemore_fast.report.leaderboard_page import leaderboard_html
 
     assert text in leaderboard_html(board, plots=False)
+
+
+def test_readme_table_of_the_hicmae_validation_folds(data_dir: Path) -> None:
+    # The README's "Planning a test set" table, from examples/plan_hicmae.py.
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "plan_hicmae.py"
+    spec = importlib.util.spec_from_file_location("plan_hicmae", path)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    runs, labels = example.pilot(data_dir)
+    result = plan(runs["epoch100_kl_div"], labels, against=runs["epoch100_ce"], seed=2025)
+    assert result.pilot_actors == 47 and round(result.pilot_difference, 4) == 0.0166
+    table = result.table.set_index("actors")
+    assert table.loc[11].round(4).tolist()[:4] == [0.0361, 0.0121, 0.0377, 0.2075]
+    assert table.loc[80].round(4).tolist()[:4] == [0.0123, 0.0045, 0.0127, 0.9535]
+    assert [result.actors_needed(d) for d in (0.01, 0.0166, 0.02, 0.03)] == [129, 49, 34, 17]
+    check = result.check.set_index("actors")
+    assert check["simulated_power"].round(4).tolist() == [0.091, 0.469, 0.9585]
+    assert result.notes == ()

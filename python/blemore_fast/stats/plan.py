@@ -52,7 +52,7 @@ from .compare import _matched, compare
 from .intervals import STATISTICS
 from .power import critical, detectable_difference, power
 
-__all__ = ["MIN_PILOT_ACTORS", "Plan", "plan"]
+__all__ = ["MAX_ACTORS", "MIN_PILOT_ACTORS", "Plan", "plan"]
 
 #: A pilot needs this many actors: fewer give no usable spread between actors.
 MIN_PILOT_ACTORS = 6
