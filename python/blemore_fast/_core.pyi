@@ -33,11 +33,14 @@ __all__ = [
     "grid_counts",
     "grid_scores",
     "parse_clip_name",
+    "plan_draws",
     "rank_cells",
     "read_submission",
     "score_pairs",
     "soft_labels",
     "submission_json",
+    "t_critical",
+    "t_two_sided_p",
     "tied_rows",
 ]
 __version__: str

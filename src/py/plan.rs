@@ -63,7 +63,7 @@ pub fn plan_draws<'py>(
         out.extend(per_size.iter().map(|d| d.p_null));
         out.extend(per_size.iter().map(|d| d.half_width));
     }
-    Ok(out.into_pyarray(py).reshape([actors.len(), 5, n_sims])?)
+    out.into_pyarray(py).reshape([actors.len(), 5, n_sims])
 }
 
 /// `P(|T| >= |t|)` for Student's t with `df` degrees of freedom, elementwise
