@@ -145,6 +145,25 @@ mod tests {
     }
 
     #[test]
+    fn each_draw_is_cluster_t_on_the_drawn_actors() {
+        // With one kind of actor every draw is K copies of it: the draw must
+        // report exactly what cluster_t reports on those K actors.
+        let actor = pilot()[3];
+        let one_kind = vec![actor; 5];
+        let draws = simulate(&one_kind, &[7], 3, 0.9, 0, true, 2).unwrap();
+        let copies = vec![actor; 7];
+        let pair = cluster_t::summarise_pair(&copies, 0.9).unwrap();
+        let a: Vec<Tally> = copies.iter().map(|&(a, _)| a).collect();
+        let single = cluster_t::summarise(&a, 0.9).unwrap();
+        for d in &draws[0] {
+            assert_eq!(d.difference, pair.estimate[0]);
+            assert_eq!(d.se, pair.se[0]);
+            assert_eq!(d.p_value, pair.p_value.unwrap()[0]);
+            assert_eq!(d.half_width, (single.high[0] - single.low[0]) / 2.0);
+        }
+    }
+
+    #[test]
     fn unpaired_draws_have_no_difference() {
         let pilot: Vec<_> = pilot().into_iter().map(|(a, _)| (a, a)).collect();
         let draws = simulate(&pilot, &[8], 5, 0.95, 0, false, 1).unwrap();
