@@ -104,6 +104,12 @@ class Plan:
     ``confidence``) and ``power_at_observed`` (the power for the pilot's own
     difference). ``check`` compares the curve with the simulation at a few
     K, with Monte-Carlo errors; ``notes`` says where they disagree.
+
+    The pilot's figures: ``pilot_actors`` (G), ``pilot_actors_with_blends``
+    (G for presence and the mean), ``pilot_estimate`` (A's metric),
+    ``pilot_difference`` and ``pilot_se_difference`` (A - B and its standard
+    error as :func:`~blemore_fast.compare` gives them; None without
+    ``against``). :meth:`power` and :meth:`actors_needed` need ``against``.
     """
 
     table: pd.DataFrame
@@ -268,7 +274,9 @@ def _order_of(a: Aligned, b: Aligned) -> np.ndarray:
         raise ValueError(message) from None
 
 
-def _pilot(a: Aligned, b: Aligned | None, j: int, confidence: float) -> _Pilot:
+def _pilot(a: Aligned, b: Aligned | None, counts: np.ndarray, j: int, confidence: float) -> _Pilot:
+    """The pilot's own figures: A's interval (bootstrap) and A - B (compare),
+    both at actor level, and its actors (with blends, for salience)."""
     alone = getattr(bootstrap(a, cluster="actor", confidence=confidence), STATISTICS[j])
     estimate = alone.estimate
     se_logit = alone.se / (estimate * (1 - estimate)) if 0 < estimate < 1 else math.nan
@@ -276,7 +284,9 @@ def _pilot(a: Aligned, b: Aligned | None, j: int, confidence: float) -> _Pilot:
     if b is not None:
         pair = getattr(compare(a, b, cluster="actor", confidence=confidence), STATISTICS[j])
         difference, se_difference = pair.estimate, pair.se
-    return _Pilot(0, 0, estimate, se_logit, difference, se_difference)
+    g = len(counts)
+    with_blends = int((counts[:, 1] > 0).sum()) if STATISTICS[j] == "salience" else g
+    return _Pilot(g, with_blends, estimate, se_logit, difference, se_difference)
 
 
 def _curve(
@@ -493,15 +503,7 @@ def plan(
     a = as_aligned(preds, labels, strict=strict)
     b = None if against is None else as_aligned(against, labels, strict=strict)
     counts, g = _pilot_counts(a, b)
-    measured = _pilot(a, b, j, level)
-    pilot = _Pilot(
-        g,
-        int((counts[:, 1] > 0).sum()) if metric == "salience" else g,
-        measured.estimate,
-        measured.se_logit,
-        measured.difference,
-        measured.se_difference,
-    )
+    pilot = _pilot(a, b, counts, j, level)
     table = pd.DataFrame(_curve(pilot, k, target, level, spread_of=g))
     check, notes = _simulate(
         counts,
@@ -523,9 +525,9 @@ def plan(
         confidence=level,
         pilot_actors=g,
         pilot_actors_with_blends=pilot.actors_with_blends,
-        pilot_estimate=measured.estimate,
-        pilot_difference=measured.difference,
-        pilot_se_difference=measured.se_difference,
+        pilot_estimate=pilot.estimate,
+        pilot_difference=pilot.difference,
+        pilot_se_difference=pilot.se_difference,
         n_sims=sims,
         seed=chosen_seed,
     )
