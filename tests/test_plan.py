@@ -301,6 +301,7 @@ def test_page_loads_in_chromium_and_its_figure_renders(pilot_files: Path, tmp_pa
     for image in probe.images:
         assert image["complete"] and image["width"] > 500 and image["height"] > 200, image
     assert "Curve against simulation" in probe.dom and "47 actors" in probe.dom
+    assert "80% power for it takes" in probe.dom
 
 
 # The leaderboard's detectable difference.

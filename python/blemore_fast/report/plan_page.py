@@ -150,7 +150,12 @@ def plan_html(
         f"per checked size, seed {plan.seed}."
     )
     if plan.pilot_difference is not None:
-        meta += f" The pilot's difference A - B: {plan.pilot_difference * 100:+.2f} points."
+        needed = plan.actors_needed(plan.pilot_difference)
+        meta += (
+            f" The pilot's difference A - B: {plan.pilot_difference * 100:+.2f} points; "
+            f"{plan.target_power:.0%} power for it takes "
+            + (f"{needed} actors." if needed is not None else "more than 100,000 actors.")
+        )
     parts = [f"<h1>{_e(title)}</h1>", f'<p class="meta">{_e(meta)}</p>']
     if draw:
         parts.append(
