@@ -25,7 +25,10 @@ from blemore_fast import EMOTIONS, reference, synthetic
 from cli_support import EXE, cli, failed, ok
 from hicmae import softmax
 
-SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo", "codabench")
+SUBCOMMANDS = (
+    "score", "validate", "grid", "decode", "report", "compare", "leaderboard", "plan", "demo",
+    "codabench",
+)  # fmt: skip
 ALPHA, BETA = 0.3, 0.1
 
 

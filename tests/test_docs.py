@@ -20,6 +20,7 @@ MODULES = [
     "blemore_fast.stats.bootstrap",
     "blemore_fast.stats.compare",
     "blemore_fast.stats.leaderboard",
+    "blemore_fast.stats.plan",
     "blemore_fast.synthetic",
     "blemore_fast.report.classes",
     "blemore_fast.report.breakdown",

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .stats.compare import compare
     from .stats.intervals import BootstrapResult, Comparison, Interval
     from .stats.leaderboard import leaderboard
+    from .stats.plan import Plan, plan
 
 #: Names imported on first use, and the module each comes from.
 _LAZY = {
@@ -55,6 +56,8 @@ _LAZY = {
     "compare": ".stats.compare",
     "Leaderboard": ".stats.board",
     "leaderboard": ".stats.leaderboard",
+    "Plan": ".stats.plan",
+    "plan": ".stats.plan",
 }
 #: The package's public modules, importable as attributes (``blemore_fast.stats``).
 _SUBMODULES = frozenset(
@@ -98,6 +101,7 @@ __all__ = [
     "Interval",
     "Leaderboard",
     "Limits",
+    "Plan",
     "ProbTable",
     "Problem",
     "Score",
@@ -118,6 +122,7 @@ __all__ = [
     "labels_from_filenames",
     "leaderboard",
     "parse_filename",
+    "plan",
     "read_probs",
     "read_submission",
     "run_demo",

@@ -33,11 +33,14 @@ __all__ = [
     "grid_counts",
     "grid_scores",
     "parse_clip_name",
+    "plan_draws",
     "rank_cells",
     "read_submission",
     "score_pairs",
     "soft_labels",
     "submission_json",
+    "t_critical",
+    "t_two_sided_p",
     "tied_rows",
 ]
 __version__: str
@@ -206,3 +209,19 @@ def rank_cells(
     int,
 ]: ...
 def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...
+def plan_draws(
+    pilot: npt.NDArray[np.int64],
+    *,
+    actors: Sequence[int],
+    n_sims: int,
+    confidence: float,
+    statistic: int,
+    paired: bool,
+    seed: int,
+) -> npt.NDArray[np.float64]: ...
+def t_two_sided_p(
+    t: npt.NDArray[np.float64], df: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]: ...
+def t_critical(
+    confidence: npt.NDArray[np.float64], df: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]: ...

@@ -1,4 +1,4 @@
-"""The ``blemore-fast`` command: score, validate, grid, decode, report, compare, demo.
+"""The ``blemore-fast`` command: score, validate, grid, decode, report, compare, plan, demo.
 
 The command is thin: each subcommand reads its files, calls the library and
 prints. Tables are aligned for a terminal; ``--json`` prints one JSON object
@@ -10,7 +10,7 @@ for machines instead.
 - :mod:`.checks`: what the library would say in Python's words, checked in the command's;
 - :mod:`.output`: tables, intervals and JSON as the subcommands print them;
 - :mod:`.problems`: bounded problem listings, the one-line diagnosis, the JSON error;
-- :mod:`.commands` and :mod:`.report_command`: the subcommands themselves;
+- :mod:`.commands`, :mod:`.report_command` and the other ``*_command`` modules: the subcommands;
 - :mod:`.terminal`: aligned text tables, JSON-safe values, the progress bar;
 - :mod:`.demo`: the demo pipeline behind ``blemore-fast demo``.
 

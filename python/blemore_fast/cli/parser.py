@@ -63,6 +63,12 @@ def _leaderboard(args: argparse.Namespace, out: TextIO) -> int:
     return cmd_leaderboard(args, out)
 
 
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    from .plan_command import cmd_plan
+
+    return cmd_plan(args, out)
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from .commands import cmd_demo
 
@@ -174,6 +180,23 @@ def _weight(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
     return value
+
+
+def _actors(text: str) -> list[int]:
+    """``LOW:HIGH`` (both included) or numbers separated by commas."""
+    try:
+        if ":" in text:
+            low, high = (int(x) for x in text.split(":"))
+            values = list(range(low, high + 1))
+        else:
+            values = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected LOW:HIGH (such as 6:80) or numbers separated by commas, got {text!r}"
+        ) from None
+    if not values or min(values) < 2:
+        raise argparse.ArgumentTypeError(f"needs numbers of actors of at least 2, got {text!r}")
+    return values
 
 
 def parse_axis(text: str) -> np.ndarray:
@@ -555,6 +578,67 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(p)
     _add_limits(p)
     p.set_defaults(run=_leaderboard, file_outputs={"html": "--html"})
+
+    p = _subparser(
+        subparsers,
+        "plan",
+        "how many actors a test set needs to tell systems apart",
+        "Plan a test set from pilot predictions (such as the validation folds' out-of-fold\n"
+        "predictions): for each number of actors K, the half-width of A's interval and,\n"
+        "with --against, the difference A - B the test can detect and its power for the\n"
+        "pilot's own difference. A fast curve from the pilot's actors (se scaled by\n"
+        "sqrt(G / K), Student's t with K - 1 degrees of freedom), checked by simulated\n"
+        "test sets drawn from the pilot's actors at the smallest, middle and largest K.",
+        "blemore-fast plan a.json --against b.json --labels clips.csv --partition train "
+        "--actors 6:80 --html plan.html",
+    )
+    p.add_argument("a", metavar="A", help="pilot predictions of system A, as for score")
+    p.add_argument(
+        "--against",
+        dest="b",
+        metavar="B",
+        help="pilot predictions of system B on the same clips: plan the comparison A - B",
+    )
+    _add_labels(p)
+    _add_decoding(p)
+    p.add_argument(
+        "--actors",
+        type=_actors,
+        default=list(range(6, 81)),
+        metavar="K",
+        help="the test-set sizes: LOW:HIGH or a list such as 6,11,20 (default 6:80)",
+    )
+    p.add_argument(
+        "--metric",
+        choices=["presence", "salience", "mean"],
+        default="mean",
+        help="plan for this metric (default mean)",
+    )
+    p.add_argument(
+        "--power", type=_fraction, default=0.8, metavar="P", help="target power (default 0.8)"
+    )
+    p.add_argument(
+        "--confidence", type=_fraction, default=0.95, metavar="C", help="confidence (default 0.95)"
+    )
+    p.add_argument(
+        "--sims",
+        type=_count,
+        default=2000,
+        metavar="N",
+        help="simulated test sets per checked size (default 2,000; 0 for none)",
+    )
+    p.add_argument("--seed", type=_seed, help="random seed; the output says which seed was used")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML page (- for standard output)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the whole table (every K) as CSV (- for standard output)",
+    )
+    _add_output(p)
+    p.set_defaults(run=_plan, file_outputs={"html": "--html", "output": "-o"})
 
     p = _subparser(
         subparsers,

@@ -7,11 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from .power import detectable_difference
 
-__all__ = ["Leaderboard"]
+__all__ = ["DETECTABLE_POWER", "Leaderboard"]
+
+#: The power at which the leaderboard states the detectable difference.
+DETECTABLE_POWER = 0.8
 
 
 # eq=False: DataFrames have no single truth value to compare by.
@@ -35,6 +40,8 @@ class Leaderboard:
       plot's data; a picture of variability, not a confidence statement).
     - ``critical``: the all-pairs critical value of |T|; ``df`` the degrees of
       freedom of its t reference; ``n_units`` the groups (or clips).
+    - :attr:`detectable`: the difference this test set can detect at 80%
+      power, from the pairwise standard errors.
     """
 
     table: pd.DataFrame
@@ -71,6 +78,39 @@ class Leaderboard:
             f"{where}, lies in its set (one system at a time)"
         )
 
+    @property
+    def detectable(self) -> dict[str, float]:
+        """The difference in ``metric`` that one pairwise test at
+        ``confidence`` detects with 80% power, ``(t_{1 - alpha/2, df} +
+        t_{0.8, df}) * se`` over the pairs' standard errors: ``median``,
+        ``low`` and ``high`` (the range), and ``power``. Differences below it
+        are likely to go unnoticed on this test set; see
+        :func:`~blemore_fast.plan` to size a new one."""
+        se = self.pairwise["se"].to_numpy(dtype=float)
+        detectable = detectable_difference(
+            se, self.df, power=DETECTABLE_POWER, confidence=self.confidence
+        )
+        return {
+            "power": DETECTABLE_POWER,
+            "median": float(np.median(detectable)),
+            "low": float(detectable.min()),
+            "high": float(detectable.max()),
+        }
+
+    def detectable_text(self) -> str:
+        """:attr:`detectable` in words, for the repr and the page."""
+        d = self.detectable
+        unit = "actors" if self.cluster == "actor" else "groups" if self.cluster else "clips"
+        spread = (
+            f" ({d['low'] * 100:.1f}-{d['high'] * 100:.1f} over the pairs)"
+            if round(d["low"] * 100, 1) != round(d["high"] * 100, 1)
+            else ""
+        )
+        return (
+            f"differences in {self.metric} below about {d['median'] * 100:.1f} points{spread} "
+            f"are not detectable at {d['power']:.0%} power with {self.n_units:,} {unit}"
+        )
+
     def matrix(self, column: str = "p_adjusted") -> pd.DataFrame:
         """``column`` of :attr:`pairwise` as a square table, rows a, columns b."""
         order = list(self.table["system"])
@@ -97,6 +137,7 @@ class Leaderboard:
             "n_resamples": self.n_resamples,
             "seed": self.seed,
             "critical": self.critical,
+            "detectable": self.detectable,
         }
 
     def __repr__(self) -> str:
@@ -117,6 +158,7 @@ class Leaderboard:
             )
         top = self.groups[0] if self.groups else ()
         lines.append(f"  cannot be told apart at the top: {', '.join(top)}")
+        lines.append(f"  {self.detectable_text()}")
         for name, problems in self.failed.items():
             lines.append(f"  not ranked: {name} ({len(problems)} problem(s), e.g. {problems[0]})")
         lines.append(

@@ -8,6 +8,7 @@ pub mod cluster_terms;
 pub mod histogram;
 pub mod interval;
 pub mod leaderboard;
+pub mod plan;
 pub mod ranks;
 pub mod scaled_terms;
 pub mod student_t;
