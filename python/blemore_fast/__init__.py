@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import __version__
 from .encoded import CELLS, EMOTIONS, Encoded
-from .errors import PROBLEM_KINDS, Problem, ValidationError
+from .errors import (
+    PROBLEM_KINDS,
+    ClipLevelWarning,
+    FailedSystemsError,
+    Problem,
+    ValidationError,
+)
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .probs import ProbTable, read_probs
 from .scoring import Aligned, Score, align, encode_labels, score
@@ -90,9 +96,11 @@ __all__ = [
     "Aligned",
     "Baselines",
     "BootstrapResult",
+    "ClipLevelWarning",
     "ClipName",
     "Comparison",
     "Encoded",
+    "FailedSystemsError",
     "GridResult",
     "Interval",
     "Leaderboard",

@@ -185,7 +185,7 @@ class ServerResult:
         r = self.intervals
         how = (
             "analytic, no resampling"
-            if r.n_resamples == 0
+            if r.n_resamples is None
             else f"{r.n_resamples:,} resamples of the actors, seed {r.seed}"
         )
         return (
