@@ -258,7 +258,7 @@ def test_the_cli_gives_the_same_diagnosis_in_its_own_terms(runs, data_dir, tmp_p
     assert python == hint
 
 
-def test_leaderboard_says_why_every_system_failed(runs, data_dir) -> None:
+def test_leaderboard_says_why_every_system_failed(runs, data_dir, tmp_path) -> None:
     with pytest.raises(bf.FailedSystemsError) as info:
         bf.leaderboard(runs, data_dir / "clips.csv", n_resamples=1000, seed=1)
     error = info.value
@@ -267,7 +267,8 @@ def test_leaderboard_says_why_every_system_failed(runs, data_dir) -> None:
     assert all(len(problems) == 2456 for problems in error.failed.values())
     text = str(error)
     assert text.splitlines()[0] == (
-        "leaderboard needs at least 2 valid systems; got 0 (2 failed validation, see .failed):"
+        "leaderboard needs at least 2 valid systems; got 0 (2 failed validation: "
+        "epoch100_ce, epoch50_ce); their problems are in .failed:"
     )
     for name in runs:
         assert f"  {name}: 2,456 problems" in text
@@ -280,6 +281,15 @@ def test_leaderboard_says_why_every_system_failed(runs, data_dir) -> None:
     with pytest.raises(bf.FailedSystemsError, match="got 1 \\(1 failed validation") as info:
         bf.leaderboard(broken, n_resamples=1000, seed=1)
     assert list(info.value.failed) == ["bad"]
+    # The CLI names the systems and gives the hint in its own terms.
+    files = [_write(tmp_path / f"{name}.json", preds) for name, preds in runs.items()]
+    run = failed(cli("leaderboard", *files, "--labels", data_dir / "clips.csv", cwd=tmp_path))
+    lines = run.err.strip().splitlines()
+    assert lines[0] == (
+        "error: leaderboard needs at least 2 valid systems; got 0 "
+        "(2 failed validation: epoch100_ce, epoch50_ce):"
+    )
+    assert "add --partition test" in lines[-1] and "partition=" not in run.err
 
 
 def test_leaderboard_keeps_the_failed_systems_beside_the_ranked(runs, clips) -> None:

@@ -170,11 +170,9 @@ class FailedSystemsError(ValidationError):
         n_valid: int,
     ) -> None:
         self.failed = {name: list(problems) for name, problems in failed.items()}
+        self.n_valid = n_valid
         super().__init__([p for ps in self.failed.values() for p in ps], "systems")
-        lines = [
-            f"leaderboard needs at least 2 valid systems; got {n_valid} "
-            f"({len(self.failed)} failed validation, see .failed):"
-        ]
+        lines = [f"{self.summary}; their problems are in .failed:"]
         for name, problems in self.failed.items():
             count = len(problems)
             lines.append(f"  {name}: {count:,} problem{'s' if count != 1 else ''}")
@@ -184,6 +182,15 @@ class FailedSystemsError(ValidationError):
             if hints.get(name):
                 lines.append(f"    hint: {hints[name]}")
         self.args = ("\n".join(lines),)
+
+    @property
+    def summary(self) -> str:
+        """The first line: how many systems passed, and which failed."""
+        shown = ", ".join(list(self.failed)[:5]) + (" ..." if len(self.failed) > 5 else "")
+        return (
+            f"leaderboard needs at least 2 valid systems; got {self.n_valid} "
+            f"({len(self.failed)} failed validation: {shown})"
+        )
 
 
 #: How many problems of each failed system the leaderboard's error lists.
