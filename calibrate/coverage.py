@@ -35,7 +35,7 @@ PERCENTILE_RESAMPLES = 999
 METRICS = ("presence", "salience", "mean")
 
 #: The full grids: 4 x 3 x 4 x 2 = 96 interval cells; 4 x 3 x 2 x 2 x 2 = 96 null
-#: cells, and 4 x 2 x 2 = 16 cells of the real test set's spread.
+#: cells, and 4 x 2 x 2 x 2 = 32 cells of the real test set's spread.
 ACTORS = (6, 11, 20, 47)
 SDS = (0.3, 0.6, 1.0)
 
