@@ -54,9 +54,9 @@ def test_plain_names_name_no_actor_for_bootstrap_and_compare() -> None:
         r"cluster= an array or \{clip: group\} mapping"
     )
     with pytest.raises(ValueError, match=expected):
-        bf.bootstrap(preds, labels, cluster="actor", n_resamples=100, seed=1)
+        bf.bootstrap(preds, labels, cluster="actor")
     with pytest.raises(ValueError, match=expected):
-        bf.compare(preds, preds, labels, cluster="actor", n_resamples=100, seed=1)
+        bf.compare(preds, preds, labels, cluster="actor")
 
 
 def test_plain_names_name_no_actor_for_breakdown_and_report() -> None:

@@ -108,13 +108,13 @@ def test_demo_numbers_match_an_independent_pipeline(
     good = predictions["good"]
     assert (
         document["intervals"]["clip-level"]
-        == bf.bootstrap(good, n_resamples=3000, seed=4).as_dict()
+        == bf.bootstrap(good, n_resamples=3000, seed=4, cluster="clip").as_dict()
     )
     assert (
         document["intervals"]["actor-level"]
-        == bf.bootstrap(good, test_clips, n_resamples=3000, seed=4, cluster="actor").as_dict()
+        == bf.bootstrap(good, test_clips, cluster="actor").as_dict()
     )
-    actor = bf.compare(good, predictions["weaker"], n_resamples=3000, seed=4, cluster="actor")
+    actor = bf.compare(good, predictions["weaker"], cluster="actor")
     assert document["comparisons"]["actor-level"] == actor.as_dict()
     table = pd.DataFrame(document["breakdown"])
     assert table.loc[table["group"] == "actor", "n"].sum() == len(names)

@@ -224,9 +224,11 @@ def evaluate_submission(
     names = reference["filename"].tolist()
     raise_if_any(check_submission(submission, names=names, require_wrapper=True), "submission")
     aligned = align(load_predictions(submission), reference, strict=True)
-    # The default over actors: cluster-t, closed form (n_resamples and seed
-    # matter only for a resampling method).
-    intervals = bootstrap(aligned, cluster="actor", n_resamples=n_resamples, seed=seed)
+    # The default over actors: cluster-t, closed form. It draws nothing, so it
+    # is given neither n_resamples nor seed (they would only warn that they
+    # have no effect); they are kept for a resampling method.
+    del n_resamples, seed
+    intervals = bootstrap(aligned, cluster="actor")
     return ServerResult(
         score=Score.from_cells(aligned.cells()),
         intervals=intervals,
