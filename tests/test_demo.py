@@ -243,7 +243,7 @@ def test_demo_api_without_a_report() -> None:
     from blemore_fast.cli.demo import run_demo
 
     steps: list[str] = []
-    result = run_demo(report=None, n_resamples=500, seed=2, step=steps.append)
+    result = run_demo(report=None, n_resamples=1000, seed=2, step=steps.append)
     assert result.report is None
     assert steps[0] == "loading data" and "bootstrap intervals" in steps
     assert result.compared == ("good", "weaker")
