@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import __version__
 from .encoded import CELLS, EMOTIONS, Encoded
-from .errors import PROBLEM_KINDS, Problem, ValidationError
+from .errors import (
+    PROBLEM_KINDS,
+    ClipLevelWarning,
+    FailedSystemsError,
+    Problem,
+    ValidationError,
+)
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .inputs.limits import Limits, input_limits
 from .probs import ProbTable, read_probs
@@ -94,9 +100,11 @@ __all__ = [
     "Aligned",
     "Baselines",
     "BootstrapResult",
+    "ClipLevelWarning",
     "ClipName",
     "Comparison",
     "Encoded",
+    "FailedSystemsError",
     "GridResult",
     "Interval",
     "Leaderboard",

@@ -51,7 +51,7 @@ import pandas as pd
 from .actors import clip_actors
 from .errors import raise_if_any
 from .filenames import labels_from_filenames
-from .inputs import METADATA_COLUMNS, input_limits, load_labels, upload_limits
+from .inputs import METADATA_COLUMNS, input_limits, load_labels, load_predictions, upload_limits
 from .inputs.limits import UPLOAD_BYTES
 from .probs import apply_names_map
 from .report.baselines import Baselines, baselines
@@ -186,7 +186,7 @@ class ServerResult:
         r = self.intervals
         how = (
             "analytic, no resampling"
-            if r.n_resamples == 0
+            if r.n_resamples is None
             else f"{r.n_resamples:,} resamples of the actors, seed {r.seed}"
         )
         return (
@@ -233,10 +233,12 @@ def evaluate_submission(
     with input_limits(limits=upload_limits(len(names), max_bytes)):
         problems = check_submission(submission, names=names, require_wrapper=True)
         raise_if_any(problems, "submission")
-        aligned = align(submission, reference, strict=True)
-    # The default over actors: cluster-t, closed form (n_resamples and seed
-    # matter only for a resampling method).
-    intervals = bootstrap(aligned, cluster="actor", n_resamples=n_resamples, seed=seed)
+        aligned = align(load_predictions(submission), reference, strict=True)
+    # The default over actors: cluster-t, closed form. It draws nothing, so it
+    # is given neither n_resamples nor seed (they would only warn that they
+    # have no effect); they are kept for a resampling method.
+    del n_resamples, seed
+    intervals = bootstrap(aligned, cluster="actor")
     return ServerResult(
         score=Score.from_cells(aligned.cells()),
         intervals=intervals,

@@ -13,6 +13,8 @@ __all__ = [
     "LONGEST_VALUE",
     "MAX_LISTED",
     "PROBLEM_KINDS",
+    "ClipLevelWarning",
+    "FailedSystemsError",
     "Problem",
     "ValidationError",
     "raise_if_any",
@@ -122,6 +124,12 @@ class Problem:
         return f"{shorten(str(self.clip))}: {self.message}"
 
 
+class ClipLevelWarning(UserWarning):
+    """The statistics fell back to clips because the actors cannot be read:
+    the intervals are about these clips, with their actors held fixed, not
+    about new actors. ``cluster="clip"`` asks for clips without it."""
+
+
 class ValidationError(ValueError):
     """Invalid predictions or labels. ``.problems`` lists every problem found.
 
@@ -149,6 +157,46 @@ class ValidationError(ValueError):
         """The first line: how many problems, in what (``3 problems in the predictions``)."""
         count = len(self.problems)
         return f"{count:,} problem{'s' if count != 1 else ''} in the {self.what}"
+
+
+class FailedSystemsError(ValidationError):
+    """Too few systems passed validation to be ranked. ``.failed`` maps each
+    system that failed to its problems (``.problems`` holds them all); the
+    message lists each with its first problems and its hint.
+    """
+
+    def __init__(
+        self,
+        failed: Mapping[str, Sequence[Problem]],
+        hints: Mapping[str, str | None],
+        n_valid: int,
+    ) -> None:
+        self.failed = {name: list(problems) for name, problems in failed.items()}
+        self.n_valid = n_valid
+        super().__init__([p for ps in self.failed.values() for p in ps], "systems")
+        lines = [f"{self.summary}; their problems are in .failed:"]
+        for name, problems in self.failed.items():
+            count = len(problems)
+            lines.append(f"  {name}: {count:,} problem{'s' if count != 1 else ''}")
+            lines += [f"    - {p}" for p in problems[:_FIRST_PER_SYSTEM]]
+            if count > _FIRST_PER_SYSTEM:
+                lines.append(f"    ... and {count - _FIRST_PER_SYSTEM:,} more")
+            if hints.get(name):
+                lines.append(f"    hint: {hints[name]}")
+        self.args = ("\n".join(lines),)
+
+    @property
+    def summary(self) -> str:
+        """The first line: how many systems passed, and which failed."""
+        shown = ", ".join(list(self.failed)[:5]) + (" ..." if len(self.failed) > 5 else "")
+        return (
+            f"leaderboard needs at least 2 valid systems; got {self.n_valid} "
+            f"({len(self.failed)} failed validation: {shown})"
+        )
+
+
+#: How many problems of each failed system the leaderboard's error lists.
+_FIRST_PER_SYSTEM = 3
 
 
 def raise_if_any(

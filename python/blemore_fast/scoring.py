@@ -17,6 +17,7 @@ from . import _core
 from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
 from .inputs import LabelInput, _is_path, load_labels, load_predictions, read_submission_file
+from .partition import diagnosed, partition_labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -199,18 +200,31 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     )
 
 
-def as_aligned(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
-    """``preds`` if it is already :class:`Aligned` (then ``labels`` must be
-    None), else ``align(preds, labels, strict=strict)``: the first step of
-    everything that takes an ``Aligned`` or any input ``score`` does."""
+def as_aligned(
+    preds: Any,
+    labels: Any = None,
+    *,
+    strict: bool = True,
+    partition: str | None = None,
+    lenient: bool = True,
+) -> Aligned:
+    """``preds`` if it is already :class:`Aligned` (then ``labels`` and
+    ``partition`` must be None), else ``align(preds, labels, strict=strict)``
+    on the rows of ``partition``, with the CLI's diagnosis in the error: the
+    first step of everything that takes an ``Aligned`` or any input ``score``
+    does. ``lenient`` says whether the caller takes ``strict=False`` (the
+    diagnosis then suggests it)."""
     if isinstance(preds, Aligned):
-        if labels is not None:
-            raise ValueError("labels must be None when preds is already Aligned")
+        if labels is not None or partition is not None:
+            raise ValueError("labels and partition must be None when preds is already Aligned")
         return preds
-    return align(preds, labels, strict=strict)
+    with diagnosed(labels, partition, lenient=lenient):
+        return align(preds, partition_labels(labels, partition), strict=strict)
 
 
-def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
+def score(
+    preds: Any, labels: Any = None, *, strict: bool = True, partition: str | None = None
+) -> Score:
     """Scores predictions with the challenge's two metrics, bit for bit as published.
 
     ``preds``: the official ``{clip: [{"emotion": ..., "salience": ...}]}`` dict,
@@ -227,12 +241,20 @@ def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
     and unknown codes count as wrong, and labels without a prediction are left
     out of the denominator (with a warning).
 
+    ``partition``: keep only the label table's rows of this partition (such
+    as ``"test"`` of the dataset's ``clips.csv``), as the CLI's
+    ``--partition`` does; it needs ``labels`` to be a DataFrame or CSV path.
+    When predictions and labels do not match, the ValidationError ends with
+    the hint the CLI prints, such as to add ``partition='test'``.
+
     >>> score({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...        "A411_mix_ang_hap_30_70_ver1": [{"emotion": "hap", "salience": 70},
     ...                                        {"emotion": "ang", "salience": 30}]})
     Score(presence=1.0000 [2/2], salience=1.0000 [1/1], mean=1.0000)
     """
-    return Score.from_cells(outcome_cells(preds, labels, strict=strict))
+    with diagnosed(labels, partition):
+        cells = outcome_cells(preds, partition_labels(labels, partition), strict=strict)
+    return Score.from_cells(cells)
 
 
 def outcome_cells(preds: Any, labels: Any = None, *, strict: bool = True) -> np.ndarray:

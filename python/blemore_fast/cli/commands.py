@@ -21,7 +21,7 @@ from ..probs import read_names_map
 from ..scoring import Score, align, outcome_cells
 from ..submission import check_file, write_submission
 from ..training import grid_search
-from .checks import check_same_clips, interval_unit, warn_few_resamples
+from .checks import check_same_clips, interval_unit
 from .files import shown
 from .inputs import (
     PROG,
@@ -68,9 +68,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
         aligned = align(preds, labels, strict=not args.lenient)
         score = Score.from_cells(aligned.cells())
         cluster = interval_unit(args, aligned)
-        warn_few_resamples(args, cluster)
         with Progress(None, "bootstrap", delay=1.0):
-            result = bootstrap(aligned, cluster=cluster, **bootstrap_options(args))
+            result = bootstrap(aligned, cluster=cluster, **bootstrap_options(args, cluster))
     if args.json:
         document: dict[str, Any] = {"file": str(args.preds), **score.as_dict()}
         if result is not None:
@@ -267,9 +266,8 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     b = align(read_predictions(args.b, args), labels, strict=strict)
     check_same_clips(a, b, (str(args.a), str(args.b)))
     cluster = interval_unit(args, a)
-    warn_few_resamples(args, cluster)
     with Progress(None, "paired comparison", delay=1.0):
-        result = compare(a, b, cluster=cluster, **bootstrap_options(args))
+        result = compare(a, b, cluster=cluster, **bootstrap_options(args, cluster))
     if args.json:
         emit_json({"a": str(args.a), "b": str(args.b), **result.as_dict()}, out)
         return EXIT_OK
@@ -299,7 +297,6 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from .demo import run_demo
 
-    warn_few_resamples(argparse.Namespace(bootstrap=args.bootstrap, method=None))
     with Progress(None, "demo") as bar:
         result = run_demo(
             args.data,

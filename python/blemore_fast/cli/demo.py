@@ -291,13 +291,13 @@ class DemoResult:
             "",
             f"3. {confidence} intervals for {a} on the test split",
             f"   actor: {actor.question}",
-            f"   clip:  {clip.question}, {plural(clip.n_resamples, 'resample')}",
+            f"   clip:  {clip.question}, {plural(clip.n_resamples or 0, 'resample')}",
             table(self.intervals_frame()),
             f"   {self._width_note()}",
             "",
             f"4. A = {a} against B = {b}, two-sided p-values",
             f"   p (actors): {actor_cmp.question}",
-            f"   p (clips):  {clip_cmp.question}, {plural(clip_cmp.n_resamples, 'resample')}",
+            f"   p (clips):  {clip_cmp.question}, {plural(clip_cmp.n_resamples or 0, 'resample')}",
             table(
                 self.comparison_frame(),
                 formats={
@@ -450,21 +450,17 @@ def run_demo(
     test = align(results[a].predictions, test_clips)
 
     announce("bootstrap intervals")
+    # Clip level resamples; actor level is the closed-form cluster-t, which draws nothing.
+    resampled: dict[str, Any] = {"n_resamples": n_resamples, "seed": seed}
     intervals = {
-        "clip-level": bootstrap(test, n_resamples=n_resamples, seed=seed, return_distribution=True),
-        "actor-level": bootstrap(test, n_resamples=n_resamples, seed=seed, cluster="actor"),
+        "clip-level": bootstrap(test, cluster="clip", return_distribution=True, **resampled),
+        "actor-level": bootstrap(test, cluster="actor"),
     }
     announce("paired comparison")
+    pair = results[a].predictions, results[b].predictions, test_clips
     comparisons = {
-        level: compare(
-            results[a].predictions,
-            results[b].predictions,
-            test_clips,
-            n_resamples=n_resamples,
-            seed=seed,
-            cluster=cluster,
-        )
-        for level, cluster in (("clip-level", None), ("actor-level", "actor"))
+        "clip-level": compare(*pair, cluster="clip", **resampled),
+        "actor-level": compare(*pair, cluster="actor"),
     }
     announce("breakdown")
     table_ = breakdown(test, by=DEMO_GROUPS)

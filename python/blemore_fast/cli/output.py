@@ -63,7 +63,7 @@ def add_interval_columns(frame: Any, result: Any, prefix: str = "", *, se: bool 
 def describe_bootstrap(result: Any) -> str:
     """One line saying which question the intervals answer and how they were
     computed, with the seed that repeats a resampling run."""
-    if result.n_resamples == 0:
+    if result.n_resamples is None:
         return f"{result.question}; analytic, no resampling"
     return (
         f"{result.question}; {plural(result.n_resamples, 'resample')} "
@@ -71,16 +71,16 @@ def describe_bootstrap(result: Any) -> str:
     )
 
 
-def bootstrap_options(args: argparse.Namespace, *, clip_level: bool = False) -> dict[str, Any]:
-    """The statistics' keyword arguments from the options. ``--method`` None
-    is the library's default (cluster-t over actors, percentile over clips);
-    ``clip_level`` turns cluster-t, which needs actors, into that default."""
+def bootstrap_options(args: argparse.Namespace, cluster: str | None) -> dict[str, Any]:
+    """The statistics' keyword arguments from the options, for intervals over
+    ``cluster`` (None: clips). ``--method`` None is the library's default
+    (cluster-t over actors, percentile over clips); at clip level cluster-t,
+    which needs actors, becomes that default. Cluster-t draws no resamples,
+    so it is given neither ``--bootstrap`` nor ``--seed``."""
     method = args.method
-    if clip_level and method == "cluster-t":
+    if cluster is None and method == "cluster-t":
         method = None
-    return {
-        "n_resamples": args.bootstrap,
-        "confidence": args.confidence,
-        "method": method,
-        "seed": args.seed,
-    }
+    options: dict[str, Any] = {"confidence": args.confidence, "method": method}
+    if cluster is None or method not in (None, "cluster-t"):
+        options |= {"n_resamples": args.bootstrap, "seed": args.seed}
+    return options

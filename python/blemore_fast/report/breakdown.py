@@ -215,6 +215,7 @@ def breakdown(
     *,
     by: str | Sequence[str] = ("emotion", "pair", "ratio", "actor"),
     strict: bool = True,
+    partition: str | None = None,
 ) -> pd.DataFrame:
     """Scores per category, one tidy row per category.
 
@@ -253,7 +254,7 @@ def breakdown(
     for g in groups:
         if not isinstance(g, str):
             raise TypeError(f"by must hold group names (str), got {type(g).__name__} {g!r}")
-    aligned = as_aligned(preds, labels, strict=strict)
+    aligned = as_aligned(preds, labels, strict=strict, partition=partition)
     outcomes = aligned.outcomes().astype(np.int64)
     frames = []
     cache: dict[str, list[Any]] = {}  # clip names parsed once for all name groups

@@ -29,10 +29,10 @@ class Leaderboard:
       ``<metric>_high``, from :func:`~blemore_fast.bootstrap` with the same
       ``cluster``), ``rank`` (1 + the number of higher scores) and the rank
       set ``[rank_low, rank_high]``.
-    - ``pairwise``: every ordered pair ``(a, b)``: ``difference`` a - b (as
-      :func:`~blemore_fast.compare` gives it), its interval at the
-      family-wise level (all pairs at once), ``se`` and the single-step
-      max-t adjusted ``p_adjusted``. :meth:`matrix` pivots a column.
+    - ``pairwise``: every ordered pair ``(a, b)``: ``difference`` a - b, its
+      ``se`` and unadjusted ``p_value`` (as :func:`~blemore_fast.compare`
+      gives them), its interval at the family-wise level (all pairs at
+      once) and the single-step max-t adjusted ``p_adjusted``. :meth:`matrix` pivots a column.
     - ``groups``: tiers of systems that cannot be told apart; the first holds
       every system whose rank set reaches first place.
     - ``failed``: systems that failed validation, with their problems.

@@ -39,18 +39,24 @@ def bootstrap(
     n_resamples: int | None = None,
     confidence: float = 0.95,
     method: str | None = None,
-    cluster: Any = None,
+    cluster: Any = "auto",
     seed: int | None = None,
     return_distribution: bool = False,
     strict: bool = True,
+    partition: str | None = None,
 ) -> BootstrapResult:
     """Confidence intervals of presence, salience and their mean.
 
     ``preds`` and ``labels`` accept every input :func:`~blemore_fast.score` does (or an
     :class:`~blemore_fast.Aligned` from :func:`~blemore_fast.align`) and are validated the same way.
 
-    - ``cluster``: None treats the clips as the units: the intervals are about
-      *these* clips, with the actors held fixed. ``"actor"`` makes the actors
+    - ``cluster``: ``"auto"`` (the default, the CLI's rule too) is
+      ``"actor"`` when every clip's actor can be read (the metadata's
+      ``actor``/``video_id`` column, else clip names in the dataset's
+      scheme), otherwise ``"clip"`` with a
+      :class:`~blemore_fast.ClipLevelWarning` saying how to give actors.
+      ``"clip"`` (or None) treats the clips as the units: the intervals are
+      about *these* clips, with the actors held fixed. ``"actor"`` makes the actors
       the units, so the intervals are about *new actors*: the label
       metadata's ``actor`` (or ``video_id``) column, else the actor of each
       clip name (a name outside the dataset's scheme is an error). An array of
@@ -69,7 +75,8 @@ def bootstrap(
         so it is asymmetric and stays inside (0, 1). ``se`` is carried back
         to the rate's scale (``se * rate * (1 - rate)``) and ``df`` is the
         degrees of freedom. Closed form: no replicates, so ``n_resamples``
-        and ``seed`` have no effect (``result.n_resamples`` is 0) and
+        and ``seed`` have no effect (passing either warns;
+        ``result.n_resamples`` and ``result.seed`` are None) and
         ``return_distribution=True`` is an error. In simulations shaped like
         the test set its 95% intervals cover the new-actor value 93.3-96.5%
         of the time with 6 to 47 actors; see the README's calibration table.
@@ -77,10 +84,15 @@ def bootstrap(
         coverage; a single group is an error.
       - ``"percentile"``, ``"basic"``, ``"bca"``: the bootstrap over clips or
         groups (the pairs cluster bootstrap), with ``n_resamples`` replicates
-        (None: 10,000). Over few groups these are too narrow (84-91% at 11
+        (None: 10,000; fewer than 1,000, or 2,000 for BCa, warn that the
+        interval ends change from seed to seed). Over few groups these are too narrow (84-91% at 11
         actors). BCa is bias-corrected and accelerated; where it is
         undefined, for instance when every leave-one-out value is equal, the
         percentile interval is given with a ``RuntimeWarning``.
+    - ``partition``: keep only the label table's rows of this partition
+      (such as ``"test"`` of the dataset's ``clips.csv``), as the CLI's
+      ``--partition``; a ValidationError ends with the CLI's one-line hint,
+      such as to add ``partition='test'``.
     - ``seed``: None draws a fresh seed, reported as ``result.seed``. The same
       seed gives bit-identical results whatever the number of threads, and
       whatever the order of the clips.
@@ -94,7 +106,7 @@ def bootstrap(
     ...          "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}],
     ...          "A411_mix_ang_hap_30_70_ver1": [{"emotion": "hap", "salience": 70},
     ...                                          {"emotion": "ang", "salience": 30}]}
-    >>> result = bootstrap(preds, n_resamples=2000, seed=7)
+    >>> result = bootstrap(preds, cluster="clip", n_resamples=2000, seed=7)
     >>> result.presence.estimate, result.n_units
     (0.6666666666666666, 3)
     >>> result.presence.low <= 0.6667 <= result.presence.high
@@ -102,7 +114,7 @@ def bootstrap(
     >>> result.question
     'these 3 clips: 95% clip-level percentile intervals (the actors held fixed)'
     """
-    aligned = as_aligned(preds, labels, strict=strict)
+    aligned = as_aligned(preds, labels, strict=strict, partition=partition)
     groups, cluster_name = cluster_codes(cluster, aligned)
     options = resampling(
         n_resamples, confidence, method, seed, return_distribution, grouped=groups is not None
@@ -110,10 +122,10 @@ def bootstrap(
     table, messages, n_units, distribution, df = _core.bootstrap_cells(
         aligned.outcomes(),
         groups=groups,
-        n_resamples=options.n_resamples,
+        n_resamples=options.n_resamples or 0,
         confidence=options.confidence,
         method=options.method,
-        seed=options.seed,
+        seed=options.seed or 0,
         return_distribution=options.return_distribution,
     )
     _warn(messages, n_units, cluster_name)

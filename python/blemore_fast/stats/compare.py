@@ -73,17 +73,19 @@ def compare(
     n_resamples: int | None = None,
     confidence: float = 0.95,
     method: str | None = None,
-    cluster: Any = None,
+    cluster: Any = "auto",
     seed: int | None = None,
     return_distribution: bool = False,
     strict: bool = True,
+    partition: str | None = None,
 ) -> Comparison:
     """Paired comparison of two systems scored on the same clips: A - B.
 
     Dict predictions are matched by clip name and must cover the same clips;
-    the error lists the differences. The other arguments are those of
-    :func:`~blemore_fast.bootstrap`; ``method=None`` is ``"cluster-t"`` when
-    groups are given and ``"percentile"`` otherwise.
+    the error lists the differences. The other arguments (``cluster="auto"``,
+    ``partition``) are those of :func:`~blemore_fast.bootstrap`;
+    ``method=None`` is ``"cluster-t"`` when groups are given and
+    ``"percentile"`` otherwise.
 
     ``"cluster-t"`` (groups only, calibrated for few groups): the test of
     ``f(A) - f(B) = 0`` with ``f(x) = x ** (2/3)``. Its standard error ``s``
@@ -110,12 +112,12 @@ def compare(
     ...      "A102_hap_int2_ver1": [{"emotion": "hap", "salience": 100}]}
     >>> b = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...      "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}]}
-    >>> result = compare(a, b, n_resamples=999, seed=1)
+    >>> result = compare(a, b, cluster="clip", n_resamples=1000, seed=1)
     >>> result.presence.estimate, result.a_only_presence, result.b_only_presence
     (0.5, 1, 0)
     """
-    a = as_aligned(preds_a, labels, strict=strict)
-    b = as_aligned(preds_b, labels, strict=strict)
+    a = as_aligned(preds_a, labels, strict=strict, partition=partition)
+    b = as_aligned(preds_b, labels, strict=strict, partition=partition)
     order = _matched(a, b)
     _same_labels(a, b, order)
     outcomes_a = a.outcomes()
@@ -128,10 +130,10 @@ def compare(
         outcomes_a,
         outcomes_b,
         groups=groups,
-        n_resamples=options.n_resamples,
+        n_resamples=options.n_resamples or 0,
         confidence=options.confidence,
         method=options.method,
-        seed=options.seed,
+        seed=options.seed or 0,
         return_distribution=options.return_distribution,
     )
     _warn(messages, n_units, cluster_name)

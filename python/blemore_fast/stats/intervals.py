@@ -97,7 +97,7 @@ def _question(result: BootstrapResult | Comparison, paired: bool) -> str:
 
 def _resampling(result: BootstrapResult | Comparison, what: str) -> str:
     """How many replicates (or none) and the seed, for the repr's head."""
-    if result.n_resamples == 0:
+    if result.n_resamples is None:
         return "analytic, no resampling"
     return f"{_count(result.n_resamples, what)}, seed={result.seed}"
 
@@ -108,8 +108,9 @@ class BootstrapResult:
 
     ``cluster`` is None (the clips are the units), ``"actor"`` or ``"groups"``
     (user-given group ids); ``n_units`` is how many clips or groups there are
-    (and each replicate draws, with replacement). ``n_resamples`` is 0 for
-    the analytic ``"cluster-t"``. ``seed`` repeats a resampling run exactly.
+    (and each replicate draws, with replacement). ``n_resamples`` and
+    ``seed`` are None for the analytic ``"cluster-t"``, which draws nothing;
+    otherwise ``seed`` repeats a resampling run exactly.
     ``distribution`` is the ``(n_resamples, 3)`` array of replicate values
     (columns presence, salience, mean) when it was asked for.
     ``question`` says in words which question the intervals answer.
@@ -118,11 +119,11 @@ class BootstrapResult:
     presence: Interval
     salience: Interval
     mean: Interval
-    n_resamples: int
+    n_resamples: int | None
     method: str
     cluster: str | None
     confidence: float
-    seed: int
+    seed: int | None
     n: int
     n_units: int
     distribution: np.ndarray | None = field(default=None, compare=False)
@@ -171,11 +172,11 @@ class Comparison:
     b_only_presence: int
     a_only_salience: int
     b_only_salience: int
-    n_resamples: int
+    n_resamples: int | None
     method: str
     cluster: str | None
     confidence: float
-    seed: int
+    seed: int | None
     n: int
     n_units: int
     distribution: np.ndarray | None = field(default=None, compare=False)

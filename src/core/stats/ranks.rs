@@ -3,11 +3,11 @@
 //! (Mogstad, Romano, Shaikh & Wilhelm 2024, "Inference for ranks"), made
 //! honest with few clusters.
 //!
-//! Every system `j` has one linearised term per group, `a_jg` (the
-//! Bell-McCaffrey terms of [`cluster_terms`](super::cluster_terms)).
-//! For fixed clip and blend counts per group the terms are linear in the hits,
-//! so `a_j - a_k` is exactly the paired term vector of `compare(j, k)`:
-//! `se_jk = ||a_j - a_k||` with `df` degrees of freedom.
+//! Every system `j` has one term per group, `a_jg`: how far leaving group g
+//! out moves its score on the two-thirds power scale, with the
+//! Bell-McCaffrey weight ([`scaled_terms`](super::scaled_terms)). `a_j - a_k`
+//! is exactly the paired term vector of `compare(j, k)`: `se_jk = ||a_j -
+//! a_k||` with `df` degrees of freedom, and `T_jk` is `compare`'s t.
 //!
 //! A replicate draws `xi_g ~ N(0, 1)` per group and an independent
 //! `chi2_df`, and sets `T*_jk = sum_g xi_g (a_jg - a_kg) / se_jk /
@@ -332,18 +332,6 @@ fn by_system(values: &[f32], s: usize) -> Vec<f32> {
 /// the smallest value with at least `confidence * n` replicates at or below.
 fn quantile_index(confidence: f64, n: usize) -> usize {
     ((confidence * n as f64).ceil() as usize).clamp(1, n) - 1
-}
-
-/// `d / se`, with a difference that does not vary (`se = 0`) infinitely far
-/// from zero unless it is zero.
-pub fn studentised(d: f64, se: f64) -> f64 {
-    if se > 0.0 {
-        d / se
-    } else if d == 0.0 {
-        0.0
-    } else {
-        d.signum() * f64::INFINITY
-    }
 }
 
 /// Single-step max-t adjusted p-value of `|t|`: `(1 + #{max >= |t|}) / (B + 1)`
