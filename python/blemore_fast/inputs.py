@@ -35,6 +35,7 @@ from . import _core
 from ._pandas import is_na, is_pandas, pandas
 from .archive import is_zip, read_json_member
 from .errors import Problem, ValidationError, raise_if_any
+from .tables import as_pandas, is_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -310,8 +311,8 @@ def load_predictions(preds: Any) -> PredictionDict:
                 kind="not_a_submission",
             )
             raise ValidationError([problem], "predictions")
-    if is_pandas(preds, "DataFrame"):
-        result = _long_frame_to_dict(preds)
+    if is_table(preds):
+        result = _long_frame_to_dict(as_pandas(preds))
     elif isinstance(preds, Mapping):
         result, shape = unwrap_submission(preds)
         if shape.extra_keys:
@@ -326,8 +327,8 @@ def load_predictions(preds: Any) -> PredictionDict:
 def _not_predictions(type_name: str) -> TypeError:
     return TypeError(
         "preds must be a {clip: [{'emotion', 'salience'}, ...]} dict, a submission "
-        "{'predictions': {...}}, a JSON path or a DataFrame with columns "
-        f"filename, emotion, salience; got {type_name}"
+        "{'predictions': {...}}, a JSON path or a table (pandas, polars, Arrow) with "
+        f"columns filename, emotion, salience; got {type_name}"
     )
 
 
@@ -687,8 +688,8 @@ def load_labels(labels: Any) -> LabelInput:
                 return LabelInput([str(x) for x in data])
             return LabelInput(dict(data))
         return _table_labels(read_table(labels, "labels", dtype={"filename": str}))
-    if is_pandas(labels, "DataFrame"):
-        return _table_labels(labels)
+    if is_table(labels):
+        return _table_labels(as_pandas(labels))
     if isinstance(labels, Mapping):
         return LabelInput(labels if isinstance(labels, dict) else dict(labels))
     matrix = isinstance(labels, np.ndarray) and labels.ndim == 2 and labels.dtype.kind in "biuf"
