@@ -20,7 +20,7 @@ from ._core import __version__
 from .encoded import CELLS, EMOTIONS, Encoded
 from .errors import PROBLEM_KINDS, Problem, ValidationError
 from .filenames import ClipName, labels_from_filenames, parse_filename
-from .probs import ProbTable, read_probs
+from .probs import ProbTable, concat_probs, read_probs
 from .scoring import Aligned, Score, align, encode_labels, score
 from .submission import check_submission, read_submission, write_submission
 from .training import Accumulator, GridResult, decode, grid_search
@@ -76,6 +76,7 @@ _SUBMODULES = frozenset(
         "stats",
         "submission",
         "synthetic",
+        "tables",
         "torch",  # needs torch and torchmetrics, imported only here
         "training",
     }
@@ -107,6 +108,7 @@ __all__ = [
     "breakdown",
     "check_submission",
     "compare",
+    "concat_probs",
     "confusion",
     "decode",
     "encode_labels",

@@ -12,6 +12,7 @@ import argparse
 from typing import Any, TextIO
 
 from ..archive import is_zip
+from ..encoded import to_dict
 from ..errors import Problem
 from ..inputs import MemoryFile, file_kind
 from ..manifest import TEST_NAMES
@@ -208,7 +209,7 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     probs = read_probabilities(args.probs, logits=args.logits)
     if args.names_map:
         probs = probs.rename(read_names_map(args.names_map))
-    preds = probs.decode(alpha=args.alpha, beta=args.beta)
+    preds = to_dict(probs.decode(alpha=args.alpha, beta=args.beta))
     written = write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
     if args.json:
