@@ -80,14 +80,23 @@ def _row_names(table: Columns, what: str) -> tuple[str, ...] | None:
     else:
         return None
     names = values.tolist()
-    problems = [
-        Problem(
-            None, f"row {row}: {NAME_COLUMN} is empty or not a string", kind="missing_clip_name"
+    try:
+        named = all(map(str.strip, names))  # one pass in C; TypeError for a non-string
+    except TypeError:
+        named = False
+    if not named:
+        raise_if_any(
+            [
+                Problem(
+                    None,
+                    f"row {row}: {NAME_COLUMN} is empty or not a string",
+                    kind="missing_clip_name",
+                )
+                for row, name in enumerate(names)
+                if not isinstance(name, str) or not name.strip()
+            ],
+            what,
         )
-        for row, name in enumerate(names)
-        if not isinstance(name, str) or not name.strip()
-    ]
-    raise_if_any(problems, what)
     if len(set(names)) != len(names):
         repeated = Counter(names).most_common(1)[0]
         raise_if_any([Problem(repeated[0], f"has {repeated[1]} rows", kind="duplicate_row")], what)
