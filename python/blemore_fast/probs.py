@@ -42,6 +42,8 @@ from ._pandas import pandas
 from .encoded import EMOTIONS, Encoded
 from .errors import Problem, ValidationError, raise_if_any
 from .inputs import LONG_COLUMNS, FileSource, MemoryFile, missing_columns, read_table
+from .training._coerce import softmax
+from .training.decode import decode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,17 +60,6 @@ __all__ = [
 ]
 
 PROB_COLUMNS: tuple[str, ...] = ("filename", *EMOTIONS)
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of an ``(N, K)`` array, in float64, stable for large logits.
-
-    >>> softmax(np.array([[0.0, 0.0]])).tolist()
-    [[0.5, 0.5]]
-    """
-    z = np.asarray(logits, dtype=np.float64)
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,8 +91,6 @@ class ProbTable:
         :func:`blemore_fast.decode` returns for this table, an
         :class:`~blemore_fast.Encoded` named by the table's clip names
         (``blemore_fast.encoded.to_dict`` gives the prediction dict)."""
-        from .training import decode
-
         result = decode(self, alpha=alpha, beta=beta)
         assert isinstance(result, Encoded)
         return result

@@ -4,8 +4,8 @@ A table is a pandas DataFrame, a polars DataFrame, a pyarrow Table or
 RecordBatch, or any object that exports an Arrow stream
 (``__arrow_c_stream__``, the Arrow PyCapsule interface). Each library has
 its adapter (:mod:`.pandas`, :mod:`.polars`, :mod:`.arrow`), which turns a
-table into :class:`Columns`: its column names and each column as a 1-D
-NumPy array, read column by column, never row by row.
+table into :class:`Columns` (:mod:`.form`): its column names and each column
+as a 1-D NumPy array, read column by column, never row by row.
 
 polars and pyarrow are imported only when one of their tables is given: a
 polars DataFrame can only exist once polars is imported, so asking whether
@@ -15,39 +15,15 @@ a value is one needs no import (as for pandas, see :mod:`.._pandas`).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .. import _pandas
+from .form import Columns
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Columns", "as_pandas", "columns", "is_table"]
-
-
-@dataclass(frozen=True, eq=False)
-class Columns:
-    """A table as named columns.
-
-    - ``names``: the column names in the table's order, as strings (a name
-      may appear twice: readers report it).
-    - ``arrays``: one 1-D NumPy array per column, all of the same length.
-    - ``index``: the row labels of a pandas index that holds strings (clip
-      names kept as the index), else None.
-    - ``library``: what the table was, for messages (``"polars DataFrame"``).
-    """
-
-    names: tuple[str, ...]
-    arrays: tuple[np.ndarray, ...]
-    library: str
-    index: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        """The number of rows."""
-        return len(self.arrays[0]) if self.arrays else 0
 
 
 def _loaded(module: str, *types: str) -> tuple[type, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import Columns
+from .form import Columns
 
 __all__ = ["columns"]
 

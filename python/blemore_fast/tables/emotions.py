@@ -16,7 +16,8 @@ import numpy as np
 
 from ..encoded import EMOTIONS
 from ..errors import Problem, raise_if_any
-from . import Columns, columns
+from . import columns
+from .form import Columns
 
 __all__ = ["NAME_COLUMN", "emotion_probs"]
 

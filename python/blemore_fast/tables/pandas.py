@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import Columns
+from .form import Columns
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import Columns
+from .form import Columns
 
 __all__ = ["columns"]
 

@@ -27,7 +27,6 @@ import numpy as np
 from .. import _core
 from .._pandas import pandas
 from ..encoded import EMOTIONS
-from ..probs import ProbTable, softmax
 from ..tables import is_table
 from ..tables.emotions import emotion_probs
 
@@ -66,13 +65,13 @@ def prob_input(
     probabilities.
     """
     names = None
-    if isinstance(probs, ProbTable) or is_table(probs):
+    if _is_prob_table(probs) or is_table(probs):
         if tuple(classes) != EMOTIONS:
             raise TypeError(
                 "classes= is for arrays; a table is read by its column names "
                 f"(got classes={list(classes)!r})"
             )
-        if isinstance(probs, ProbTable):
+        if _is_prob_table(probs):
             probs, names = probs.probs, probs.names
         else:
             probs, names = emotion_probs(probs)
@@ -80,6 +79,24 @@ def prob_input(
     if logits:
         probs = softmax(as_probs(probs, logits=True))
     return probs, columns, codes, names
+
+
+def _is_prob_table(value: Any) -> bool:
+    """Whether ``value`` is a :class:`~blemore_fast.ProbTable` (its module
+    imports this one: if it was never imported, no ProbTable can exist)."""
+    probs = sys.modules.get("blemore_fast.probs")
+    return probs is not None and isinstance(value, probs.ProbTable)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of an ``(N, K)`` array, in float64, stable for large logits.
+
+    >>> softmax(np.array([[0.0, 0.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
 
 
 def is_tensor(value: Any) -> bool:

@@ -78,6 +78,8 @@ class Accumulator:
 
         Raises ValueError for probabilities or thresholds outside [0, 1].
         """
+        if is_table(preds):
+            preds = columns(preds)  # read once, whichever way it is used
         probabilities = not (isinstance(preds, Encoded) or _is_prediction_input(preds))
         if not probabilities and (alpha is not None or beta is not None or logits):
             raise TypeError("alpha, beta and logits apply only to probability predictions")
