@@ -193,7 +193,8 @@ def _check_probability_range(probs: np.ndarray) -> None:
     raise ValueError(
         f"probs must hold probabilities between 0 and 1; {int(outside.sum()):,} of "
         f"{len(probs):,} rows do not (first: row {row}, {probs[row].tolist()}). "
-        "If these are logits, pass logits=True (a softmax per row)"
+        "If these are logits, pass logits=True (a softmax per row; from_logits=True for "
+        "the torch metrics)"
     )
 
 
