@@ -180,3 +180,29 @@ def test_arrow_pycapsule_objects_are_read() -> None:
         bf.decode(CapsuleOnly(table), alpha=0.2, beta=0.1).mask,
         bf.decode(probs, alpha=0.2, beta=0.1).mask,
     )
+
+
+def test_logit_files_read_by_polars_decode_with_logits_true(data_dir: Path) -> None:
+    # The dataset's CSVs hold logits: refused as probabilities, read with logits=True.
+    table = pl.read_csv(data_dir / "hicmae" / "test_epoch100_ce.csv")
+    with pytest.raises(ValueError, match="logits=True"):
+        bf.decode(table, alpha=0.3, beta=0.1)
+    decoded = bf.decode(table, alpha=0.3, beta=0.1, logits=True)
+    assert round(bf.score(decoded).presence, 4) == 0.3148
+
+
+def test_missing_values_and_integer_columns() -> None:
+    values = {c: [0.5, 0.1] for c in bf.EMOTIONS}
+    with_null = pl.DataFrame({**values, "ang": [0.5, None]})
+    with pytest.raises(ValueError, match="row 1, column 0 is NaN"):
+        bf.decode(with_null, alpha=0.3, beta=0.1)
+    nullable = pd.DataFrame(values).astype("Float64")
+    nullable.loc[1, "ang"] = pd.NA
+    with pytest.raises(ValueError, match="row 1, column 0 is NaN"):
+        bf.decode(nullable, alpha=0.3, beta=0.1)
+    with pytest.raises(TypeError, match="column 'hap' .* floating-point"):
+        bf.decode(pl.DataFrame({**values, "hap": [1, 0]}), alpha=0.3, beta=0.1)
+    with pytest.raises(bf.ValidationError, match="filename is empty or not a string"):
+        bf.decode(pl.DataFrame({"filename": ["a", None], **values}), alpha=0.3, beta=0.1)
+    with pytest.raises(bf.ValidationError, match="a: appears in 2 rows"):
+        bf.decode(pl.DataFrame({"filename": ["a", "a"], **values}), alpha=0.3, beta=0.1)

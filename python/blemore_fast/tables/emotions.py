@@ -100,7 +100,9 @@ def _row_names(table: Columns, what: str) -> tuple[str, ...] | None:
         )
     if len(set(names)) != len(names):
         repeated = Counter(names).most_common(1)[0]
-        raise_if_any([Problem(repeated[0], f"has {repeated[1]} rows", kind="duplicate_row")], what)
+        raise_if_any(
+            [Problem(repeated[0], f"appears in {repeated[1]} rows", kind="duplicate_row")], what
+        )
     return tuple(names)
 
 
