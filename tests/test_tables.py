@@ -206,3 +206,12 @@ def test_missing_values_and_integer_columns() -> None:
         bf.decode(pl.DataFrame({"filename": ["a", None], **values}), alpha=0.3, beta=0.1)
     with pytest.raises(bf.ValidationError, match="a: appears in 2 rows"):
         bf.decode(pl.DataFrame({"filename": ["a", "a"], **values}), alpha=0.3, beta=0.1)
+
+
+def test_one_column_is_not_a_table() -> None:
+    # A pandas Series or Index exports an Arrow stream too: as labels it holds clip names.
+    names = ["A101_ang_int1_ver1", "A102_hap_int1_ver1"]
+    expected = bf.score({n: [{"emotion": "ang", "salience": 100}] for n in names}, names)
+    for column in (pd.Series(names), pd.Index(names)):
+        got = bf.score({n: [{"emotion": "ang", "salience": 100}] for n in names}, column)
+        assert got == expected

@@ -36,10 +36,17 @@ def _is_polars(value: object) -> bool:
     return isinstance(value, _loaded("polars", "DataFrame"))
 
 
-def _is_arrow(value: object) -> bool:
-    return isinstance(value, _loaded("pyarrow", "Table", "RecordBatch")) or hasattr(
-        type(value), "__arrow_c_stream__"
+def _is_column(value: object) -> bool:
+    """Whether ``value`` is one column (which may export an Arrow stream too)."""
+    return _pandas.is_pandas(value, "Series", "Index") or isinstance(
+        value, _loaded("polars", "Series") + _loaded("pyarrow", "Array", "ChunkedArray")
     )
+
+
+def _is_arrow(value: object) -> bool:
+    if isinstance(value, _loaded("pyarrow", "Table", "RecordBatch")):
+        return True
+    return hasattr(type(value), "__arrow_c_stream__") and not _is_column(value)
 
 
 def is_table(value: object) -> bool:
