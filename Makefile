@@ -9,7 +9,7 @@ export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 # Runtime, build, test and lint dependencies, all from PyPI.
-PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyyaml
+PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyyaml polars pyarrow
 # The [torch] extra, plus Lightning for the test that logs the metrics; plain
 # PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
 TORCH_DEPS := torch torchmetrics pytorch-lightning

@@ -27,7 +27,7 @@ from .errors import (
 )
 from .filenames import ClipName, labels_from_filenames, parse_filename
 from .inputs.limits import Limits, input_limits
-from .probs import ProbTable, read_probs
+from .probs import ProbTable, concat_probs, read_probs
 from .scoring import Aligned, Score, align, encode_labels, score
 from .submission import check_submission, read_submission, write_submission
 from .training import Accumulator, GridResult, decode, grid_search
@@ -121,6 +121,7 @@ __all__ = [
     "breakdown",
     "check_submission",
     "compare",
+    "concat_probs",
     "confusion",
     "decode",
     "encode_labels",

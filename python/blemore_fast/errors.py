@@ -64,6 +64,7 @@ _PYTHON_KINDS = {
     "invalid_csv": "A file cannot be read as a CSV table.",
     "missing_column": "A table lacks a column it needs.",
     "duplicate_column": "A table has the same column twice.",
+    "unknown_column": "A probability table has a column that is neither an emotion nor filename.",
     "missing_file": "A folder lacks a file it needs.",
     "not_a_submission": "The input holds no mapping of clip names to predictions.",
     "empty_submission": "A submission has no predictions.",

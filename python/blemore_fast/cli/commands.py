@@ -12,6 +12,7 @@ import argparse
 from dataclasses import replace
 from typing import Any, TextIO
 
+from ..encoded import to_dict
 from ..errors import Problem
 from ..inputs import Limits, MemoryFile, current_limits, file_kind, input_limits, upload_limits
 from ..inputs.files import is_zip, is_zip_bytes
@@ -230,7 +231,7 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     probs = read_probabilities(args.probs, logits=args.logits)
     if args.names_map:
         probs = probs.rename(read_names_map(args.names_map))
-    preds = probs.decode(alpha=args.alpha, beta=args.beta)
+    preds = to_dict(probs.decode(alpha=args.alpha, beta=args.beta))
     written = write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
     if args.json:

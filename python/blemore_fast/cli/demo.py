@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..encoded import to_dict
 from ..errors import Problem, ValidationError
 from ..probs import ProbTable, concat_probs, read_probs
 from ..report import Baselines, baselines, breakdown
@@ -443,7 +444,7 @@ def run_demo(
         validation = data.validation[name]
         # Matched by name: a validation clip missing from the train rows is an error.
         grid = grid_search(validation.probs, train, names=validation.names)
-        predictions = data.test[name].decode(alpha=grid.alpha, beta=grid.beta)
+        predictions = to_dict(data.test[name].decode(alpha=grid.alpha, beta=grid.beta))
         aligned = align(predictions, test_clips)
         results[name] = ModelResult(name, grid, Score.from_cells(aligned.cells()), predictions)
     a, b = _pick_models(results, models)

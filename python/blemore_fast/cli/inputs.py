@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..encoded import to_dict
 from ..errors import Problem, ValidationError
 from ..inputs import (
     FileSource,
@@ -107,7 +108,7 @@ def read_predictions(path: FileSource, args: argparse.Namespace) -> PredictionDi
             f"{path} holds probabilities: give --alpha and --beta to decode them "
             f"(`{PROG} grid` finds good values)"
         )
-    return read_probabilities([path], logits=logits).decode(alpha=alpha, beta=beta)
+    return to_dict(read_probabilities([path], logits=logits).decode(alpha=alpha, beta=beta))
 
 
 def read_label_table(path: FileSource | None) -> pd.DataFrame | None:

@@ -463,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--names-map",
         metavar="CSV",
-        help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
+        help="a two-column CSV, header optional: the name in PROBS.csv, the name in the submission",
     )
     _add_output(p, "print what was written as JSON")
     p.set_defaults(run=_decode, file_outputs={"output": "-o"})
@@ -728,7 +728,7 @@ def _add_codabench(subparsers: Any) -> None:
     q.add_argument(
         "--names-map",
         metavar="CSV",
-        help="a two-column CSV (with a header): the name in LABELS, the name participants submit",
+        help="a two-column CSV, header optional: the name in LABELS, the name participants submit",
     )
     q.add_argument(
         "--train-labels",

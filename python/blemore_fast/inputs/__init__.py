@@ -41,7 +41,7 @@ from .limits import Limits, current_limits, input_limits, upload_limits
 from .loading import LabelInput, load_labels, load_predictions
 from .loading import is_path as _is_path  # noqa: F401
 from .loading import not_predictions as _not_predictions  # noqa: F401
-from .tables import (
+from .tables.long_form import (
     LONG_COLUMNS,
     METADATA_COLUMNS,
     metadata_to_labels,

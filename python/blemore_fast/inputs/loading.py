@@ -28,7 +28,8 @@ from .json_files import (
     unwrap_submission,
     warn_extra_keys,
 )
-from .tables import (
+from .tables import as_pandas, is_table
+from .tables.long_form import (
     METADATA_COLUMNS,
     long_frame_to_dict,
     metadata_to_labels,
@@ -64,8 +65,8 @@ def load_predictions(preds: Any) -> PredictionDict:
                 kind="not_a_submission",
             )
             raise ValidationError([problem], "predictions")
-    if is_pandas(preds, "DataFrame"):
-        result = long_frame_to_dict(preds)
+    if is_table(preds):
+        result = long_frame_to_dict(as_pandas(preds))
     elif isinstance(preds, Mapping):
         result, shape = unwrap_submission(preds)
         if shape.extra_keys:
@@ -80,8 +81,8 @@ def load_predictions(preds: Any) -> PredictionDict:
 def not_predictions(type_name: str) -> TypeError:
     return TypeError(
         "preds must be a {clip: [{'emotion', 'salience'}, ...]} dict, a submission "
-        "{'predictions': {...}}, a JSON path or a DataFrame with columns "
-        f"filename, emotion, salience; got {type_name}"
+        "{'predictions': {...}}, a JSON path or a table (pandas, polars, Arrow) with "
+        f"columns filename, emotion, salience; got {type_name}"
     )
 
 
@@ -121,8 +122,8 @@ def load_labels(labels: Any) -> LabelInput:
                 return LabelInput([str(x) for x in data])
             return LabelInput(dict(data))
         return _table_labels(read_table(labels, "labels", dtype={"filename": str}))
-    if is_pandas(labels, "DataFrame"):
-        return _table_labels(labels)
+    if is_table(labels):
+        return _table_labels(as_pandas(labels))
     if isinstance(labels, Mapping):
         return LabelInput(labels if isinstance(labels, dict) else dict(labels))
     matrix = isinstance(labels, np.ndarray) and labels.ndim == 2 and labels.dtype.kind in "biuf"

@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from .._pandas import is_pandas
 from ..encoded import CELLS, EMOTIONS, Encoded
+from ..inputs import LONG_COLUMNS
+from ..inputs.tables import columns, is_table
 from ..scoring import Score, _labels_or_names, count_cells, outcome_cells
-from ._coerce import as_array, class_codes
+from ._coerce import as_array, class_codes, prob_input
 from .decode import _decode
 from .labels import _is_soft, _row_labels
 
@@ -20,7 +21,12 @@ __all__ = ["Accumulator"]
 
 
 def _is_prediction_input(preds: Any) -> bool:
-    return isinstance(preds, (Mapping, str, os.PathLike)) or is_pandas(preds, "DataFrame")
+    """Whether ``preds`` are predictions :func:`~blemore_fast.score` reads: a
+    dict, a path, or a long table (``filename, emotion, salience``; a table
+    of the six emotions holds probabilities)."""
+    if isinstance(preds, (Mapping, str, os.PathLike)):
+        return True
+    return is_table(preds) and all(c in columns(preds).names for c in LONG_COLUMNS)
 
 
 class Accumulator:
@@ -54,18 +60,29 @@ class Accumulator:
         alpha: float | None = None,
         beta: float | None = None,
         classes: Sequence[str] = EMOTIONS,
+        logits: bool = False,
     ) -> None:
         """Adds one batch.
 
         ``preds`` is :class:`~blemore_fast.Encoded` (matched to ``labels`` by
         position, or to its own names), anything :func:`~blemore_fast.score`
-        accepts (a prediction dict, matched by clip name), or an ``(N, 6)``
-        probability matrix decoded at ``alpha`` / ``beta`` (both required;
-        ``labels`` as for :func:`grid_search`).
+        accepts (a prediction dict or a long table, matched by clip name), or
+        probabilities decoded at ``alpha`` / ``beta`` (both required): an
+        ``(N, 6)`` matrix in ``classes`` order, or a table read by its column
+        names (a :class:`~blemore_fast.ProbTable`, a pandas or polars
+        DataFrame, a pyarrow Table), as for :func:`decode`, with
+        ``logits=True`` for logits. ``labels`` are as for
+        :func:`grid_search`; a table whose ``filename`` column names its rows
+        is matched to labels by name, or without labels gets the labels its
+        clip names carry.
+
+        Raises ValueError for probabilities or thresholds outside [0, 1].
         """
+        if is_table(preds):
+            preds = columns(preds)  # read once, whichever way it is used
         probabilities = not (isinstance(preds, Encoded) or _is_prediction_input(preds))
-        if not probabilities and (alpha is not None or beta is not None):
-            raise TypeError("alpha and beta apply only to probability predictions")
+        if not probabilities and (alpha is not None or beta is not None or logits):
+            raise TypeError("alpha, beta and logits apply only to probability predictions")
         if isinstance(preds, Encoded):
             labels = _labels_or_names(preds, labels)
             cells = count_cells(preds, _row_labels(labels, len(preds), class_codes(classes)[1]))
@@ -79,9 +96,13 @@ class Accumulator:
         else:
             if alpha is None or beta is None:
                 raise TypeError("probability predictions need alpha= and beta= to be decoded")
-            _, codes = class_codes(classes)
-            pred = _decode(preds, alpha, beta, codes)
-            cells = count_cells(pred, _row_labels(labels, len(pred), codes))
+            values, _, codes, names = prob_input(preds, classes, logits=logits)
+            pred = _decode(values, alpha, beta, codes, names)
+            if labels is None and names is not None:
+                labels = list(names)
+            cells = count_cells(
+                pred, _row_labels(labels, len(pred), codes, names, by_name_if_named=True)
+            )
         self._add(np.asarray(cells, dtype=np.int64))
 
     def _add(self, cells: np.ndarray) -> None:

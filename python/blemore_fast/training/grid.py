@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _core
 from ..encoded import EMOTIONS, Encoded
-from ._coerce import as_array, as_probs, class_codes, clip_names, is_tensor, real
+from ._coerce import as_array, as_probs, check_threshold, clip_names, is_tensor, prob_input, real
 from .decode import _ties
 from .labels import _row_labels
 
@@ -30,8 +30,13 @@ def _axis(values: Any, argument: str) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"{argument} must be a non-empty 1-D array; got shape {array.shape}")
     # A copy: the result keeps it, read-only, as GridResult.alphas / .betas.
-    # Empty or non-finite axes are the core's to refuse.
-    return np.array(array, dtype=np.float64, order="C")
+    # Empty axes are the core's to refuse.
+    axis = np.array(array, dtype=np.float64, order="C")
+    # NaN and infinities are the core's to name ("must be finite").
+    outside = np.flatnonzero(np.isfinite(axis) & ((axis < 0) | (axis > 1)))
+    if outside.size:
+        check_threshold(float(axis[outside[0]]), f"{argument}[{outside[0]}]")
+    return axis
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,6 +214,7 @@ def grid_search(
     presence_weight: float = 0.5,
     classes: Sequence[str] = EMOTIONS,
     names: Sequence[str] | None = None,
+    logits: bool = False,
 ) -> GridResult:
     """Both metrics at every ``(alpha, beta)`` of a grid, and the best cell.
 
@@ -216,19 +222,26 @@ def grid_search(
     scores at each grid point, but the whole grid costs one pass over the
     clips.
 
-    - ``probs``: ``(N, 6)`` probabilities, as for :func:`decode` (NumPy
-      arrays and torch tensors of any float dtype and device).
+    - ``probs``: ``(N, 6)`` probabilities, as for :func:`decode`: NumPy
+      arrays and torch tensors of any float dtype and device in ``classes``
+      order, or a table read by its column names (a
+      :class:`~blemore_fast.ProbTable`, a pandas or polars DataFrame, a
+      pyarrow Table). With ``logits=True``, logits (a softmax per row).
     - ``labels``: one label per row, in row order: clip names, a label dict
-      or metadata table (in its row order), :class:`~blemore_fast.Encoded`
-      labels, or a soft-label ``(N, 6)`` matrix or tensor in ``classes``
-      order (one-hot for a single emotion; two nonzero entries in ratio
-      70/30, 50/50 or 30/70 for a blend, such as ``0.7, 0.3``). With
-      ``names`` (each row's clip name), labels that carry clip names are
-      matched by name instead.
-    - ``alphas``, ``betas``: 1-D axes in any order; default
-      ``numpy.linspace(0.05, 0.95, 20)`` each.
+      or metadata table (pandas, polars or Arrow; in its row order),
+      :class:`~blemore_fast.Encoded` labels, or a soft-label ``(N, 6)``
+      matrix or tensor in ``classes`` order (one-hot for a single emotion;
+      two nonzero entries in ratio 70/30, 50/50 or 30/70 for a blend, such
+      as ``0.7, 0.3``). With ``names`` (each row's clip name), or a table
+      whose ``filename`` column names its rows, labels that carry clip names
+      are matched by name instead.
+    - ``alphas``, ``betas``: 1-D axes of thresholds between 0 and 1, in any
+      order; default ``numpy.linspace(0.05, 0.95, 20)`` each.
     - ``presence_weight``: the best cell maximises
       ``presence_weight * presence + (1 - presence_weight) * salience``.
+
+    Raises ValueError for probabilities outside [0, 1] (with the
+    ``logits=True`` hint) and for thresholds outside [0, 1].
 
     Precision is the published search's: its loop hands np.float64 axis
     values to the post-processing, so the axes are compared as float64 (not
@@ -247,12 +260,19 @@ def grid_search(
     >>> result.presence_correct.tolist(), result.n
     ([[2, 2], [1, 1]], 2)
     """
-    _, codes = class_codes(classes)
-    p = as_probs(probs)
+    values, _, codes, table_names = prob_input(probs, classes, logits=logits)
+    p = as_probs(values)
     if len(p) == 0:
         raise ValueError("probs has no rows; a grid search needs at least one clip")
-    row_names = clip_names(names, len(p)) if names is not None else None
-    label = _row_labels(labels, len(p), codes, row_names)
+    if names is not None and table_names is not None:
+        raise ValueError(
+            "names= names an array's rows; this table names its own rows (its filename "
+            "column or index): drop names="
+        )
+    if names is not None:
+        label = _row_labels(labels, len(p), codes, clip_names(names, len(p)))
+    else:
+        label = _row_labels(labels, len(p), codes, table_names, by_name_if_named=True)
     alpha_axis, beta_axis, weight = _settings(alphas, betas, presence_weight)
     presence_correct, salience_correct, n, n_blend = _counts(p, label, alpha_axis, beta_axis, codes)
     return GridResult._of_counts(

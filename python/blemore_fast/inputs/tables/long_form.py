@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import _core
-from .._pandas import is_na, pandas
-from ..errors import Problem, ValidationError, raise_if_any
-from .files import FileSource, read_text, source_of
+from ... import _core
+from ..._pandas import is_na, pandas
+from ...errors import Problem, ValidationError, raise_if_any
+from ..files import FileSource, read_text, source_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .json_files import PredictionDict
+    from ..json_files import PredictionDict
 
 __all__ = [
     "LONG_COLUMNS",
