@@ -33,7 +33,6 @@ from .inputs import (
     PredictionDict,
     SubmissionShape,
     _is_path,
-    _not_predictions,
     load_labels,
     load_predictions,
     no_predictions,
@@ -110,8 +109,12 @@ def check_file(
         # A key given twice: the exact reader names each one.
         return FileCheck(_check_document(path, labels, names, require_wrapper), 0)
     if read.top_level not in ("wrapped", "bare"):
-        refusal = _not_predictions(read.top_level)
-        return FileCheck([Problem(None, f"{path}: {refusal}", kind="not_a_submission")], 0)
+        # The file's words, not the Python API's.
+        message = (
+            f"{path} holds a JSON {_JSON_TYPES.get(read.top_level, read.top_level)}; a "
+            'submission is {"predictions": {clip: [entries]}}'
+        )
+        return FileCheck([Problem(None, message, kind="not_a_submission")], 0)
     for problem in _unwrap_problems(read):
         return FileCheck([problem], 0)
     shape = SubmissionShape(read.top_level == "wrapped", tuple(read.extra_keys))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import _core
 from ..errors import MAX_LISTED, Problem
+from ..escape import escape_text
 from ..inputs import MemoryFile
 from .inputs import read_label_table
 
@@ -41,7 +42,7 @@ def list_problems(
     """Prints the first ``limit`` problems (all for None), then how many are left."""
     shown = problems if limit is None else problems[:limit]
     for problem in shown:
-        print(f"{indent}{problem}", file=stream)
+        print(escape_text(f"{indent}{problem}"), file=stream)
     rest = len(problems) - len(shown)
     if rest:
         print(
