@@ -301,7 +301,7 @@ def evaluate_submission(
     the trivial baselines.
     """
     names = reference["filename"].tolist()
-    raise_if_any(check_submission(submission, names=names, require_wrapper=True), "submission")
+    raise_if_any(check_submission(submission, expected=names), "submission")
     aligned = align(load_predictions(submission), reference, strict=True)
     # n_resamples and seed matter only for a resampling method.
     intervals = bootstrap(
