@@ -18,14 +18,9 @@ sequence of uploads can read a label off it: two uploads with the same
 per-actor totals and the same predicted classes get the same page, byte for
 byte (no timestamp, no image, a fixed order).
 
->>> from blemore_fast import align, bootstrap, score, synthetic
->>> data = synthetic.make_dataset()
->>> test = data.select("test")
->>> preds = {n: [{"emotion": "hap", "salience": 100}] for n in data.clips["filename"][test]}
->>> aligned = align(preds, data.clips[test])
->>> page = scores_page(score(aligned), bootstrap(aligned, cluster="actor"), aligned.pred)
->>> "hap" in page and "By category" not in page
-True
+>>> from blemore_fast import encode_labels
+>>> predicted_classes(encode_labels(["A1_ang_int1_ver1", "A2_ang_int1_ver1"])).to_dict("list")
+{'predicted class': ['ang'], 'clips': [2], 'share': [1.0]}
 """
 
 from __future__ import annotations
