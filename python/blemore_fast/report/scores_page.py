@@ -37,7 +37,7 @@ from .baselines import Baselines
 from .classes import LABEL_CLASSES, OTHER, class_index
 
 # The general report's building blocks: one look for both pages.
-from .page import _describe, _page, _scores_section, _table
+from .page import _baselines_section, _describe, _page, _scores_section, _table
 
 __all__ = ["predicted_classes", "scores_page"]
 
@@ -76,12 +76,7 @@ def scores_page(
     if about:
         parts += ["<h2>About the intervals</h2>", f"<p>{html.escape(about)}</p>"]
     if baselines is not None:
-        parts += [
-            "<h2>Trivial baselines</h2>",
-            "<p>Every test clip predicted as the most frequent single emotion, or as the most "
-            "frequent blend at a fixed ratio, of the training labels.</p>",
-            _table(baselines.table()),
-        ]
+        parts += _baselines_section(baselines)
     parts += [
         "<h2>Your predicted classes</h2>",
         "<p>How many clips this submission predicts in each class (<em>other</em> is any "
