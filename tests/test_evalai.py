@@ -209,6 +209,8 @@ def test_printed_problems_are_bounded_and_escaped(
     with pytest.raises(bf.ValidationError) as raised:
         bf.evalai.evaluate(tmp_path / "labels.csv", tmp_path / "s.json", "test")
     assert len(raised.value.problems) == 31
+    assert "bad\\x1b[31m\\u202e.mov" in str(raised.value)  # the traceback EvalAI shows
+    assert "\x1b" not in str(raised.value)
     err = capsys.readouterr().err
     assert err.startswith("error: 31 problems in the submission:\n")
     assert err.count("\n  - ") == 20 and err.endswith("  ... and 11 more\n")
