@@ -192,3 +192,32 @@ def test_the_36_class_probe_learns_only_the_scores(
         if details == "scores":
             assert "Confusion" not in hidden and "By category" not in hidden
             assert "<img" not in hidden  # nothing to carry volatile metadata
+
+
+def test_the_interval_sentence_is_the_method_used() -> None:
+    """The evaluation page describes the intervals without scoring anything:
+    its sentence must match what the scoring program computes."""
+    from blemore_fast import reference
+    from blemore_fast.challenge import (
+        CONFIDENCE,
+        INTERVAL_METHOD,
+        evaluate_submission,
+        interval_method,
+        reference_table,
+    )
+
+    data = synthetic.make_dataset(seed=5)
+    test = data.select("test")
+    names = data.clips["filename"][test].tolist()
+    preds = reference.probs_to_dict(reference.top2(data.probs["good"][test]), names, 0.3, 0.1)
+    result = evaluate_submission({"predictions": preds}, reference_table(data.clips[test]))
+    intervals = result.intervals
+    assert (intervals.method, intervals.confidence, intervals.cluster) == (
+        INTERVAL_METHOD,
+        CONFIDENCE,
+        "actor",
+    )
+    for metric in ("presence", "salience", "mean"):
+        assert getattr(intervals, metric).df == intervals.n_units - 1
+    assert result.describe_intervals() == interval_method(intervals.n_units)
+    assert f"{intervals.n_units} actors" in interval_method(intervals.n_units)
