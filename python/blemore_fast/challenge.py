@@ -231,13 +231,13 @@ class ServerResult:
             intervals={"actor-level": self.intervals},
             sections=[
                 ("About the intervals", self.describe_intervals()),
-                ("About this page", CATEGORIES_NOTE),
+                ("About this page", _CATEGORIES_NOTE),
             ],
         )
 
 
 #: What a categories page says of itself.
-CATEGORIES_NOTE = (
+_CATEGORIES_NOTE = (
     "This page shows scores by category and the confusion of label classes because the "
     "organisers chose it (details: categories), which is safe only when the labels are "
     "public: with hidden labels, such tables let a few submissions read the labels off."
