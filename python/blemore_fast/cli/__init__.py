@@ -96,7 +96,7 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         try:
             check_options(args)
             # With a file on standard output, the command's own lines go to stderr.
-            messages = sys.stderr if prepare_files(args) else out
+            messages = cast(TextIO, EscapedStream(sys.stderr)) if prepare_files(args) else out
             return command(args, messages)
         except BrokenPipeError:
             verdict = getattr(args, "verdict", None)  # validate's, once known
