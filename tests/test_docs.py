@@ -35,6 +35,8 @@ MODULES = [
     "blemore_fast.codabench.yaml_text",
     "blemore_fast.report.plot",
     "blemore_fast.report.page",
+    "blemore_fast.report.scores_page",
+    "blemore_fast.escape",
     "blemore_fast.probs",
     "blemore_fast.inputs.tables",
     "blemore_fast.inputs.tables.emotions",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from . import _core
+from .escape import escape_text
 
 __all__ = [
     "LONGEST_VALUE",
@@ -134,8 +135,9 @@ class ClipLevelWarning(UserWarning):
 class ValidationError(ValueError):
     """Invalid predictions or labels. ``.problems`` lists every problem found.
 
-    The message shows the first 20, then "and N more", and ``hint`` (advice
-    in the Python API's terms, or None) after them.
+    The message shows the first 20 (control characters escaped, see
+    :mod:`blemore_fast.escape`), then "and N more", and ``hint`` (advice in
+    the Python API's terms, or None) after them.
     """
 
     def __init__(
@@ -146,7 +148,8 @@ class ValidationError(ValueError):
         self.hint = hint
         count = len(self.problems)
         lines = [f"{self.summary}:"]
-        lines += [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        # Names a submitter chose reach tracebacks and logs: escaped.
+        lines += [escape_text(f"  - {p}") for p in self.problems[:MAX_LISTED]]
         if count > MAX_LISTED:
             lines.append(f"  ... and {count - MAX_LISTED:,} more (see .problems)")
         if hint:

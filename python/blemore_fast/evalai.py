@@ -41,8 +41,9 @@ import os
 import sys
 from typing import Any
 
-from .challenge import evaluate_submission, reference_table
-from .errors import ValidationError
+from .challenge import check_names_are_anonymous, evaluate_submission, reference_table
+from .errors import MAX_LISTED, ValidationError
+from .escape import escape_text
 from .stats.intervals import STATISTICS
 
 __all__ = ["DEFAULT_SPLIT", "evaluate"]
@@ -75,16 +76,28 @@ def evaluate(
     Returns ``{"result": [{split: {"presence", "salience", "mean"}}], "error":
     [{split: {"error_presence", ...}}], "submission_result": {split: {...}}}``,
     the last with the interval bounds too. A submission that cannot be scored
-    raises :class:`~blemore_fast.ValidationError` after printing every
-    problem to stderr, which EvalAI shows the participant.
+    raises :class:`~blemore_fast.ValidationError` after printing its problems
+    to stderr, which EvalAI shows the participant: the first 20 (escaped, see
+    :func:`blemore_fast.escape.escape_text`), then how many more.
+
+    A reference keyed by the dataset's own clip names is refused with a
+    ``ValueError`` before anything is scored: those names carry their
+    labels, and the problems would print them. Build the annotation file
+    with :func:`blemore_fast.challenge.reference_table` and ``names_map=``
+    (or ``blemore-fast codabench bundle --names-map``'s reference data).
     """
     reference = reference_table(test_annotation_file)
+    # Before anything is scored: the problems below name expected clips.
+    check_names_are_anonymous(reference["filename"].astype(str).tolist())
     try:
         verdict = evaluate_submission(user_submission_file, reference)
     except ValidationError as error:
-        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        print(f"error: {error.summary}:", file=sys.stderr)
+        listed = error.problems[:MAX_LISTED]
+        for problem in listed:
+            print(f"  - {escape_text(str(problem))}", file=sys.stderr)
+        if len(error.problems) > len(listed):
+            print(f"  ... and {len(error.problems) - len(listed):,} more", file=sys.stderr)
         raise
     scores = verdict.scores()
     errors = {

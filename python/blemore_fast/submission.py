@@ -33,7 +33,6 @@ from .inputs import (
     PredictionDict,
     SubmissionShape,
     _is_path,
-    _not_predictions,
     load_labels,
     load_predictions,
     no_predictions,
@@ -110,8 +109,12 @@ def check_file(
         # A key given twice: the exact reader names each one.
         return FileCheck(_check_document(path, labels, names, require_wrapper), 0)
     if read.top_level not in ("wrapped", "bare"):
-        refusal = _not_predictions(read.top_level)
-        return FileCheck([Problem(None, f"{path}: {refusal}", kind="not_a_submission")], 0)
+        # The file's words, not the Python API's.
+        message = (
+            f"{path} holds a JSON {_JSON_TYPES.get(read.top_level, read.top_level)}; a "
+            'submission is {"predictions": {clip: [entries]}}'
+        )
+        return FileCheck([Problem(None, message, kind="not_a_submission")], 0)
     for problem in _unwrap_problems(read):
         return FileCheck([problem], 0)
     shape = SubmissionShape(read.top_level == "wrapped", tuple(read.extra_keys))
@@ -146,44 +149,85 @@ def _unwrap_problems(read: Any) -> list[Problem]:
     return []
 
 
+#: ``names=`` not given to :func:`check_submission` (None is a value there).
+_UNSET: Any = object()
+
+
 def check_submission(
     preds: Any,
     labels: Any = None,
     *,
-    names: Iterable[str] | None = None,
-    require_wrapper: bool = False,
+    expected: Iterable[str] | None = None,
+    require_wrapper: bool = True,
+    names: Any = _UNSET,
 ) -> list[Problem]:
     """Every problem of a submission; an empty list means it is ready to upload.
 
-    ``preds`` is a submission file path (JSON, or a zip holding one JSON
-    file), a submission object, a prediction dict or named
-    :class:`~blemore_fast.Encoded` predictions. The structure, the emotion
-    codes and the saliences are checked strictly, and a clip named twice in
-    the file is reported. With ``labels`` (anything
-    :func:`blemore_fast.score` accepts), every labelled clip must have a
-    prediction and every prediction a label; with ``names`` (the expected
-    clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
-    manifest file's lines) the same coverage is checked against the names
-    alone, each missing or unexpected name with its nearest counterpart.
-    A submission object with top-level keys besides ``predictions`` is a
-    problem (the upload expects that key alone); ``require_wrapper=True``
-    also requires the ``{"predictions": ...}`` wrapper, as the challenge
-    server does (``blemore-fast validate`` always asks for it).
+    Parameters
+    ----------
+    preds
+        A submission file path (JSON, or a zip holding one JSON file), a
+        submission object, a prediction dict or named
+        :class:`~blemore_fast.Encoded` predictions. The structure, the
+        emotion codes and the saliences are checked strictly, and a clip
+        named twice in the file is reported.
+    labels
+        Anything :func:`blemore_fast.score` accepts: every labelled clip
+        must have a prediction and every prediction a label.
+    expected
+        The expected clip names, such as
+        :data:`blemore_fast.manifest.TEST_NAMES` or a manifest file's lines:
+        the same coverage, checked against the names alone, each missing or
+        unexpected name with its nearest counterpart.
+    require_wrapper
+        True (the default) checks the upload's form, as the challenge server
+        and ``blemore-fast validate`` do: the ``{"predictions": ...}``
+        wrapper, and no other top-level key. False accepts a bare
+        prediction dict (what :func:`blemore_fast.score` reads); other
+        top-level keys are still a problem.
+    names
+        Deprecated: the old name of ``expected``. ``names=`` means each
+        row's clip name elsewhere in the API (``decode``, ``grid_search``).
 
-    A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, a key given twice, a zip without exactly one JSON file, wrong
-    top-level key) gives those problems alone.
+    Returns
+    -------
+    list of Problem
+        Every problem found. A file that cannot be read at all (missing,
+        empty, not UTF-8, invalid JSON, a key given twice, a zip without
+        exactly one JSON file, wrong top-level key) gives those problems
+        alone.
 
+    Raises
+    ------
+    ValueError
+        Both ``labels`` and ``expected`` given.
+    TypeError
+        ``expected`` a single string, or both ``expected`` and ``names``.
+
+    Examples
+    --------
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
+    >>> [p.kind for p in check_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100}]})]
+    ['missing_wrapper']
     """
-    if labels is not None and names is not None:
-        raise ValueError("give labels or names, not both")
-    if isinstance(names, str):
-        raise TypeError("names must be an iterable of clip names, not a single str")
+    if names is not _UNSET:
+        if expected is not None:
+            raise TypeError("give expected= alone (names= is its deprecated name)")
+        warnings.warn(
+            "check_submission(names=...) is deprecated: the expected clip names are now "
+            "expected= (names= means each row's clip name, as in decode and grid_search)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        expected = names
+    if labels is not None and expected is not None:
+        raise ValueError("give labels or expected, not both")
+    if isinstance(expected, str):
+        raise TypeError("expected must be an iterable of clip names, not a single str")
     if _is_path(preds):
-        return check_file(preds, labels, names=names, require_wrapper=require_wrapper).problems
-    return _check_document(preds, labels, names, require_wrapper)
+        return check_file(preds, labels, names=expected, require_wrapper=require_wrapper).problems
+    return _check_document(preds, labels, expected, require_wrapper)
 
 
 def _check_document(
@@ -277,7 +321,9 @@ def write_submission(
     check_writable(path)
     target = Path(path)
     pred_dict = _prediction_dict(preds)
-    raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
+    raise_if_any(
+        check_submission(pred_dict, labels, expected=names, require_wrapper=False), "submission"
+    )
     # json.dumps({"predictions": ...}, indent=indent, ensure_ascii=False),
     # byte for byte, made natively.
     data = _core.submission_json(
@@ -308,5 +354,5 @@ def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> P
         raise ValidationError([_not_a_submission(path, data)], "submission")
     preds = load_predictions(data)
     if validate:
-        raise_if_any(check_submission(preds), "submission")
+        raise_if_any(check_submission(preds, require_wrapper=False), "submission")
     return preds

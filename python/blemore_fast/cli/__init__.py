@@ -18,7 +18,11 @@ Exit codes: 0 on success, 1 for invalid input (the problems are listed on
 stderr, 20 at most unless ``--max-problems`` says otherwise, without a
 traceback, and with ``--json`` also as one JSON object on stdout), 2 for
 usage errors (bad options). A reader that goes away (``| head``) ends the
-command quietly with 0.
+command quietly: ``validate`` with its verdict (1 invalid, 0 valid), the
+others with 0 (1 if they had already failed).
+
+Every name or value echoed (text, warnings and ``--json`` alike) has its
+control characters escaped (:mod:`blemore_fast.escape`).
 
 ``-`` is standard input where a command reads a file, and standard output
 where it writes one (:mod:`.files`).
@@ -34,13 +38,14 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, cast
 
 from ..errors import Problem, ValidationError
+from ..escape import escape_text
 from ..inputs.limits import UPLOAD_BYTES, Limits, input_limits
 from .files import prepare_files
 from .inputs import UsageError, check_options
-from .output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, emit_json
+from .output import EXIT_INVALID, EXIT_OK, EXIT_USAGE, EscapedStream, PipeClosed, emit_json
 from .parser import build_parser
 from .problems import diagnose, error_document, list_problems, max_problems
 
@@ -56,10 +61,10 @@ def _report(
     """Shows a failure: the listing and its diagnosis on stderr, and with
     ``--json`` the error object on ``out``."""
     hint = diagnose(problems, args)
-    print(f"error: {error}{':' if problems else ''}", file=sys.stderr)
+    print(escape_text(f"error: {error}{':' if problems else ''}"), file=sys.stderr)
     list_problems(problems, max_problems(args), sys.stderr)
     if hint:
-        print(f"hint: {hint}", file=sys.stderr)
+        print(escape_text(f"hint: {hint}"), file=sys.stderr)
     if getattr(args, "json", False):
         emit_json(error_document(error, problems, max_problems(args, json=True), hint), out)
 
@@ -72,13 +77,14 @@ def _show_warning(
     file: TextIO | None = None,
     line: str | None = None,
 ) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    print(escape_text(f"warning: {message}"), file=sys.stderr)
 
 
 def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Runs the command with ``argv`` and returns its exit code (argparse's
     usage errors exit with 2 through ``SystemExit``)."""
-    out = out if out is not None else sys.stdout
+    # Names and values a participant chose are echoed: escaped, everywhere.
+    out = cast(TextIO, EscapedStream(out if out is not None else sys.stdout))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -91,9 +97,12 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         try:
             check_options(args)
             # With a file on standard output, the command's own lines go to stderr.
-            messages = sys.stderr if prepare_files(args) else out
+            messages = cast(TextIO, EscapedStream(sys.stderr)) if prepare_files(args) else out
             return command(args, messages)
         except BrokenPipeError:
+            verdict = getattr(args, "verdict", None)  # validate's, once known
+            if verdict is not None:
+                raise PipeClosed(verdict) from None
             raise
         except UsageError as error:
             if getattr(args, "json", False):
@@ -135,6 +144,7 @@ def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console entry point; returns the exit code."""
+    code = None
     try:
         code = run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -142,9 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError as error:
         # The reader went away (`blemore-fast report ... | head`): what it
-        # wanted it has; stop quietly, with success, as `head` expects.
+        # wanted it has; stop quietly. `validate` still answers with its
+        # verdict (a script reads it); other commands end with their code if
+        # they finished, else with success, as `head` expects.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        if isinstance(error, PipeClosed):
+            return error.status
+        return EXIT_OK if code is None else code

@@ -131,6 +131,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         problems = checked.problems
         count = None if problems else checked.n_predictions
     hint = diagnose(problems, args)
+    # The exit status even if standard output closes while printing (`| head`).
+    args.verdict = EXIT_INVALID if problems else EXIT_OK
     if args.json:
         document: dict[str, Any] = {"file": str(args.preds), "ok": not problems}
         document["n_predictions"] = count
@@ -166,7 +168,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
                 "writes one)",
                 file=out,
             )
-    return EXIT_INVALID if problems else EXIT_OK
+    return args.verdict
 
 
 def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from ..escape import escape_text, escape_values
 from ..scoring import Score
 from .terminal import Columns, jsonable
 
@@ -14,6 +15,8 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "METRICS",
+    "EscapedStream",
+    "PipeClosed",
     "add_interval_columns",
     "bootstrap_options",
     "describe_bootstrap",
@@ -31,9 +34,36 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'s' if n != 1 else ''}"
 
 
+class EscapedStream:
+    """A text stream that escapes control characters in everything written to
+    it (:func:`blemore_fast.escape.escape_text`): the commands echo names and
+    values that a participant chose."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(escape_text(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class PipeClosed(BrokenPipeError):
+    """Standard output closed early (``| head``) after the command's verdict
+    was known: ``status`` is the exit code it still owes (``validate``'s
+    ``args.verdict``)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__("standard output closed")
+        self.status = status
+
+
 def emit_json(value: Any, out: TextIO) -> None:
-    """One JSON document (NaN written as null, so strict parsers read it)."""
-    json.dump(jsonable(value), out, indent=2, allow_nan=False)
+    """One JSON document (NaN written as null, so strict parsers read it),
+    every string escaped as in text output."""
+    json.dump(escape_values(jsonable(value)), out, indent=2, allow_nan=False)
     out.write("\n")
 
 

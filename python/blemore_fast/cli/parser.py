@@ -751,6 +751,7 @@ def _add_codabench(subparsers: Any) -> None:
     )
     q.add_argument("--end", metavar="DATE", help="the phase's end (default: none, open)")
     q.add_argument("--terms", metavar="FILE", help="the terms page (Markdown or HTML)")
+    _add_details(q, "what the details page of each submission shows")
     q.set_defaults(run=_codabench_bundle, file_outputs={"output": "-o"})
 
     q = _subparser(
@@ -760,7 +761,8 @@ def _add_codabench(subparsers: Any) -> None:
         "Score a submission as Codabench's compute worker lays it out: the participant's\n"
         "upload unzipped in INPUT/res (one JSON file, any name), the bundle's reference data\n"
         "in INPUT/ref. Writes OUTPUT/scores.json (presence, salience, mean and their\n"
-        "interval bounds) and OUTPUT/detailed_results.html (aggregates only, never a clip).\n"
+        "interval bounds) and OUTPUT/detailed_results.html (by default the scores alone:\n"
+        "nothing a hidden label could change, see --details).\n"
         "A submission that cannot be scored exits 1 with every problem on stderr.\n"
         "Also: python -m blemore_fast.codabench score INPUT OUTPUT.",
         "blemore-fast codabench score /app/input /app/output",
@@ -768,4 +770,23 @@ def _add_codabench(subparsers: Any) -> None:
     q.add_argument("input", metavar="INPUT", help="the folder holding res/ and ref/")
     q.add_argument("output", metavar="OUTPUT", help="the folder to write the scores to")
     _add_limits(q, clips=False)
+    _add_details(q, "what detailed_results.html shows")
+    q.add_argument(
+        "--max-problems",
+        type=_max_problems,
+        metavar="N",
+        help="list at most N problems of a submission, or all (default 20)",
+    )
     q.set_defaults(run=_codabench_score)
+
+
+def _add_details(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--details",
+        choices=("scores", "categories"),
+        default="scores",
+        help=f"{what}: scores (the default: the scores, intervals, baselines and the "
+        "submission's own predicted classes, safe while the labels are hidden) or "
+        "categories (also the scores by category and the confusion of label classes, "
+        "which give hidden labels away: only for a phase whose labels are public)",
+    )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .. import diagnosis
 from ..diagnosis import Context
 from ..errors import MAX_LISTED, Problem
+from ..escape import escape_text
 from ..inputs import MemoryFile
 from .inputs import read_label_table
 
@@ -40,7 +41,7 @@ def list_problems(
     """Prints the first ``limit`` problems (all for None), then how many are left."""
     shown = problems if limit is None else problems[:limit]
     for problem in shown:
-        print(f"{indent}{problem}", file=stream)
+        print(escape_text(f"{indent}{problem}"), file=stream)
     rest = len(problems) - len(shown)
     if rest:
         print(

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..challenge import ServerResult, evaluate_submission, reference_table
+from ..challenge import DETAILS, ServerResult, evaluate_submission, reference_table
 from ..errors import Problem, ValidationError, raise_if_any
 from ..inputs.limits import UPLOAD_BYTES
 from ..inputs.zips import pick_json, upload_layout_problems
@@ -98,21 +98,30 @@ def score_folder(
     output_dir: str | os.PathLike[str],
     *,
     max_bytes: int = UPLOAD_BYTES,
+    details: str = "scores",
 ) -> ServerResult:
     """Scores ``INPUT/res`` against ``INPUT/ref`` and writes ``OUTPUT/scores.json``
     and ``OUTPUT/detailed_results.html`` (each atomically). The submission
     is read within the upload's limits (``max_bytes``, 64 MiB by default;
     see :func:`~blemore_fast.challenge.evaluate_submission`).
 
+    ``details`` is what the page shows: ``"scores"`` (the default: the
+    scores, intervals, baselines and the submission's own predicted classes,
+    safe while the labels are hidden) or ``"categories"`` (also the scores
+    by category and the confusion of label classes, for public labels); see
+    :meth:`~blemore_fast.challenge.ServerResult.details_html`.
+
     Raises :class:`~blemore_fast.ValidationError` listing every problem when
     the submission cannot be scored; nothing is written then.
     """
+    if details not in DETAILS:
+        raise ValueError(f"details must be one of {', '.join(DETAILS)}; got {details!r}")
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     reference, train = _reference(input_dir / "ref")
     submission = find_submission(input_dir / "res")
     result = evaluate_submission(submission, reference, train_labels=train, max_bytes=max_bytes)
     output_dir.mkdir(parents=True, exist_ok=True)
-    write_file(output_dir / DETAILS_FILE, result.details_html())
+    write_file(output_dir / DETAILS_FILE, result.details_html(details=details))
     # allow_nan=False: a NaN would fail Codabench's decimal column later, silently.
     scores = json.dumps(result.scores(), indent=2, allow_nan=False)
     write_file(output_dir / SCORES_FILE, scores + "\n")

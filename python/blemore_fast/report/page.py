@@ -197,12 +197,7 @@ def html_report(
     parts = [f"<h1>{_e(title)}</h1>", f'<p class="meta">{_e(_describe(score))}</p>']
     parts += ["<h2>Overall</h2>", _scores_section(score, intervals)]
     if baselines is not None:
-        parts += [
-            "<h2>Trivial baselines</h2>",
-            "<p>Every test clip predicted as the most frequent single emotion, or as the most "
-            "frequent blend at a fixed ratio, of the training labels.</p>",
-            _table(baselines.table()),
-        ]
+        parts += _baselines_section(baselines)
     if not draw:
         parts.append(
             '<p class="note">Plots are not included: they need matplotlib '
@@ -239,6 +234,15 @@ def html_report(
     if path is not None:
         write_file(path, page)
     return page
+
+
+def _baselines_section(baselines: Baselines) -> list[str]:
+    return [
+        "<h2>Trivial baselines</h2>",
+        "<p>Every test clip predicted as the most frequent single emotion, or as the most "
+        "frequent blend at a fixed ratio, of the training labels.</p>",
+        _table(baselines.table()),
+    ]
 
 
 def _describe(score: Score) -> str:
