@@ -73,6 +73,8 @@ def cell_totals(cells: Any) -> tuple[Any, Any, Any, Any]:
     counts, along the last axis (``CELLS`` order): ints for one vector of
     five counts, arrays for a stack of them.
 
+    Examples
+    --------
     >>> cell_totals([3, 1, 2, 1, 1])
     (8, 4, 5, 1)
     """
@@ -157,6 +159,8 @@ class Encoded:
 def known_bits(mask: np.ndarray) -> np.ndarray:
     """``(N, 6)`` 0/1: which known codes each mask holds (column ``i`` for ``EMOTIONS[i]``).
 
+    Examples
+    --------
     >>> known_bits(np.array([9], dtype=np.uint8)).tolist()
     [[1, 0, 0, 1, 0, 0]]
     """
@@ -168,6 +172,8 @@ def known_bits(mask: np.ndarray) -> np.ndarray:
 def codes_of(mask: int) -> tuple[str, ...]:
     """The known codes of one mask, in ``EMOTIONS`` order.
 
+    Examples
+    --------
     >>> codes_of(9)
     ('ang', 'hap')
     """
@@ -177,6 +183,8 @@ def codes_of(mask: int) -> tuple[str, ...]:
 def mask_of(codes: Iterable[str]) -> int:
     """The mask of known codes.
 
+    Examples
+    --------
     >>> mask_of(["hap", "ang"])
     9
     """
@@ -275,6 +283,8 @@ def to_shares(encoded: Encoded) -> np.ndarray:
     ``EMOTIONS`` order: 1.0 on a single emotion, a blend's saliences / 100 on
     its two emotions (the soft label).
 
+    Examples
+    --------
     >>> to_shares(from_codes([3], [0], [70])).tolist()
     [[0.3, 0.0, 0.0, 0.7, 0.0, 0.0]]
     """

@@ -31,6 +31,8 @@ def shorten(text: str) -> str:
     cut to its start and end, so that a 100,000-character clip name does not
     flood a message.
 
+    Examples
+    --------
     >>> short = shorten("clip " + "0123456789" * 10_000)
     >>> len(short), "…[99,860 more characters]…" in short
     (171, True)
@@ -93,6 +95,8 @@ class Problem:
     ``"unknown_emotion"``, for programs to branch on (the message's wording
     may change; the kind does not).
 
+    Examples
+    --------
     >>> Problem("A102_ang_int1_ver1", "unknown emotion code 'angry'", kind="unknown_emotion")
     Problem(clip='A102_ang_int1_ver1', message="unknown emotion code 'angry'", kind='unknown_emotion')
     """

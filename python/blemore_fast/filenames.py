@@ -50,6 +50,8 @@ class ClipName:
 def parse_filename(name: str) -> ClipName:
     """Parses a clip name; raises ``ValueError`` naming the clip and the expected shapes.
 
+    Examples
+    --------
     >>> parse_filename("A411_mix_ang_hap_30_70_ver1.mp4").saliences
     (30, 70)
     """
@@ -64,6 +66,8 @@ def labels_from_filenames(names: Iterable[str]) -> dict[str, list[dict[str, obje
 
     Raises :class:`~blemore_fast.ValidationError` listing every name that does not parse.
 
+    Examples
+    --------
     >>> labels_from_filenames(["A102_ang_int1_ver1"])
     {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 1.0}]}
     """

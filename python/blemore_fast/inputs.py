@@ -79,6 +79,8 @@ class MemoryFile:
     the name messages give it (``"<stdin>"``). Every reader that takes a path
     takes one of these too.
 
+    Examples
+    --------
     >>> read_json(MemoryFile("<stdin>", b'{"a": 1}'))
     {'a': 1}
     """

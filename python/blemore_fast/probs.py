@@ -57,6 +57,8 @@ PROB_COLUMNS: tuple[str, ...] = ("filename", *EMOTIONS)
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax of an ``(N, K)`` array, in float64, stable for large logits.
 
+    Examples
+    --------
     >>> softmax(np.array([[0.0, 0.0]])).tolist()
     [[0.5, 0.5]]
     """
@@ -252,6 +254,8 @@ def _warn_class_like_columns(frame: pd.DataFrame, path: object) -> None:
 def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
     """The rows of several tables in order; a clip in two tables is an error.
 
+    Examples
+    --------
     >>> a = ProbTable(("c1",), np.eye(6)[:1], ("a.csv",))
     >>> concat_probs([a, ProbTable(("c2",), np.eye(6)[1:2], ("b.csv",))]).names
     ('c1', 'c2')
@@ -292,6 +296,8 @@ def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[st
     Raises :class:`~blemore_fast.ValidationError` listing every name the
     mapping does not cover and every new name given to two names.
 
+    Examples
+    --------
     >>> apply_names_map(["A101_ang_int1_ver1"], {"A101_ang_int1_ver1": "test_0001.mov"})
     ['test_0001.mov']
     """
@@ -319,6 +325,8 @@ def read_names_map(path: FileSource) -> dict[str, str]:
 
     Every blank cell and every name mapped twice is reported.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
     >>> _ = path.write_text("filename,submission\\nA101_ang_int1_ver1,test_0001.mov\\n")

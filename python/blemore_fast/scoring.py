@@ -149,6 +149,8 @@ def encode_labels(labels: Any) -> Encoded:
     Encode labels once and reuse them, for example to score each epoch's
     decoded predictions against the same validation clips:
 
+    Examples
+    --------
     >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
     >>> labels.mask.tolist()
     [1, 9]
@@ -227,6 +229,8 @@ def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
     and unknown codes count as wrong, and labels without a prediction are left
     out of the denominator (with a warning).
 
+    Examples
+    --------
     >>> score({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...        "A411_mix_ang_hap_30_70_ver1": [{"emotion": "hap", "salience": 70},
     ...                                        {"emotion": "ang", "salience": 30}]})

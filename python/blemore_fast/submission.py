@@ -174,6 +174,8 @@ def check_submission(
     JSON, a key given twice, a zip without exactly one JSON file, wrong
     top-level key) gives those problems alone.
 
+    Examples
+    --------
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
     """
@@ -267,6 +269,8 @@ def write_submission(
 
     Returns the path written.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "submission.json"
     >>> write_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100.0}]}, out).name

@@ -240,6 +240,8 @@ def breakdown(
     wrong"). Within ``actor``, ``kind`` and ``all``, and across ``emotion``
     plus ``pair``, the counts add up to those of :func:`~blemore_fast.score`.
 
+    Examples
+    --------
     >>> preds = {"A101_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...          "A101_mix_ang_hap_30_70_ver1": [{"emotion": "ang", "salience": 70},
     ...                                          {"emotion": "hap", "salience": 30}]}

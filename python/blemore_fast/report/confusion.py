@@ -32,6 +32,8 @@ def confusion(
     With ``normalize=True`` each row is divided by its sum (the share of that
     label's clips predicted as each class); rows without clips are NaN.
 
+    Examples
+    --------
     >>> m = confusion({"A101_ang_int1_ver1": [{"emotion": "fea", "salience": 100}]})
     >>> int(m.loc["ang", "fea"]), m.shape
     (1, (36, 37))

@@ -90,6 +90,8 @@ def bootstrap(
     that draws no blend clip gives salience 0.0, as the published total does.
     ``result.question`` says in words which question the intervals answer.
 
+    Examples
+    --------
     >>> preds = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...          "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}],
     ...          "A411_mix_ang_hap_30_70_ver1": [{"emotion": "hap", "salience": 70},

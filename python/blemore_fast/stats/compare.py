@@ -106,6 +106,8 @@ def compare(
     least as far from zero as d (ties counted exactly). Salience in a
     replicate without blend clips is 0.0 for both systems.
 
+    Examples
+    --------
     >>> a = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...      "A102_hap_int2_ver1": [{"emotion": "hap", "salience": 100}]}
     >>> b = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],

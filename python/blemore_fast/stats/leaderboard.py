@@ -102,6 +102,8 @@ def leaderboard(
     systems significantly better, ``rank_high`` is S - the number
     significantly worse.
 
+    Examples
+    --------
     >>> from blemore_fast import decode, synthetic
     >>> data = synthetic.make_dataset(seed=1)
     >>> test = data.select("test")

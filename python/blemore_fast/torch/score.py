@@ -38,6 +38,8 @@ class BlEmoReScore(CountingMetric):
     The state is the five outcome counts (``cells``, int64, ``CELLS``
     order), summed by ``sync``, ``merge_state`` and ``forward``.
 
+    Examples
+    --------
     >>> import torch
     >>> metric = BlEmoReScore(alpha=0.2, beta=0.1)
     >>> metric.update(torch.tensor([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]]), ["A411_mix_ang_hap_70_30_ver1"])

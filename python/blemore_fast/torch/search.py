@@ -40,6 +40,8 @@ class ThresholdSearch(CountingMetric):
     - States: ``presence_correct`` and ``salience_correct`` (int64, one
       count per cell), ``n`` and ``n_blend`` (int64), all summed.
 
+    Examples
+    --------
     >>> import torch
     >>> search = ThresholdSearch(alphas=[0.2, 0.4], betas=[0.1, 0.5])
     >>> search.update(torch.tensor([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]]), ["A411_mix_ang_hap_70_30_ver1"])

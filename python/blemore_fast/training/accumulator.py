@@ -31,6 +31,8 @@ class Accumulator:
     ``torch.distributed.all_reduce``) and rebuild with :meth:`from_state`.
     Updates from several threads are safe.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> acc = Accumulator()
     >>> probs = np.array([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]])

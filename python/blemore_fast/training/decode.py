@@ -88,6 +88,8 @@ def decode(
     Raises ValueError for NaN, infinite or negative probabilities, and for an
     all-zero row when ``alpha <= 0`` (nothing to predict).
 
+    Examples
+    --------
     >>> import numpy as np
     >>> probs = np.array([[0.5, 0.0, 0.0, 0.4, 0.1, 0.0]])
     >>> preds = decode(probs, alpha=0.3, beta=0.05, names=["A411_mix_ang_hap_70_30_ver1"])

@@ -83,6 +83,8 @@ class GridResult:
         shards' ``presence_correct``, ``salience_correct``, ``n`` and
         ``n_blend`` on the same axes (NumPy arrays or torch tensors).
 
+        Examples
+        --------
         >>> import numpy as np
         >>> a = grid_search(np.array([[0.6, 0, 0, 0.3, 0.1, 0]]), ["A411_mix_ang_hap_70_30_ver1"],
         ...                 alphas=[0.2, 0.4], betas=[0.1, 0.5])
@@ -236,6 +238,8 @@ def grid_search(
     is taken in the probabilities' dtype (float16, float32 or float64;
     bfloat16 tensors are upcast to float32).
 
+    Examples
+    --------
     >>> import numpy as np
     >>> probs = np.array([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0], [0.1, 0.0, 0.0, 0.0, 0.1, 0.8]])
     >>> result = grid_search(probs, ["A411_mix_ang_hap_70_30_ver1", "A303_neu_sit2_ver1"],

@@ -1,0 +1,142 @@
+"""The documentation site builds strictly, is complete, and works in a browser.
+
+One strict build (``make docs``'s two steps) into a temporary folder is
+shared by the tests: the API reference has an anchor for every public name,
+the CLI reference names every option of every subcommand, and the home page
+and both references load in headless chromium without an error, with the
+search index built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import blemore_fast
+import pytest
+from blemore_fast.cli.parser import build_parser
+from browser import needs_browser, probe_page
+
+ROOT = Path(__file__).resolve().parents[1]
+ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which(
+    "zensical"
+)
+pytestmark = pytest.mark.skipif(ZENSICAL is None, reason="zensical is not installed (make docs)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built as ``make docs`` builds it, from a copy of the sources."""
+    work = tmp_path_factory.mktemp("docs")
+    for name in ("mkdocs.yml", "README.md"):
+        shutil.copy(ROOT / name, work / name)
+    shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("reference"))
+    shutil.copytree(ROOT / "python", work / "python", ignore=shutil.ignore_patterns("*.so"))
+    shutil.copytree(ROOT / "scripts", work / "scripts")
+    env = {**os.environ, "NO_COLOR": "1"}
+    generate = subprocess.run(
+        [sys.executable, "scripts/docs_reference.py"], cwd=work, capture_output=True, text=True
+    )
+    assert generate.returncode == 0, generate.stderr
+    build = subprocess.run(
+        [str(ZENSICAL), "build", "--strict", "--clean"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    return work / "site"
+
+
+def test_strict_build_fails_on_a_broken_link(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSee [the missing page](missing.md).\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nstrict: true\nnav:\n  - Home: index.md\n")
+    build = subprocess.run(
+        [str(ZENSICAL), "build", "--strict"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+    )
+    assert build.returncode != 0
+    assert "page does not exist" in build.stdout + build.stderr
+
+
+def _public_names() -> list[str]:
+    names = [f"blemore_fast.{name}" for name in blemore_fast.__all__]
+    for module in ("codabench", "evalai"):
+        imported = getattr(blemore_fast, module)
+        names += [f"blemore_fast.{module}.{name}" for name in imported.__all__]
+    return [*names, "blemore_fast.torch.BlEmoReScore", "blemore_fast.torch.ThresholdSearch"]
+
+
+def test_every_public_name_has_an_anchor(site: Path):
+    page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="([^"]+)"', page))
+    missing = [name for name in _public_names() if name not in anchors]
+    assert not missing, f"no anchor in the API reference for {missing}"
+
+
+def test_public_callables_document_their_parameters(site: Path):
+    page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    sections = re.split(r'(?=<div class="doc doc-object doc-(?:function|class)">)', page)
+    for name in ("score", "decode", "grid_search", "bootstrap", "compare", "leaderboard"):
+        section = next(s for s in sections if f'id="blemore_fast.{name}"' in s)
+        assert "Parameters:" in section, f"blemore_fast.{name} has no Parameters section"
+
+
+def _options() -> list[tuple[str, str]]:
+    found = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}")
+            elif action.help != argparse.SUPPRESS and not isinstance(action, argparse._HelpAction):
+                for option in action.option_strings:
+                    found.append((path, option))
+
+    walk(build_parser(), "blemore-fast")
+    return found
+
+
+def test_every_cli_option_is_in_the_cli_reference(site: Path):
+    page = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    sections = dict(
+        re.findall(r'<h2 id="[^"]*"><code>(blemore-fast[^<]*)</code>(.*?)(?=<h2 |\Z)', page, re.S)
+    )
+    sections["blemore-fast"] = page.split("<h2 ", 1)[0]
+    options = _options()
+    assert len(options) > 50
+    missing = [(path, option) for path, option in options if option not in sections.get(path, "")]
+    assert not missing, f"options missing from the CLI reference: {missing}"
+
+
+@needs_browser
+@pytest.mark.parametrize(
+    "page", ["index.html", "reference/api/index.html", "reference/cli/index.html"]
+)
+def test_pages_load_in_chromium(site: Path, page: str):
+    path = site / page
+    # The probed copy goes beside the page, so that its relative links to the
+    # theme's scripts, styles and images resolve as they do for the page.
+    probe = probe_page(path.parent, path.read_text(encoding="utf-8"))
+    assert probe.errors == [], probe.errors
+    assert all(image["complete"] and image["width"] > 0 for image in probe.images), probe.images
+
+
+def test_search_index_is_built(site: Path):
+    index = json.loads((site / "search.json").read_text(encoding="utf-8"))
+    text = json.dumps(index)
+    assert "grid_search" in text and "blemore-fast score" in text
