@@ -10,18 +10,22 @@ search index built.
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import blemore_fast
 import pytest
 from blemore_fast.cli.parser import build_parser
-from browser import needs_browser, probe_page
+from browser import PROBE, Probe, _probed, needs_browser, run_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -81,14 +85,14 @@ def _public_names() -> list[str]:
 
 
 def test_every_public_name_has_an_anchor(site: Path):
-    page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    page = (site / "reference" / "api.html").read_text(encoding="utf-8")
     anchors = set(re.findall(r'id="([^"]+)"', page))
     missing = [name for name in _public_names() if name not in anchors]
     assert not missing, f"no anchor in the API reference for {missing}"
 
 
 def test_public_callables_document_their_parameters(site: Path):
-    page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    page = (site / "reference" / "api.html").read_text(encoding="utf-8")
     sections = re.split(r'(?=<div class="doc doc-object doc-(?:function|class)">)', page)
     for name in ("score", "decode", "grid_search", "bootstrap", "compare", "leaderboard"):
         section = next(s for s in sections if f'id="blemore_fast.{name}"' in s)
@@ -112,7 +116,7 @@ def _options() -> list[tuple[str, str]]:
 
 
 def test_every_cli_option_is_in_the_cli_reference(site: Path):
-    page = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    page = (site / "reference" / "cli.html").read_text(encoding="utf-8")
     sections = dict(
         re.findall(r'<h2 id="[^"]*"><code>(blemore-fast[^<]*)</code>(.*?)(?=<h2 |\Z)', page, re.S)
     )
@@ -123,17 +127,46 @@ def test_every_cli_option_is_in_the_cli_reference(site: Path):
     assert not missing, f"options missing from the CLI reference: {missing}"
 
 
-@needs_browser
-@pytest.mark.parametrize(
-    "page", ["index.html", "reference/api/index.html", "reference/cli/index.html"]
-)
-def test_pages_load_in_chromium(site: Path, page: str):
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    """The site served over HTTP on a free local port, as a host would serve it."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def probe_served(tmp_path: Path, site: Path, base: str, page: str) -> Probe:
+    """Loads ``page`` from the server with the probe of tests/browser.py placed first.
+
+    The probed copy is written beside the page, so its relative links to the
+    theme's scripts, styles and search index resolve as they do for the page.
+    """
     path = site / page
-    # The probed copy goes beside the page, so that its relative links to the
-    # theme's scripts, styles and images resolve as they do for the page.
-    probe = probe_page(path.parent, path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    head = text.index("<head>") + len("<head>")
+    probed = path.with_name("probed.html")
+    probed.write_text(text[:head] + PROBE + text[head:], encoding="utf-8")
+    url = f"{base}/{probed.relative_to(site).as_posix()}"
+    result = run_chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", url)
+    assert "image-probe" in result.stdout, f"no probe output; stderr: {result.stderr[-2000:]}"
+    return Probe(
+        _probed(result.stdout, "image-probe"), _probed(result.stdout, "error-probe"), result.stdout
+    )
+
+
+@needs_browser
+@pytest.mark.parametrize("page", ["index.html", "reference/api.html", "reference/cli.html"])
+def test_pages_load_in_chromium(site: Path, served: str, page: str, tmp_path: Path):
+    probe = probe_served(tmp_path, site, served, page)
     assert probe.errors == [], probe.errors
     assert all(image["complete"] and image["width"] > 0 for image in probe.images), probe.images
+    assert "md-search" in probe.dom  # the theme's search box was built
 
 
 def test_search_index_is_built(site: Path):
