@@ -69,9 +69,23 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class ProbTable:
-    """Clip names and their ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+    """Clip names and their probabilities, as :func:`read_probs` reads them.
 
-    ``sources`` names the file(s) the rows came from, for messages.
+    Attributes
+    ----------
+    names : tuple of str
+        The clip names, row by row.
+    probs : numpy.ndarray
+        ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+    sources : tuple of str
+        The file(s) the rows came from, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+    >>> table.rename({"A102_ang_int1_ver1": "test_0001.mov"}).names
+    ('test_0001.mov',)
     """
 
     names: tuple[str, ...]
@@ -139,16 +153,41 @@ def sniff_csv(path: FileSource) -> Literal["probs", "long"]:
 def read_probs(path: FileSource, *, logits: bool = False) -> ProbTable:
     """Reads a model-output CSV: ``filename`` and the six emotion columns.
 
-    With ``logits=True`` each row goes through a softmax. Without it the
-    values must be probabilities: a negative value or one above 1 is
-    reported, with a hint to pass ``logits=True``. A column named twice is an
-    error; a column of scores that is not one of the six emotions (a seventh
-    class?) is ignored with a warning.
+    A column named twice is an error; a column of scores that is not one of
+    the six emotions (a seventh class?) is ignored with a warning.
 
-    Every problem is listed in one :class:`~blemore_fast.ValidationError`:
-    a missing, empty or non-UTF-8 file, missing columns, blank or duplicate
-    clip names, and cells that are empty, not numbers, or not finite (by
-    line number in the file, the header being line 1).
+    Parameters
+    ----------
+    path : str, os.PathLike or file
+        The CSV, or standard input's bytes (``MemoryFile``).
+    logits : bool, default False
+        The values are logits: each row goes through a softmax. Without it
+        the values must be probabilities, and a negative value or one above 1
+        is reported with a hint to pass ``logits=True``.
+
+    Returns
+    -------
+    ProbTable
+        The clip names and their ``(N, 6)`` float64 probabilities.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: a missing, empty or non-UTF-8 file, missing
+        columns, blank or duplicate clip names, and cells that are empty, not
+        numbers, or not finite (by line number in the file, the header being
+        line 1).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "probs.csv"
+    >>> _ = path.write_text("filename,ang,disg,fea,hap,neu,sad\\nA102_ang_int1_ver1,0.9,0,0,0.1,0,0\\n")
+    >>> table = read_probs(path)
+    >>> table.names, table.probs.shape
+    (('A102_ang_int1_ver1',), (1, 6))
+    >>> table.decode(alpha=0.3, beta=0.1)
+    {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 100.0}]}
     """
     what = f"probability table {path}"
     # Read without a header row, so that a column named twice stays visible

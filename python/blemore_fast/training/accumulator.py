@@ -29,7 +29,9 @@ class Accumulator:
     The state is five clip counts (see ``CELLS``), so partial accumulators
     merge exactly: add their :meth:`state` vectors (for example with
     ``torch.distributed.all_reduce``) and rebuild with :meth:`from_state`.
-    Updates from several threads are safe.
+    Updates from several threads are safe. An accumulator starts empty and
+    takes no arguments; :meth:`update` adds a batch and :meth:`compute` gives
+    the :class:`~blemore_fast.Score` of all of them.
 
     Examples
     --------
@@ -59,11 +61,33 @@ class Accumulator:
     ) -> None:
         """Adds one batch.
 
-        ``preds`` is :class:`~blemore_fast.Encoded` (matched to ``labels`` by
-        position, or to its own names), anything :func:`~blemore_fast.score`
-        accepts (a prediction dict, matched by clip name), or an ``(N, 6)``
-        probability matrix decoded at ``alpha`` / ``beta`` (both required;
-        ``labels`` as for :func:`grid_search`).
+        Parameters
+        ----------
+        preds : Encoded, dict, array_like or torch.Tensor
+            :class:`~blemore_fast.Encoded` (matched to ``labels`` by position, or to
+            its own names), anything :func:`~blemore_fast.score` accepts (a
+            prediction dict, matched by clip name), or an ``(N, 6)`` probability
+            matrix decoded at ``alpha`` / ``beta``.
+        labels : optional
+            The batch's labels: as for :func:`~blemore_fast.score` with
+            predictions, as for :func:`grid_search` with probabilities.
+        alpha, beta : float, optional
+            The thresholds, required with probabilities (see :func:`decode`).
+        classes : sequence of str, default EMOTIONS
+            The emotion code of each probability column.
+
+        Raises
+        ------
+        ValidationError, TypeError, ValueError
+            As :func:`~blemore_fast.score` and :func:`decode` do; the state is then
+            unchanged.
+
+        Examples
+        --------
+        >>> acc = Accumulator()
+        >>> acc.update({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+        >>> acc.compute().presence
+        1.0
         """
         probabilities = not (isinstance(preds, Encoded) or _is_prediction_input(preds))
         if not probabilities and (alpha is not None or beta is not None):

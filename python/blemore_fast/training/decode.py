@@ -59,34 +59,54 @@ def decode(
 ) -> Encoded | dict[str, list[dict[str, Any]]]:
     """Decodes class probabilities into predictions, exactly as the published post-processing.
 
-    ``probs`` is an ``(N, 6)`` probability matrix, columns in ``classes``
-    order: a NumPy array, a torch tensor (on any device, requiring grad or
-    not, contiguous or not; read without copying on the CPU, copied to the
-    host once otherwise) or anything with ``__array__`` / ``__dlpack__``.
     Per row: keep the two largest values; if the larger is below ``alpha``
-    predict it alone; otherwise drop values below ``alpha`` and predict what
-    is left: one emotion at 100, neutral against the other emotion (the
-    larger wins, the emotion on ties), or a pair at 50/50 when the two
-    differ by at most ``beta``, else 70/30 towards the larger.
+    predict it alone; otherwise drop values below ``alpha`` and predict what is
+    left: one emotion at 100, neutral against the other emotion (the larger
+    wins, the emotion on ties), or a pair at 50/50 when the two differ by at
+    most ``beta``, else 70/30 towards the larger.
 
-    Decisions equal the published ``probs2dict`` called with the same
-    values and Python-float thresholds under NumPy 2, dtype by dtype:
+    Decisions equal the published ``probs2dict`` called with the same values
+    and Python-float thresholds under NumPy 2, dtype by dtype:
 
     - float16 and float32: ``alpha`` and ``beta`` are rounded to the dtype
-      (NumPy 2 compares a Python float with such an array in its dtype), and
-      the pair difference is taken in the dtype;
+      (NumPy 2 compares a Python float with such an array in its dtype), and the
+      pair difference is taken in the dtype;
     - float64: the thresholds as given;
     - bfloat16 tensors (NumPy has no bfloat16): upcast to float32, as
-      ``tensor.float()`` does, then as float32;
-    - integer and boolean input raises TypeError: probabilities are
-      floating point.
+      ``tensor.float()`` does, then as float32.
 
-    Without ``names`` returns :class:`~blemore_fast.Encoded`, which ``score``
-    and :class:`Accumulator` take directly. With ``names`` returns the
-    official prediction dict.
+    Parameters
+    ----------
+    probs : array_like or torch.Tensor
+        An ``(N, 6)`` probability matrix, columns in ``classes`` order: a NumPy
+        array, a torch tensor (on any device, requiring grad or not, contiguous
+        or not; read without copying on the CPU, copied to the host once
+        otherwise) or anything with ``__array__`` / ``__dlpack__``.
+    alpha : float
+        The presence threshold: an emotion below it is not predicted (unless it
+        is the largest).
+    beta : float
+        The largest difference between the two kept values that is called 50/50.
+    classes : sequence of str, default EMOTIONS
+        The emotion code of each column.
+    names : sequence of str, optional
+        Each row's clip name. Without it the result is
+        :class:`~blemore_fast.Encoded`, which :func:`~blemore_fast.score` and
+        :class:`~blemore_fast.Accumulator` take directly.
 
-    Raises ValueError for NaN, infinite or negative probabilities, and for an
-    all-zero row when ``alpha <= 0`` (nothing to predict).
+    Returns
+    -------
+    Encoded or dict
+        :class:`~blemore_fast.Encoded` without ``names``; with ``names``, the
+        official prediction dict ``{clip: [{"emotion": ..., "salience": ...}]}``.
+
+    Raises
+    ------
+    TypeError
+        For integer or boolean input: probabilities are floating point.
+    ValueError
+        For NaN, infinite or negative probabilities, a shape other than
+        ``(N, 6)``, and an all-zero row when ``alpha <= 0`` (nothing to predict).
 
     Examples
     --------
