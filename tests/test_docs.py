@@ -20,6 +20,8 @@ MODULES = [
     "blemore_fast.stats.bootstrap",
     "blemore_fast.stats.compare",
     "blemore_fast.stats.leaderboard",
+    "blemore_fast.stats.intervals",
+    "blemore_fast.stats.board",
     "blemore_fast.synthetic",
     "blemore_fast.report.classes",
     "blemore_fast.report.breakdown",

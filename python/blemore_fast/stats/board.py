@@ -17,24 +17,52 @@ __all__ = ["Leaderboard"]
 # eq=False: DataFrames have no single truth value to compare by.
 @dataclass(frozen=True, repr=False, eq=False)
 class Leaderboard:
-    """Systems ranked by ``metric`` with confidence sets for their ranks.
+    """Systems ranked by ``metric`` with confidence sets for their ranks, from :func:`~blemore_fast.leaderboard`.
 
-    - ``table``: one row per system in rank order: ``system``, ``presence``,
-      ``salience``, ``mean``, the metric's interval (``<metric>_low``,
-      ``<metric>_high``, from :func:`~blemore_fast.bootstrap` with the same
-      ``cluster``), ``rank`` (1 + the number of higher scores) and the rank
-      set ``[rank_low, rank_high]``.
-    - ``pairwise``: every ordered pair ``(a, b)``: ``difference`` a - b (as
-      :func:`~blemore_fast.compare` gives it), its interval at the
-      family-wise level (all pairs at once), ``se`` and the single-step
-      max-t adjusted ``p_adjusted``. :meth:`matrix` pivots a column.
-    - ``groups``: tiers of systems that cannot be told apart; the first holds
-      every system whose rank set reaches first place.
-    - ``failed``: systems that failed validation, with their problems.
-    - ``rank_distribution``: ranks in a bootstrap of the groups (the blob
-      plot's data; a picture of variability, not a confidence statement).
-    - ``critical``: the all-pairs critical value of |T|; ``df`` the degrees of
-      freedom of its t reference; ``n_units`` the groups (or clips).
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per system in rank order: ``system``, ``presence``,
+        ``salience``, ``mean``, the metric's interval (``<metric>_low``,
+        ``<metric>_high``, from :func:`~blemore_fast.bootstrap` with the same
+        ``cluster``), ``rank`` (1 + the number of higher scores) and the rank
+        set ``[rank_low, rank_high]``.
+    pairwise : pandas.DataFrame
+        Every ordered pair ``(a, b)``: ``difference`` a - b (as
+        :func:`~blemore_fast.compare` gives it), its interval at the
+        family-wise level (all pairs at once), ``se`` and the single-step max-t
+        adjusted ``p_adjusted``. :meth:`matrix` pivots a column.
+    groups : list of tuple of str
+        Tiers of systems that cannot be told apart; the first holds every
+        system whose rank set reaches first place.
+    failed : dict
+        Systems that failed validation, with their problems.
+    rank_distribution : pandas.DataFrame
+        Ranks in a bootstrap of the groups (the blob plot's data; a picture of
+        variability, not a confidence statement).
+    metric, cluster, confidence, simultaneous, n_resamples, seed
+        The settings, as given to :func:`~blemore_fast.leaderboard`.
+    critical : float
+        The all-pairs critical value of ``|T|``.
+    df : int
+        The degrees of freedom of its t reference.
+    n_units : int
+        The groups (or clips).
+    question : str
+        In words, which question the sets answer.
+
+    Examples
+    --------
+    >>> from blemore_fast import decode, leaderboard, synthetic
+    >>> data = synthetic.make_dataset(seed=1)
+    >>> test = data.select("test")
+    >>> names = list(data.clips["filename"][test])
+    >>> board = leaderboard({m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
+    ...                      for m in data.probs}, data.clips[test], cluster="actor", seed=1)
+    >>> board.groups
+    [('good',), ('weaker',)]
+    >>> board.matrix().shape
+    (2, 2)
     """
 
     table: pd.DataFrame

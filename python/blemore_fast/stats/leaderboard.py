@@ -81,26 +81,47 @@ def leaderboard(
 ) -> Leaderboard:
     """Rank systems scored on the same clips, with confidence sets for the ranks.
 
-    - ``systems`` maps each system's name to anything :func:`~blemore_fast.score`
-      accepts. Every system is validated against the same ``labels``; one
-      that fails is listed in ``.failed`` with its problems, not ranked.
-    - ``metric``: ``"presence"``, ``"salience"`` or ``"mean"`` orders the table.
-    - ``cluster``: as in :func:`~blemore_fast.bootstrap`. With groups
-      (``"actor"``), the sets are about new actors: each group's
-      small-sample corrected (CR2) terms with t(G - 1) reference, so they
-      hold with 11 actors. Without, each clip is its own group and the sets
-      treat the actors as fixed.
-    - ``simultaneous=False`` gives marginal sets: each system's set holds its
-      true rank with probability ``confidence``. ``True`` gives sets that
-      hold for all systems at once (wider).
-    - ``n_resamples`` multiplier draws give the critical values; ``seed``
-      repeats them bit for bit (None draws one, reported back).
+    The rank is "1 + the number of systems with a higher score". The sets come
+    from simultaneous tests of every pairwise difference (Mogstad, Romano,
+    Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of systems
+    significantly better, ``rank_high`` is S - the number significantly worse.
 
-    The rank is "1 + the number of systems with a higher score". The sets
-    come from simultaneous tests of every pairwise difference (Mogstad,
-    Romano, Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of
-    systems significantly better, ``rank_high`` is S - the number
-    significantly worse.
+    Parameters
+    ----------
+    systems : mapping of str to predictions
+        Each system's name and anything :func:`~blemore_fast.score` accepts.
+        Every system is validated against the same ``labels``; one that fails
+        is listed in ``.failed`` with its problems, not ranked.
+    labels : optional
+        As for :func:`~blemore_fast.score`.
+    metric : {"mean", "presence", "salience"}, default "mean"
+        The score that orders the table.
+    cluster : None, "actor", array_like or mapping, optional
+        As in :func:`~blemore_fast.bootstrap`. With groups (``"actor"``), the
+        sets are about new actors: each group's small-sample corrected (CR2)
+        terms with t(G - 1) reference, so they hold with 11 actors. Without,
+        each clip is its own group and the sets treat the actors as fixed.
+    confidence : float, default 0.95
+        The confidence level of the sets and intervals.
+    simultaneous : bool, default False
+        False gives marginal sets: each system's set holds its true rank with
+        probability ``confidence``. True gives sets that hold for all systems
+        at once (wider).
+    n_resamples : int, default 10000
+        The multiplier draws that give the critical values.
+    seed : int, optional
+        Repeats the draws bit for bit (None draws one, reported back).
+
+    Returns
+    -------
+    Leaderboard
+        The ranked table with each system's interval and rank set, every
+        pairwise difference, the tiers and the systems that failed.
+
+    Raises
+    ------
+    ValueError
+        When fewer than two systems are valid, or for an unknown ``metric``.
 
     Examples
     --------
