@@ -26,6 +26,7 @@ MODULES = [
     "blemore_fast.report.classes",
     "blemore_fast.report.breakdown",
     "blemore_fast.report.confusion",
+    "blemore_fast.report.baselines",
     "blemore_fast.submission",
     "blemore_fast.archive",
     "blemore_fast.manifest",
