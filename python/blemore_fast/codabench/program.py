@@ -61,9 +61,31 @@ def _missing(message: str, what: str) -> ValidationError:
 
 
 def find_submission(res: str | os.PathLike[str]) -> Path:
-    """The participant's JSON file in ``res`` (the unzipped upload): the one
-    ``.json`` file, at any depth, whatever its name. No JSON file, or
-    several, is a :class:`~blemore_fast.ValidationError` naming what was found."""
+    """The participant's JSON file in ``res``, the unzipped upload.
+
+    Parameters
+    ----------
+    res : str or os.PathLike
+        The folder Codabench unzipped the upload into.
+
+    Returns
+    -------
+    pathlib.Path
+        The one ``.json`` file, at any depth, whatever its name.
+
+    Raises
+    ------
+    ValidationError
+        When there is no JSON file, or several, naming what was found.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> res = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (res / "mine.json").write_text('{"predictions": {}}')
+    >>> find_submission(res).name
+    'mine.json'
+    """
     res = Path(res)
     if not res.is_dir():
         raise _missing(f"{res} is not a folder: no submission to score", "submission")
@@ -92,11 +114,50 @@ def _reference(ref: Path) -> tuple[pd.DataFrame, Path | None]:
 def score_folder(
     input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[str]
 ) -> ServerResult:
-    """Scores ``INPUT/res`` against ``INPUT/ref`` and writes ``OUTPUT/scores.json``
-    and ``OUTPUT/detailed_results.html`` (each atomically).
+    """Scores ``INPUT/res`` against ``INPUT/ref``, as the bundle's scoring program.
 
-    Raises :class:`~blemore_fast.ValidationError` listing every problem when
-    the submission cannot be scored; nothing is written then.
+    Writes ``OUTPUT/scores.json`` and ``OUTPUT/detailed_results.html`` (each
+    atomically); the details page shows aggregates only, never a clip name.
+
+    Parameters
+    ----------
+    input_dir : str or os.PathLike
+        The worker's input folder: ``ref`` holds the reference table, ``res``
+        the unzipped upload.
+    output_dir : str or os.PathLike
+        Where the scores and the details page go.
+
+    Returns
+    -------
+    ServerResult
+        The scores and actor-level intervals written.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem when the submission cannot be scored; nothing is
+        written then.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> from blemore_fast import decode, write_submission
+    >>> from blemore_fast.challenge import reference_table
+    >>> from blemore_fast.synthetic import make_dataset
+    >>> data = make_dataset(seed=0)
+    >>> test = data.clips[data.select("test")]
+    >>> run = pathlib.Path(tempfile.mkdtemp())
+    >>> (run / "input" / "ref").mkdir(parents=True)
+    >>> reference_table(test).to_csv(run / "input" / "ref" / REFERENCE_FILE, index=False)
+    >>> preds = decode(data.probs["good"][data.select("test")], alpha=0.3, beta=0.1,
+    ...                names=list(test["filename"]))
+    >>> (run / "input" / "res").mkdir()
+    >>> _ = write_submission(preds, run / "input" / "res" / "submission.json")
+    >>> result = score_folder(run / "input", run / "output")
+    >>> sorted(path.name for path in (run / "output").iterdir())
+    ['detailed_results.html', 'scores.json']
+    >>> round(json.loads((run / "output" / SCORES_FILE).read_text())["presence"], 4)
+    0.4444
     """
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     reference, train = _reference(input_dir / "ref")

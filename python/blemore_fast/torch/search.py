@@ -20,25 +20,43 @@ __all__ = ["ThresholdSearch"]
 class ThresholdSearch(CountingMetric):
     """The published threshold grid search, over batches and processes.
 
-    ``update(preds, labels)`` adds a batch's counts at every ``(alpha,
-    beta)`` of the grid (``preds`` and ``labels`` as for
-    :class:`BlEmoReScore`). Under DistributedDataParallel each process
-    updates on its own shard of the validation set; ``compute()`` sums the
-    count grids of all processes (``sync``) and searches them.
+    A torchmetrics ``Metric`` (the ``[torch]`` extra). ``update(preds, labels)``
+    adds a batch's counts at every ``(alpha, beta)`` of the grid (``preds`` and
+    ``labels`` as for :class:`BlEmoReScore`). Under DistributedDataParallel each
+    process updates on its own shard of the validation set; ``compute()`` sums
+    the count grids of all processes (``sync``) and searches them.
 
-    ``compute()`` returns ``alpha``, ``beta``, ``presence``, ``salience``
-    and ``mean`` of the best cell as float64 tensors on the CPU, equal to
-    :func:`~blemore_fast.grid_search` on all the data (the published key
-    ``presence_weight * presence + (1 - presence_weight) * salience``, ties
-    to the first cell in alpha-major order). With ``full_grids=True`` it
-    adds ``presence_grid`` and ``salience_grid``, ``(len(alphas),
-    len(betas))``. :meth:`result` gives the whole
-    :class:`~blemore_fast.GridResult`.
+    ``compute()`` returns ``alpha``, ``beta``, ``presence``, ``salience`` and
+    ``mean`` of the best cell as float64 tensors on the CPU, equal to
+    :func:`~blemore_fast.grid_search` on all the data. :meth:`result` gives the
+    whole :class:`~blemore_fast.GridResult`. States: ``presence_correct`` and
+    ``salience_correct`` (int64, one count per cell), ``n`` and ``n_blend``
+    (int64), all summed.
 
-    - ``alphas``, ``betas``: 1-D axes; default ``numpy.linspace(0.05, 0.95,
-      20)`` each, compared in float64 as in the published search.
-    - States: ``presence_correct`` and ``salience_correct`` (int64, one
-      count per cell), ``n`` and ``n_blend`` (int64), all summed.
+    Parameters
+    ----------
+    alphas, betas : array_like, optional
+        1-D axes; default ``numpy.linspace(0.05, 0.95, 20)`` each, compared in
+        float64 as in the published search.
+    presence_weight : float, default 0.5
+        The best cell maximises
+        ``presence_weight * presence + (1 - presence_weight) * salience``, ties
+        to the first cell in alpha-major order.
+    classes : sequence of str, default EMOTIONS
+        The emotion code of each column of ``preds`` (and of soft labels).
+    from_logits : bool, default False
+        ``preds`` are logits: a softmax over the classes is applied first.
+    full_grids : bool, default False
+        ``compute()`` also returns ``presence_grid`` and ``salience_grid``,
+        ``(len(alphas), len(betas))``.
+    **kwargs
+        Passed to ``torchmetrics.Metric`` (such as ``sync_on_compute``).
+
+    Raises
+    ------
+    ValueError
+        For axes that are empty or not 1-D, a ``presence_weight`` outside
+        [0, 1], or unknown or repeated classes.
 
     Examples
     --------
