@@ -108,17 +108,32 @@ def _salience_bytes(salience: Any) -> np.ndarray:
 class Encoded:
     """Clips in the compact form the native core counts over.
 
-    - ``mask`` (uint8, ``(N,)``): bit ``i`` set for ``EMOTIONS[i]``; bit 6
-      marks an unknown code, which never matches a label.
-    - ``salience`` (uint8, ``(N, 2)``): for a list of exactly two different
-      known codes, ``round(float(salience))`` of the lower code then the
-      higher code (in ``EMOTIONS`` order) when it is a percentage 0-100;
-      otherwise ``NO_SALIENCE`` (255), which never matches a label.
-    - ``names``: the clip names, when known.
-
     Labels' blend saliences are always percentages 0-100, so the encoding is
-    lossless for both metrics. ``decode`` returns it, and ``score`` and
-    ``Accumulator`` accept it directly: 4 bytes a clip, no Python loop.
+    lossless for both metrics. :func:`~blemore_fast.decode` returns it, and
+    :func:`~blemore_fast.score` and :class:`~blemore_fast.Accumulator` accept it
+    directly: 4 bytes a clip, no Python loop.
+
+    Parameters
+    ----------
+    mask : numpy.ndarray
+        uint8, ``(N,)``: bit ``i`` set for ``EMOTIONS[i]``; bit 6 marks an
+        unknown code, which never matches a label.
+    salience : numpy.ndarray
+        uint8, ``(N, 2)``: for a list of exactly two different known codes,
+        ``round(float(salience))`` of the lower code then the higher code (in
+        ``EMOTIONS`` order) when it is a percentage 0-100; otherwise
+        ``NO_SALIENCE`` (255), which never matches a label.
+    names : tuple of str, optional
+        The clip names, when known.
+
+    Examples
+    --------
+    >>> from blemore_fast import encode_labels
+    >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
+    >>> labels.mask.tolist(), labels.salience.tolist()
+    ([1, 9], [[255, 255], [30, 70]])
+    >>> len(labels)
+    2
     """
 
     mask: np.ndarray

@@ -90,10 +90,17 @@ PROBLEM_KINDS: Mapping[str, str] = MappingProxyType({**_core.PROBLEM_KINDS, **_P
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: the clip it concerns (if any), why, and
-    ``kind``, a stable code from :data:`PROBLEM_KINDS` such as
-    ``"unknown_emotion"``, for programs to branch on (the message's wording
-    may change; the kind does not).
+    """One thing wrong with the input.
+
+    Parameters
+    ----------
+    clip : str or None
+        The clip it concerns, if any.
+    message : str
+        Why, in words (the wording may change).
+    kind : str
+        A stable code from :data:`PROBLEM_KINDS`, such as
+        ``"unknown_emotion"``, for programs to branch on.
 
     Examples
     --------
@@ -125,10 +132,28 @@ class Problem:
 
 
 class ValidationError(ValueError):
-    """Invalid predictions or labels. ``.problems`` lists every problem found.
+    """Invalid predictions or labels: a ``ValueError`` listing every problem found.
 
-    The message shows the first 20, then "and N more", and ``hint`` (advice
-    in the Python API's terms, or None) after them.
+    The message shows the first 20, then "and N more", and ``hint`` after them.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Every problem found, kept in ``.problems``.
+    what : str, default "input"
+        What was checked, for the message's first line (``3 problems in the
+        predictions``).
+    hint : str, optional
+        Advice in the Python API's terms, or None.
+
+    Examples
+    --------
+    >>> import blemore_fast as bf
+    >>> try:
+    ...     bf.score({"A102_ang_int1_ver1": [{"emotion": "happy", "salience": 100}]})
+    ... except bf.ValidationError as error:
+    ...     print(error.summary, [p.kind for p in error.problems])
+    1 problem in the predictions ['unknown_emotion']
     """
 
     def __init__(
