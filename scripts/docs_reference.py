@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,14 @@ def _public_names(module: str) -> list[str]:
     return list(importlib.import_module(module).__all__)
 
 
+def _entry(path: str, value: object) -> list[str]:
+    """One ``::: path`` entry. A value read from the compiled module (such as
+    ``__version__``, a str) carries its type's docstring; that is left out."""
+    if not callable(value) and inspect.getdoc(value) == inspect.getdoc(type(value)):
+        return [f"::: {path}", "    options:", "      show_docstring_description: false", ""]
+    return [f"::: {path}", ""]
+
+
 def api_page() -> str:
     """The API reference: one ``::: name`` entry per public name."""
     lines = [
@@ -58,7 +67,7 @@ def api_page() -> str:
         "",
     ]
     for name in sorted(blemore_fast.__all__, key=str.lower):
-        lines += [f"::: blemore_fast.{name}", ""]
+        lines += _entry(f"blemore_fast.{name}", getattr(blemore_fast, name))
     for module, title in SUBPACKAGES.items():
         lines += [f"## `{module}`: {title}", ""]
         for name in _public_names(module):

@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(
     r"(?:<!-- requires: (?P<requires>[\w ]+) -->\n)?^```python\n(?P<code>.*?)^```$", re.M | re.S
 )
@@ -47,6 +46,12 @@ def python_blocks(text: str) -> list[Block]:
         )
         for match in FENCE.finditer(text)
     ]
+
+
+def _pages() -> list[Path]:
+    """The README and every page under docs/ that holds a Python block."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    return [page for page in pages if python_blocks(page.read_text(encoding="utf-8"))]
 
 
 def test_python_blocks_are_found():
@@ -75,11 +80,9 @@ def _missing(modules: tuple[str, ...]) -> list[str]:
     return [module for module in modules if importlib.util.find_spec(module) is None]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     blocks = python_blocks(page.read_text(encoding="utf-8"))
-    if not blocks:
-        pytest.skip("no Python blocks")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__main__"}
     name = str(page.relative_to(ROOT))
@@ -88,3 +91,12 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
         if missing:
             pytest.skip(f"{name}:{block.line} needs {', '.join(missing)}")
         _run(block, namespace, name)
+
+
+def test_problem_kinds_table_is_complete():
+    """The table of problem kinds on the scoring page is PROBLEM_KINDS, row for row."""
+    from blemore_fast import PROBLEM_KINDS
+
+    page = (ROOT / "docs" / "participants" / "scoring.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", page, re.M))
+    assert rows == dict(PROBLEM_KINDS)
