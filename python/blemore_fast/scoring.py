@@ -226,27 +226,8 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
 
     Parameters
     ----------
-    preds : dict, str, os.PathLike, pandas.DataFrame or Encoded
-            The predictions: the official ``{clip: [{"emotion": ..., "salience": ...}]}``
-            dict, a submission ``{"predictions": {...}}``, a path to either as JSON
-            (or to the zip holding one), a long DataFrame with columns ``filename,
-            emotion, salience``, or :class:`~blemore_fast.Encoded` arrays (matched to
-            the labels by position).
-    labels : None, dict, sequence of str, pandas.DataFrame, str or os.PathLike, optional
-            ``None`` (the default) reads each clip's label from its name, as the
-            published functions do. Otherwise a label dict, a sequence of clip
-            names, or a metadata table or CSV path (``filename, emotion_1,
-            emotion_2, emotion_1_salience, emotion_2_salience``; extra columns such
-            as ``actor`` and ``fold`` are kept). The dataset's ``clips.csv``
-            (``filename, actor, partition, fold``) works too: its labels come from
-            the names.
-    strict : bool, default True
-            ``True`` raises :class:`~blemore_fast.ValidationError` on any departure
-            from the challenge's format, listing every problem. ``False`` scores as
-            the published functions do on anything they accept: repeated and
-            unknown codes count as wrong, and labelled clips without a prediction
-            are left out of the denominator (with a warning). A prediction without
-            a label is an error in both modes.
+    preds, labels, strict
+        As for :func:`score`.
 
     Returns
     -------
@@ -311,26 +292,26 @@ def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
     Parameters
     ----------
     preds : dict, str, os.PathLike, pandas.DataFrame or Encoded
-            The predictions: the official ``{clip: [{"emotion": ..., "salience": ...}]}``
-            dict, a submission ``{"predictions": {...}}``, a path to either as JSON
-            (or to the zip holding one), a long DataFrame with columns ``filename,
-            emotion, salience``, or :class:`~blemore_fast.Encoded` arrays (matched to
-            the labels by position).
+        The predictions: the official ``{clip: [{"emotion": ..., "salience": ...}]}``
+        dict, a submission ``{"predictions": {...}}``, a path to either as JSON
+        (or to the zip holding one), a long DataFrame with columns ``filename,
+        emotion, salience``, or :class:`~blemore_fast.Encoded` arrays (matched to
+        the labels by position).
     labels : None, dict, sequence of str, pandas.DataFrame, str or os.PathLike, optional
-            ``None`` (the default) reads each clip's label from its name, as the
-            published functions do. Otherwise a label dict, a sequence of clip
-            names, or a metadata table or CSV path (``filename, emotion_1,
-            emotion_2, emotion_1_salience, emotion_2_salience``; extra columns such
-            as ``actor`` and ``fold`` are kept). The dataset's ``clips.csv``
-            (``filename, actor, partition, fold``) works too: its labels come from
-            the names.
+        ``None`` (the default) reads each clip's label from its name, as the
+        published functions do. Otherwise a label dict, a sequence of clip
+        names, or a metadata table or CSV path (``filename, emotion_1,
+        emotion_2, emotion_1_salience, emotion_2_salience``; extra columns such
+        as ``actor`` and ``fold`` are kept). The dataset's ``clips.csv``
+        (``filename, actor, partition, fold``) works too: its labels come from
+        the names.
     strict : bool, default True
-            ``True`` raises :class:`~blemore_fast.ValidationError` on any departure
-            from the challenge's format, listing every problem. ``False`` scores as
-            the published functions do on anything they accept: repeated and
-            unknown codes count as wrong, and labelled clips without a prediction
-            are left out of the denominator (with a warning). A prediction without
-            a label is an error in both modes.
+        ``True`` raises :class:`~blemore_fast.ValidationError` on any departure
+        from the challenge's format, listing every problem. ``False`` scores as
+        the published functions do on anything they accept: repeated and
+        unknown codes count as wrong, and labelled clips without a prediction
+        are left out of the denominator (with a warning). A prediction without
+        a label is an error in both modes.
 
     Returns
     -------
