@@ -103,7 +103,7 @@ def _signature_names(value: object) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("name, value", _public_callables(), ids=lambda x: str(x))
+@pytest.mark.parametrize("name, value", [pytest.param(*c, id=c[0]) for c in _public_callables()])
 def test_public_docstrings_have_numpy_sections(name: str, value: object) -> None:
     doc = inspect.getdoc(value) or ""
     assert _section(doc, "Examples") is not None, f"{name} has no Examples section"
