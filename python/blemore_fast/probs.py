@@ -106,8 +106,24 @@ class ProbTable:
         return f"ProbTable(n={len(self)}, sources={list(self.sources)})"
 
     def decode(self, *, alpha: float, beta: float) -> dict[str, list[dict[str, Any]]]:
-        """The prediction dict at thresholds ``alpha`` / ``beta`` (see
-        :func:`blemore_fast.decode`)."""
+        """The prediction dict at thresholds ``alpha`` / ``beta``.
+
+        Parameters
+        ----------
+        alpha, beta : float
+            The thresholds, as for :func:`blemore_fast.decode`.
+
+        Returns
+        -------
+        dict
+            The official prediction dict, keyed by this table's clip names.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]])).decode(alpha=0.3, beta=0.1)
+        {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 100.0}]}
+        """
         from .training import decode
 
         result = decode(self.probs, alpha=alpha, beta=beta, names=self.names)
@@ -115,10 +131,30 @@ class ProbTable:
         return result
 
     def rename(self, mapping: Mapping[str, str]) -> ProbTable:
-        """The same rows under new names: ``mapping[name]`` for every row.
+        """The same rows under new names.
 
-        Raises :class:`~blemore_fast.ValidationError` listing every row the
-        mapping does not cover and every new name given to two rows.
+        Parameters
+        ----------
+        mapping : mapping of str to str
+            The new name of every row (a names map, such as the dataset's names to
+            the anonymised test names).
+
+        Returns
+        -------
+        ProbTable
+
+        Raises
+        ------
+        ValidationError
+            Listing every row the mapping does not cover and every new name given
+            to two rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+        >>> table.rename({"A102_ang_int1_ver1": "test_0001.mov"}).names
+        ('test_0001.mov',)
         """
         renamed = apply_names_map(self.names, mapping)
         return ProbTable(tuple(renamed), self.probs, self.sources)

@@ -77,7 +77,22 @@ class Score:
 
     @classmethod
     def from_cells(cls, cells: np.ndarray | list[int]) -> Score:
-        """The score of outcome-cell counts (see ``CELLS``)."""
+        """The score of outcome-cell counts.
+
+        Parameters
+        ----------
+        cells : array_like
+            Five clip counts in ``CELLS`` order.
+
+        Returns
+        -------
+        Score
+
+        Examples
+        --------
+        >>> Score.from_cells([0, 1, 0, 0, 1])
+        Score(presence=0.5000 [1/2], salience=1.0000 [1/1], mean=0.7500)
+        """
         n, n_blend, presence_correct, salience_correct = cell_totals(cells)
         return cls(
             presence=presence_correct / n if n else 0.0,

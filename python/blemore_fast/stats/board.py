@@ -100,7 +100,32 @@ class Leaderboard:
         )
 
     def matrix(self, column: str = "p_adjusted") -> pd.DataFrame:
-        """``column`` of :attr:`pairwise` as a square table, rows a, columns b."""
+        """A column of :attr:`pairwise` as a square table.
+
+        Parameters
+        ----------
+        column : str, default "p_adjusted"
+            The column of :attr:`pairwise` to pivot (such as ``difference``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows system a, columns system b, in rank order.
+
+        Examples
+        --------
+        >>> from blemore_fast import decode, leaderboard, synthetic
+        >>> data = synthetic.make_dataset(seed=1)
+        >>> test = data.select("test")
+        >>> names = list(data.clips["filename"][test])
+        >>> board = leaderboard({m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
+        ...                      for m in data.probs}, data.clips[test], cluster="actor", seed=1)
+        >>> board.matrix("difference").round(4)
+        b         good  weaker
+        a...
+        good       NaN  0.0431
+        weaker -0.0431     NaN
+        """
         order = list(self.table["system"])
         square = self.pairwise[column].unstack()
         return square.reindex(index=order, columns=order)

@@ -92,7 +92,32 @@ class BlEmoReScore(CountingMetric):
         self._add_states(settings, cells=(len(CELLS),))
 
     def update(self, preds: Any, labels: Any) -> None:
-        """Adds one batch (see the class docs for the forms)."""
+        """Adds one batch: decoded at the metric's thresholds, its outcomes counted.
+
+        Parameters
+        ----------
+        preds : torch.Tensor or array_like
+            ``(N, 6)`` probabilities in ``classes`` order, or logits with
+            ``from_logits=True``: tensors of any float dtype and device, requiring
+            grad or not, or NumPy arrays.
+        labels : sequence of str, Encoded, torch.Tensor, array_like, dict or pandas.DataFrame
+            One per row: clip names, :class:`~blemore_fast.Encoded` labels, a
+            one-hot or soft-label matrix or tensor in ``classes`` order, a label
+            dict or a metadata table.
+
+        Raises
+        ------
+        ValidationError, TypeError, ValueError
+            As :func:`~blemore_fast.grid_search` does; the state is then unchanged.
+
+        Examples
+        --------
+        >>> import torch
+        >>> metric = BlEmoReScore(alpha=0.3, beta=0.1)
+        >>> metric.update(torch.tensor([[0.0, 0.9, 0.0, 0.0, 0.1, 0.0]]), ["A102_disg_int1_ver1"])
+        >>> metric.compute()["presence"].item()
+        1.0
+        """
         pred = _decode(probabilities(preds, self.from_logits), self.alpha, self.beta, self._codes)
         self._add_to("cells", count_cells(pred, _row_labels(labels, len(pred), self._codes)))
 

@@ -106,7 +106,32 @@ class ThresholdSearch(CountingMetric):
         self._add_states(settings, presence_correct=shape, salience_correct=shape, n=(), n_blend=())
 
     def update(self, preds: Any, labels: Any) -> None:
-        """Adds one batch's counts (see the class docs for the forms)."""
+        """Adds one batch's counts at every cell of the grid.
+
+        Parameters
+        ----------
+        preds : torch.Tensor or array_like
+            ``(N, 6)`` probabilities in ``classes`` order, or logits with
+            ``from_logits=True``: tensors of any float dtype and device, requiring
+            grad or not, or NumPy arrays.
+        labels : sequence of str, Encoded, torch.Tensor, array_like, dict or pandas.DataFrame
+            One per row: clip names, :class:`~blemore_fast.Encoded` labels, a
+            one-hot or soft-label matrix or tensor in ``classes`` order, a label
+            dict or a metadata table.
+
+        Raises
+        ------
+        ValidationError, TypeError, ValueError
+            As :func:`~blemore_fast.grid_search` does; the state is then unchanged.
+
+        Examples
+        --------
+        >>> import torch
+        >>> metric = ThresholdSearch()
+        >>> metric.update(torch.tensor([[0.0, 0.9, 0.0, 0.0, 0.1, 0.0]]), ["A102_disg_int1_ver1"])
+        >>> metric.n.item(), metric.presence_correct.shape
+        (1, torch.Size([20, 20]))
+        """
         presence_correct, salience_correct, n, n_blend = _shard_counts(
             probabilities(preds, self.from_logits), labels, self.alphas, self.betas, self._codes
         )

@@ -124,7 +124,26 @@ class Accumulator:
             self._cells[:] = 0
 
     def merge(self, other: Accumulator) -> Accumulator:
-        """Adds another accumulator's counts into this one; returns ``self``."""
+        """Adds another accumulator's counts into this one.
+
+        Parameters
+        ----------
+        other : Accumulator
+            The counts to add (for example a worker thread's).
+
+        Returns
+        -------
+        Accumulator
+            ``self``, holding both.
+
+        Examples
+        --------
+        >>> a, b = Accumulator(), Accumulator()
+        >>> a.update({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+        >>> b.update({"A102_ang_int2_ver1": [{"emotion": "sad", "salience": 100}]})
+        >>> a.merge(b).compute()
+        Score(presence=0.5000 [1/2], salience=0.0000 [0/0], mean=0.2500)
+        """
         if not isinstance(other, Accumulator):
             raise TypeError(f"can only merge another Accumulator; got {type(other).__name__}")
         self._add(other.state())
@@ -137,8 +156,29 @@ class Accumulator:
 
     @classmethod
     def from_state(cls, state: Any) -> Accumulator:
-        """An accumulator holding ``state``: five non-negative integer counts,
-        such as the sum of several :meth:`state` vectors."""
+        """An accumulator holding ``state``.
+
+        Parameters
+        ----------
+        state : array_like or torch.Tensor
+            Five non-negative integer counts in ``CELLS`` order, such as the sum of
+            several :meth:`state` vectors (``torch.distributed.all_reduce``).
+
+        Returns
+        -------
+        Accumulator
+            A new accumulator with these counts.
+
+        Raises
+        ------
+        ValueError
+            When ``state`` is not five non-negative integers.
+
+        Examples
+        --------
+        >>> Accumulator.from_state([0, 1, 0, 0, 1]).compute()
+        Score(presence=0.5000 [1/2], salience=1.0000 [1/1], mean=0.7500)
+        """
         array = as_array(state, "state")
         if array.dtype.kind not in "iu":
             raise TypeError(f"state must hold integers; got dtype {array.dtype}")

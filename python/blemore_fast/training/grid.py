@@ -97,9 +97,31 @@ class GridResult:
         betas: Any = None,
         presence_weight: float = 0.5,
     ) -> GridResult:
-        """The search's result from its counts, such as the sum of several
-        shards' ``presence_correct``, ``salience_correct``, ``n`` and
-        ``n_blend`` on the same axes (NumPy arrays or torch tensors).
+        """The search's result from its counts.
+
+        Parameters
+        ----------
+        presence_correct, salience_correct : array_like or torch.Tensor
+            Integer count grids of shape ``(len(alphas), len(betas))``, such as the
+            sum of several shards' on the same axes.
+        n, n_blend : int
+            The clips counted, and the blend clips among them.
+        alphas, betas : array_like, optional
+            The axes the counts were taken on; default
+            ``numpy.linspace(0.05, 0.95, 20)`` each.
+        presence_weight : float, default 0.5
+            As for :func:`grid_search`.
+
+        Returns
+        -------
+        GridResult
+            The best cell and both grids, as :func:`grid_search` gives them.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For counts that are not integers, of the wrong shape, or above ``n``
+            (``n_blend`` for salience).
 
         Examples
         --------
