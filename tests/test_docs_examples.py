@@ -100,3 +100,25 @@ def test_problem_kinds_table_is_complete():
     page = (ROOT / "docs" / "participants" / "scoring.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", page, re.M))
     assert rows == dict(PROBLEM_KINDS)
+
+
+def _nav_pages(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [page for value in nav.values() for page in _nav_pages(value)]
+    if isinstance(nav, list):
+        return [page for item in nav for page in _nav_pages(item)]
+    return []
+
+
+def test_readme_is_a_front_page():
+    """At most 250 lines, the two commands, and a link to every written page of the site."""
+    yaml = pytest.importorskip("yaml")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250
+    assert "make demo" in readme and "make test" in readme
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    written = [p for p in _nav_pages(config["nav"]) if p != "index.md" and "reference/" not in p]
+    missing = [page for page in written if f"(docs/{page})" not in readme]
+    assert not missing, f"the README links to no {missing}"
