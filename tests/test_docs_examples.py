@@ -93,15 +93,6 @@ def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.Monke
         _run(block, namespace, name)
 
 
-def test_problem_kinds_table_is_complete():
-    """The table of problem kinds on the scoring page is PROBLEM_KINDS, row for row."""
-    from blemore_fast import PROBLEM_KINDS
-
-    page = (ROOT / "docs" / "participants" / "scoring.md").read_text(encoding="utf-8")
-    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", page, re.M))
-    assert rows == dict(PROBLEM_KINDS)
-
-
 def _nav_pages(nav: object) -> list[str]:
     if isinstance(nav, str):
         return [nav]
