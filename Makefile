@@ -13,13 +13,15 @@ PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyy
 # The [torch] extra, plus Lightning for the test that logs the metrics; plain
 # PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
 TORCH_DEPS := torch torchmetrics pytorch-lightning
+# The documentation site (make docs): Zensical builds mkdocs.yml with mkdocstrings.
+DOCS_DEPS := zensical mkdocstrings mkdocstrings-python
 
-.PHONY: demo test build lint rust-test py-test bench calibrate calibrate-ranks calibrate-candidates browser clean
+.PHONY: demo test build docs lint rust-test py-test bench calibrate calibrate-ranks calibrate-candidates browser clean
 
 $(VENV)/.deps: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PY_DEPS) $(TORCH_DEPS)
+	$(PY) -m pip install --quiet $(PY_DEPS) $(TORCH_DEPS) $(DOCS_DEPS)
 	touch $@
 
 build: $(VENV)/.deps
@@ -28,7 +30,13 @@ build: $(VENV)/.deps
 demo: build
 	blemore-fast demo
 
-test: build browser lint rust-test py-test
+test: build browser lint rust-test docs py-test
+
+# The site, into site/: the API and CLI references are generated first, and a
+# broken link or unresolved reference fails the build (--strict).
+docs: build
+	$(PY) scripts/docs_reference.py
+	zensical build --strict --clean
 
 rust-test:
 	cargo test --quiet
@@ -36,8 +44,8 @@ rust-test:
 lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	ruff check python tests bench examples calibrate
-	ruff format --check python tests bench examples calibrate
+	ruff check python tests bench examples calibrate scripts
+	ruff format --check python tests bench examples calibrate scripts
 	mypy
 	$(PY) -m mypy.stubtest blemore_fast._core
 
@@ -70,4 +78,4 @@ calibrate-candidates: build
 	nice -n 10 $(PY) -m calibrate.candidates
 
 clean:
-	rm -rf $(VENV) target
+	rm -rf $(VENV) target site

@@ -156,6 +156,8 @@ def reference_table(labels: Any, *, names_map: Mapping[str, str] | None = None) 
     participants submit); every clip must be in it, and no two clips may get
     one name.
 
+    Examples
+    --------
     >>> table = reference_table(
     ...     ["A101_ang_int1_ver1", "A101_mix_ang_hap_30_70_ver1"],
     ...     names_map={"A101_ang_int1_ver1": "test_0002.mov",

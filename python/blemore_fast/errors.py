@@ -34,6 +34,8 @@ def shorten(text: str) -> str:
     cut to its start and end, so that a 100,000-character clip name does not
     flood a message.
 
+    Examples
+    --------
     >>> short = shorten("clip " + "0123456789" * 10_000)
     >>> len(short), "…[99,860 more characters]…" in short
     (171, True)
@@ -94,11 +96,20 @@ PROBLEM_KINDS: Mapping[str, str] = MappingProxyType({**_core.PROBLEM_KINDS, **_P
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: the clip it concerns (if any), why, and
-    ``kind``, a stable code from :data:`PROBLEM_KINDS` such as
-    ``"unknown_emotion"``, for programs to branch on (the message's wording
-    may change; the kind does not).
+    """One thing wrong with the input.
 
+    Parameters
+    ----------
+    clip : str or None
+        The clip it concerns, if any.
+    message : str
+        Why, in words (the wording may change).
+    kind : str
+        A stable code from :data:`PROBLEM_KINDS`, such as
+        ``"unknown_emotion"``, for programs to branch on.
+
+    Examples
+    --------
     >>> Problem("A102_ang_int1_ver1", "unknown emotion code 'angry'", kind="unknown_emotion")
     Problem(clip='A102_ang_int1_ver1', message="unknown emotion code 'angry'", kind='unknown_emotion')
     """
@@ -127,17 +138,61 @@ class Problem:
 
 
 class ClipLevelWarning(UserWarning):
-    """The statistics fell back to clips because the actors cannot be read:
-    the intervals are about these clips, with their actors held fixed, not
-    about new actors. ``cluster="clip"`` asks for clips without it."""
+    """The statistics fell back to clips because the actors cannot be read.
+
+    With ``cluster="auto"`` (the default of :func:`~blemore_fast.bootstrap`,
+    :func:`~blemore_fast.compare` and :func:`~blemore_fast.leaderboard`), the
+    intervals are then about these clips, with their actors held fixed, not
+    about new actors; the message says how to give the actors.
+    ``cluster="clip"`` asks for clips without it.
+
+    Parameters
+    ----------
+    *args
+        The message, as for any :class:`UserWarning`.
+    **kwargs
+        None are used.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import blemore_fast as bf
+    >>> preds = {"clip_1": [{"emotion": "ang", "salience": 100}],
+    ...          "clip_2": [{"emotion": "sad", "salience": 100}]}
+    >>> labels = {"clip_1": [{"emotion": "ang", "salience": 100}],
+    ...           "clip_2": [{"emotion": "hap", "salience": 100}]}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     result = bf.bootstrap(preds, labels, n_resamples=1000, seed=1)
+    >>> [w.category.__name__ for w in caught], result.cluster
+    (['ClipLevelWarning'], None)
+    """
 
 
 class ValidationError(ValueError):
-    """Invalid predictions or labels. ``.problems`` lists every problem found.
+    """Invalid predictions or labels: a ``ValueError`` listing every problem found.
 
     The message shows the first 20 (control characters escaped, see
-    :mod:`blemore_fast.escape`), then "and N more", and ``hint`` (advice in
-    the Python API's terms, or None) after them.
+    :mod:`blemore_fast.escape`), then "and N more", and ``hint`` after them.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Every problem found, kept in ``.problems``.
+    what : str, default "input"
+        What was checked, for the message's first line (``3 problems in the
+        predictions``).
+    hint : str, optional
+        Advice in the Python API's terms, or None.
+
+    Examples
+    --------
+    >>> import blemore_fast as bf
+    >>> try:
+    ...     bf.score({"A102_ang_int1_ver1": [{"emotion": "happy", "salience": 100}]})
+    ... except bf.ValidationError as error:
+    ...     print(error.summary, [p.kind for p in error.problems])
+    1 problem in the predictions ['unknown_emotion']
     """
 
     def __init__(
@@ -164,9 +219,33 @@ class ValidationError(ValueError):
 
 
 class FailedSystemsError(ValidationError):
-    """Too few systems passed validation to be ranked. ``.failed`` maps each
-    system that failed to its problems (``.problems`` holds them all); the
-    message lists each with its first problems and its hint.
+    """Too few systems passed validation to be ranked, from :func:`~blemore_fast.leaderboard`.
+
+    ``.failed`` maps each system that failed to its problems (``.problems``
+    holds them all); the message lists each with its first problems and its
+    hint.
+
+    Parameters
+    ----------
+    failed : mapping of str to list of Problem
+        Each system that failed validation, with its problems.
+    hints : mapping of str to str or None
+        Each failed system's hint, in the Python API's terms.
+    n_valid : int
+        How many systems passed.
+
+    Examples
+    --------
+    >>> import blemore_fast as bf
+    >>> good = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]}
+    >>> bad = {"A102_ang_int1_ver1": [{"emotion": "happy", "salience": 100}]}
+    >>> try:
+    ...     bf.leaderboard({"good": good, "bad": bad})
+    ... except bf.FailedSystemsError as error:
+    ...     print(error.summary)
+    ...     print(list(error.failed), [p.kind for p in error.failed["bad"]])
+    leaderboard needs at least 2 valid systems; got 1 (1 failed validation: bad)
+    ['bad'] ['unknown_emotion']
     """
 
     def __init__(

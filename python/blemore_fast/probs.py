@@ -64,9 +64,23 @@ PROB_COLUMNS: tuple[str, ...] = ("filename", *EMOTIONS)
 
 @dataclass(frozen=True, eq=False)
 class ProbTable:
-    """Clip names and their ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+    """Clip names and their probabilities, as :func:`read_probs` reads them.
 
-    ``sources`` names the file(s) the rows came from, for messages.
+    Attributes
+    ----------
+    names : tuple of str
+        The clip names, row by row.
+    probs : numpy.ndarray
+        ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+    sources : tuple of str
+        The file(s) the rows came from, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+    >>> table.rename({"A102_ang_int1_ver1": "test_0001.mov"}).names
+    ('test_0001.mov',)
     """
 
     names: tuple[str, ...]
@@ -88,18 +102,57 @@ class ProbTable:
 
     def decode(self, *, alpha: float, beta: float) -> Encoded:
         """The rows decoded at thresholds ``alpha`` / ``beta``: what
-        :func:`blemore_fast.decode` returns for this table, an
-        :class:`~blemore_fast.Encoded` named by the table's clip names
-        (``blemore_fast.encoded.to_dict`` gives the prediction dict)."""
+        :func:`blemore_fast.decode` returns for this table.
+
+        Parameters
+        ----------
+        alpha, beta : float
+            The thresholds, as for :func:`blemore_fast.decode`.
+
+        Returns
+        -------
+        Encoded
+            The decoded predictions, named by this table's clip names
+            (``blemore_fast.encoded.to_dict`` gives the official prediction
+            dict).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from blemore_fast.encoded import to_dict
+        >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+        >>> to_dict(table.decode(alpha=0.3, beta=0.1))
+        {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 100.0}]}
+        """
         result = decode(self, alpha=alpha, beta=beta)
         assert isinstance(result, Encoded)
         return result
 
     def rename(self, mapping: Mapping[str, str]) -> ProbTable:
-        """The same rows under new names: ``mapping[name]`` for every row.
+        """The same rows under new names.
 
-        Raises :class:`~blemore_fast.ValidationError` listing every row the
-        mapping does not cover and every new name given to two rows.
+        Parameters
+        ----------
+        mapping : mapping of str to str
+            The new name of every row (a names map, such as the dataset's names to
+            the anonymised test names).
+
+        Returns
+        -------
+        ProbTable
+
+        Raises
+        ------
+        ValidationError
+            Listing every row the mapping does not cover and every new name given
+            to two rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+        >>> table.rename({"A102_ang_int1_ver1": "test_0001.mov"}).names
+        ('test_0001.mov',)
         """
         renamed = apply_names_map(self.names, mapping)
         return ProbTable(tuple(renamed), self.probs, self.sources)
@@ -153,23 +206,49 @@ def _expand(paths: FileSource | Sequence[FileSource]) -> list[FileSource]:
 def read_probs(paths: FileSource | Sequence[FileSource], *, logits: bool = False) -> ProbTable:
     """Reads model-output CSVs: ``filename`` and the six emotion columns.
 
-    ``paths`` is one path, several (a list), or a glob pattern such as
-    ``"hicmae/epoch100_ce_fold*.csv"`` (its files in sorted order). Several
-    files are pooled as :func:`concat_probs` pools them: rows in file order,
-    a clip in two files an error.
+    Columns are read by name, in any order. A column named twice is an error;
+    a column of scores that is not one of the six emotions (a seventh class?)
+    is ignored with a warning.
 
-    Columns are read by name, in any order.
+    Parameters
+    ----------
+    paths : str, os.PathLike, MemoryFile, or a sequence of them
+        One CSV (or standard input's bytes, a ``MemoryFile``), several (a
+        list), or a glob pattern such as ``"hicmae/epoch100_ce_fold*.csv"``
+        (its files in sorted order). Several files are pooled as
+        :func:`concat_probs` pools them: rows in file order, a clip in two
+        files an error.
+    logits : bool, default False
+        The values are logits: each row goes through a softmax. Without it
+        the values must be probabilities, and a negative value or one above 1
+        is reported with a hint to pass ``logits=True``.
 
-    With ``logits=True`` each row goes through a softmax. Without it the
-    values must be probabilities: a negative value or one above 1 is
-    reported, with a hint to pass ``logits=True``. A column named twice is an
-    error; a column of scores that is not one of the six emotions (a seventh
-    class?) is ignored with a warning.
+    Returns
+    -------
+    ProbTable
+        The clip names and their ``(N, 6)`` float64 probabilities.
 
-    Every problem is listed in one :class:`~blemore_fast.ValidationError`:
-    a missing, empty or non-UTF-8 file, missing columns, blank or duplicate
-    clip names, and cells that are empty, not numbers, or not finite (by
-    line number in the file, the header being line 1).
+    Raises
+    ------
+    ValidationError
+        Listing every problem: a missing, empty or non-UTF-8 file, a glob
+        pattern no file matches, missing columns, blank or duplicate clip
+        names, and cells that are empty, not numbers, or not finite (by line
+        number in the file, the header being line 1).
+    ValueError
+        When ``paths`` is an empty list.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from blemore_fast.encoded import to_dict
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "probs.csv"
+    >>> _ = path.write_text("filename,ang,disg,fea,hap,neu,sad\\nA102_ang_int1_ver1,0.9,0,0,0.1,0,0\\n")
+    >>> table = read_probs(path)
+    >>> table.names, table.probs.shape
+    (('A102_ang_int1_ver1',), (1, 6))
+    >>> to_dict(table.decode(alpha=0.3, beta=0.1))
+    {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 100.0}]}
     """
     files = _expand(paths)
     if len(files) > 1:
@@ -279,6 +358,25 @@ def _warn_class_like_columns(frame: pd.DataFrame, path: object) -> None:
 def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
     """The rows of several tables in order; a clip in two tables is an error.
 
+    Parameters
+    ----------
+    tables : iterable of ProbTable
+        The tables to join, such as the five validation folds.
+
+    Returns
+    -------
+    ProbTable
+        Their rows in order, with every table's sources.
+
+    Raises
+    ------
+    ValidationError
+        Naming the tables that share clips.
+    ValueError
+        When there is no table.
+
+    Examples
+    --------
     >>> a = ProbTable(("c1",), np.eye(6)[:1], ("a.csv",))
     >>> concat_probs([a, ProbTable(("c2",), np.eye(6)[1:2], ("b.csv",))]).names
     ('c1', 'c2')
@@ -319,6 +417,8 @@ def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[st
     Raises :class:`~blemore_fast.ValidationError` listing every name the
     mapping does not cover and every new name given to two names.
 
+    Examples
+    --------
     >>> apply_names_map(["A101_ang_int1_ver1"], {"A101_ang_int1_ver1": "test_0001.mov"})
     ['test_0001.mov']
     """
@@ -383,6 +483,8 @@ def read_names_map(path: FileSource) -> dict[str, str]:
     naming the line. Every blank cell and every name mapped twice is
     reported, by line number in the file.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
     >>> _ = path.write_text("filename,submission\\nA101_ang_int1_ver1,test_0001.mov\\n")

@@ -163,39 +163,41 @@ def check_submission(
 ) -> list[Problem]:
     """Every problem of a submission; an empty list means it is ready to upload.
 
+    The structure, the emotion codes and the saliences are checked strictly, and
+    a clip named twice in the file is reported. A file that cannot be read at
+    all (missing, empty, not UTF-8, invalid JSON, a key given twice, a zip
+    without exactly one JSON file, wrong top-level key) gives those problems
+    alone.
+
     Parameters
     ----------
-    preds
+    preds : str, os.PathLike, dict or Encoded
         A submission file path (JSON, or a zip holding one JSON file), a
         submission object, a prediction dict or named
-        :class:`~blemore_fast.Encoded` predictions. The structure, the
-        emotion codes and the saliences are checked strictly, and a clip
-        named twice in the file is reported.
-    labels
-        Anything :func:`blemore_fast.score` accepts: every labelled clip
-        must have a prediction and every prediction a label.
-    expected
-        The expected clip names, such as
-        :data:`blemore_fast.manifest.TEST_NAMES` or a manifest file's lines:
-        the same coverage, checked against the names alone, each missing or
-        unexpected name with its nearest counterpart.
-    require_wrapper
+        :class:`~blemore_fast.Encoded` predictions.
+    labels : optional
+        Anything :func:`blemore_fast.score` accepts. Every labelled clip must
+        then have a prediction, and every prediction a label.
+    expected : iterable of str, optional
+        The expected clip names, such as :data:`blemore_fast.manifest.TEST_NAMES`
+        or a manifest file's lines: the same coverage is checked against the
+        names alone, each missing or unexpected name with its nearest
+        counterpart.
+    require_wrapper : bool, default True
         True (the default) checks the upload's form, as the challenge server
         and ``blemore-fast validate`` do: the ``{"predictions": ...}``
-        wrapper, and no other top-level key. False accepts a bare
-        prediction dict (what :func:`blemore_fast.score` reads); other
-        top-level keys are still a problem.
-    names
-        Deprecated: the old name of ``expected``. ``names=`` means each
-        row's clip name elsewhere in the API (``decode``, ``grid_search``).
+        wrapper, and no other top-level key. False accepts a bare prediction
+        dict (what :func:`blemore_fast.score` reads); other top-level keys are
+        still a problem.
+    names : iterable of str, optional
+        Deprecated: the old name of ``expected``. ``names=`` means each row's
+        clip name elsewhere in the API (``decode``, ``grid_search``).
 
     Returns
     -------
     list of Problem
-        Every problem found. A file that cannot be read at all (missing,
-        empty, not UTF-8, invalid JSON, a key given twice, a zip without
-        exactly one JSON file, wrong top-level key) gives those problems
-        alone.
+        Every problem found, each with its clip and a stable ``kind``; empty
+        when the submission is ready.
 
     Raises
     ------
@@ -294,23 +296,46 @@ def write_submission(
 ) -> Path:
     """Validates predictions and writes them as a submission file, safely.
 
-    A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
-    holding one JSON file named after it (``submission.zip`` holds
-    ``submission.json``); any other name gets the JSON itself.
-
-    ``preds`` is a prediction dict, a submission object, a prediction JSON
-    (or zip) path, a long DataFrame or named :class:`~blemore_fast.Encoded`
-    predictions. They are checked as :func:`check_submission` does (with
-    ``labels`` or ``names`` for coverage); on any problem a
-    :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. A regular file is written to a temporary file in the same
-    directory, then moved into place with ``os.replace``: readers see the old
-    file or the new one, never half of one, and a failure leaves nothing
-    behind. Symlinks are written through, FIFOs and ``/dev/stdout`` directly;
+    A regular file is written to a temporary file in the same directory, then
+    moved into place with ``os.replace``: readers see the old file or the new
+    one, never half of one, and a failure leaves nothing behind. Symlinks are
+    written through, FIFOs and ``/dev/stdout`` directly;
     :mod:`blemore_fast.writing` has every rule.
 
-    Returns the path written.
+    Parameters
+    ----------
+    preds : dict, str, os.PathLike, table or Encoded
+        A prediction dict, a submission object, a prediction JSON (or zip) path,
+        a long table (pandas, polars or Arrow) or named
+        :class:`~blemore_fast.Encoded` predictions. They are checked as
+        :func:`check_submission` does.
+    path : str or os.PathLike
+        Where to write. A name ending in ``.zip`` gets the upload Codabench
+        takes: a zip holding one JSON file named after it (``submission.zip``
+        holds ``submission.json``); any other name gets the JSON itself.
+    labels : optional
+        Labels to check coverage against, as in :func:`check_submission`.
+    names : iterable of str, optional
+        Expected clip names to check coverage against, as ``expected`` in
+        :func:`check_submission`.
+    indent : int or None, default 4
+        The JSON's indentation, as ``json.dumps`` takes it (``None``: one line).
 
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem :func:`check_submission` finds; nothing is
+        written then.
+    ValueError
+        When the path cannot be written (a missing directory, no permission).
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "submission.json"
     >>> write_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100.0}]}, out).name
@@ -342,12 +367,35 @@ atomic_write_text = write_file
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
     """The prediction dict of a submission file: JSON, or a zip holding one JSON file.
 
-    Accepts the submission object (``{"predictions": {...}}``) or a bare
-    prediction dict. Errors name the file and say what is wrong: missing,
-    empty, not UTF-8, invalid JSON (with line and column), a clip named
-    twice, a zip without exactly one JSON file, the wrong top-level shape. With ``validate=True`` (the default), every problem of
-    the predictions themselves is reported too, as
-    :func:`check_submission` finds them.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file. The submission object (``{"predictions": {...}}``) and a bare
+        prediction dict are both accepted.
+    validate : bool, default True
+        Also report every problem of the predictions themselves, as
+        :func:`check_submission` finds them.
+
+    Returns
+    -------
+    dict
+        ``{clip: [{"emotion": ..., "salience": ...}, ...]}``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the file and what is wrong: missing, empty, not UTF-8, invalid
+        JSON (with line and column), a clip named twice, a zip without exactly
+        one JSON file, the wrong top-level shape; with ``validate=True``, the
+        predictions' own problems too.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "submission.zip"
+    >>> path = write_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100.0}]}, out)
+    >>> read_submission(out)
+    {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
     data = read_json(path)
     if not isinstance(data, Mapping):

@@ -414,16 +414,46 @@ def run_demo(
 ) -> DemoResult:
     """Runs the demo pipeline and returns everything it computed.
 
-    - ``data``: None for synthetic data (seeded by ``seed``), a folder with
-      ``clips.csv`` and ``hicmae/*.csv``, or a :class:`DemoData`.
-    - ``report``: where to write the HTML report (None: no report).
-    - ``seed``: seeds the synthetic data and every bootstrap.
-    - ``n_resamples``: bootstrap replicates for the intervals and comparisons.
-    - ``models``: the two models to compare (first one gets the intervals,
-      breakdown and report); by default ``good`` and ``weaker``, or on real
-      data the two runs that do best on the validation folds.
-    - ``step``: called with a short label as each step starts (for a
-      progress bar).
+    The pipeline of ``blemore-fast demo``: thresholds by grid search on the
+    validation folds, the test split scored, clip-level and actor-level
+    intervals, the two models compared, the breakdown and the HTML report.
+
+    Parameters
+    ----------
+    data : str, os.PathLike or DemoData, optional
+        None for synthetic data (seeded by ``seed``), a folder with
+        ``clips.csv`` and ``hicmae/*.csv``, or a :class:`DemoData`.
+    report : str or os.PathLike, optional
+        Where to write the HTML report (default ``demo-report.html``; None: no
+        report).
+    seed : int, default 0
+        Seeds the synthetic data and every bootstrap.
+    n_resamples : int, default 10000
+        Bootstrap replicates for the intervals and comparisons.
+    models : sequence of str, optional
+        The two models to compare (the first gets the intervals, breakdown and
+        report); by default ``good`` and ``weaker``, or on real data the two
+        runs that do best on the validation folds.
+    step : callable, optional
+        Called with a short label as each step starts (for a progress bar).
+
+    Returns
+    -------
+    DemoResult
+        Every table and result the demo prints.
+
+    Raises
+    ------
+    ValidationError
+        When a real data folder's files are invalid.
+
+    Examples
+    --------
+    >>> result = run_demo(report=None, n_resamples=1000)
+    >>> result.compared, result.n_validation
+    (('good', 'weaker'), 2538)
+    >>> result.intervals["actor-level"].method
+    'cluster-t'
     """
     start = time.perf_counter()
     if report is not None:

@@ -202,6 +202,8 @@ def _actors(text: str) -> list[int]:
 def parse_axis(text: str) -> np.ndarray:
     """A threshold axis: ``start:stop:n`` (``numpy.linspace``), a comma list or one number.
 
+    Examples
+    --------
     >>> parse_axis("0:1:5").tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     >>> parse_axis("0.1,0.3").tolist()

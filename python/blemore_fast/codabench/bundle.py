@@ -329,27 +329,62 @@ def build_bundle(
     terms: str | None = None,
     details: str = "scores",
 ) -> Path:
-    """Writes the Codabench bundle to ``path`` (a zip), atomically.
+    """Writes the Codabench competition bundle to ``path`` (a zip), atomically.
 
-    - ``reference``: the hidden labels as a reference table
-      (:func:`blemore_fast.challenge.reference_table`), keyed by the names
-      participants submit. Names that carry their label (the dataset's own
-      names) are refused.
-    - ``train``: train labels (a table with the metadata's label columns)
-      for the trivial baselines on the details page.
-    - ``title``, ``image`` (the scoring image on Docker Hub), ``start`` and
-      ``end`` of the phase (a date or ``YYYY-MM-DD HH:MM:SS``; the start
-      defaults to today, and no end leaves the phase open), ``terms`` (the
-      terms page, Markdown; None writes a placeholder, blank text is an
-      error).
-    - ``details``: what each submission's details page shows. ``"scores"``
-      (the default) shows nothing a hidden label could change (see
-      :mod:`blemore_fast.challenge`); ``"categories"`` adds the scores by
-      category and the confusion of label classes, which give hidden labels
-      away: only for a phase whose labels are public. The evaluation page
-      says which.
+    Parameters
+    ----------
+    reference : pandas.DataFrame
+        The hidden labels as a reference table
+        (:func:`blemore_fast.challenge.reference_table`), keyed by the names
+        participants submit. Names that carry their label (the dataset's own
+        names) are refused.
+    path : str or os.PathLike
+        The zip to write.
+    train : pandas.DataFrame, optional
+        Train labels (a table with the metadata's label columns) for the
+        trivial baselines on the details page.
+    title : str, default DEFAULT_TITLE
+        The competition's title.
+    image : str, default DEFAULT_IMAGE
+        The scoring image on Docker Hub.
+    start, end : datetime.date or str, optional
+        The phase's dates (a date or ``YYYY-MM-DD HH:MM:SS``); the start
+        defaults to today, and no end leaves the phase open.
+    terms : str, optional
+        The terms page, Markdown; None writes a placeholder saying terms are
+        not set, and blank text is an error.
+    details : {"scores", "categories"}, default "scores"
+        What each submission's details page shows. ``"scores"`` shows nothing
+        a hidden label could change (see :mod:`blemore_fast.challenge`);
+        ``"categories"`` adds the scores by category and the confusion of
+        label classes, which give hidden labels away: only for a phase whose
+        labels are public. The evaluation page says which.
 
-    Returns the path written.
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        When the reference's names carry their labels (the dataset's own
+        names, which participants must not see), the reference has no clips,
+        for an unknown ``details``, blank ``terms``, an invalid title or
+        invalid dates.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile
+    >>> from blemore_fast.challenge import reference_table
+    >>> from blemore_fast.synthetic import make_dataset
+    >>> data = make_dataset(seed=0)
+    >>> test = data.clips[data.select("test")]
+    >>> anonymised = {name: f"test_{i:04d}.mov" for i, name in enumerate(test["filename"], 1)}
+    >>> reference = reference_table(test, names_map=anonymised)
+    >>> path = build_bundle(reference, pathlib.Path(tempfile.mkdtemp()) / "bundle.zip")
+    >>> "competition.yaml" in zipfile.ZipFile(path).namelist()
+    True
     """
     missing_columns(reference, REFERENCE_COLUMNS, "reference table")
     names = [str(n) for n in reference["filename"]]

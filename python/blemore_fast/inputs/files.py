@@ -46,6 +46,8 @@ class MemoryFile:
     the name messages give it (``"<stdin>"``). Every reader that takes a path
     takes one of these too.
 
+    Examples
+    --------
     >>> from blemore_fast.inputs import read_json
     >>> read_json(MemoryFile("<stdin>", b'{"a": 1}'))
     {'a': 1}

@@ -116,10 +116,11 @@ def input_limits(
         All of them at once, as a :class:`Limits` (the two above, given
         too, replace its values).
 
-    Yields
-    ------
-    Limits
-        The limits in force inside the block.
+    Returns
+    -------
+    contextlib.AbstractContextManager of Limits
+        A context manager; ``with ... as limits`` gives the limits in force
+        inside the block, and the earlier ones return when it ends.
 
     Examples
     --------

@@ -77,6 +77,8 @@ def pick_json(names: Iterable[str], where: str) -> str:
     Raises :class:`~blemore_fast.ValidationError` naming what was found when
     there is no JSON file or more than one.
 
+    Examples
+    --------
     >>> pick_json(["__MACOSX/._sub.json", "sub.json", "README.txt"], "sub.zip")
     'sub.json'
     """

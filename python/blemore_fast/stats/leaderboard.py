@@ -87,36 +87,66 @@ def leaderboard(
 ) -> Leaderboard:
     """Rank systems scored on the same clips, with confidence sets for the ranks.
 
-    - ``systems`` maps each system's name to anything :func:`~blemore_fast.score`
-      accepts. Every system is validated against the same ``labels`` (the
-      rows of ``partition`` when given, as in :func:`~blemore_fast.score`);
-      one that fails is listed in ``.failed`` with its problems, not ranked.
-      When fewer than 2 pass, :class:`~blemore_fast.FailedSystemsError` lists
-      each failed system with its first problems and hint (and keeps them in
-      ``.failed``).
-    - ``metric``: ``"presence"``, ``"salience"`` or ``"mean"`` orders the table.
-    - ``cluster``: as in :func:`~blemore_fast.bootstrap` (``"auto"``: actors
-      when they can be read). With groups (``"actor"``), the sets are about
-      new actors: each group's terms are :func:`~blemore_fast.compare`'s
-      (leave-one-out, two-thirds power scale, CR2 weights) with t(G - 1)
-      reference, so they hold with 11 actors. With ``"clip"``, each clip is
-      its own group and the sets treat the actors as fixed.
-    - ``simultaneous=False`` gives marginal sets: each system's set holds its
-      true rank with probability ``confidence``. ``True`` gives sets that
-      hold for all systems at once (wider).
-    - ``n_resamples`` multiplier draws give the critical values; ``seed``
-      repeats them bit for bit (None draws one, reported back).
-
+    The rank is "1 + the number of systems with a higher score". The sets come
+    from simultaneous tests of every pairwise difference (Mogstad, Romano,
+    Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of systems
+    significantly better, ``rank_high`` is S - the number significantly worse.
     ``pairwise`` gives each pair's difference, ``se`` and unadjusted
     ``p_value`` exactly as :func:`~blemore_fast.compare` (cluster-t) gives
     them, beside the family-wise interval and ``p_adjusted``.
 
-    The rank is "1 + the number of systems with a higher score". The sets
-    come from simultaneous tests of every pairwise difference (Mogstad,
-    Romano, Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of
-    systems significantly better, ``rank_high`` is S - the number
-    significantly worse.
+    Parameters
+    ----------
+    systems : mapping of str to predictions
+        Each system's name and anything :func:`~blemore_fast.score` accepts.
+        Every system is validated against the same ``labels`` (the rows of
+        ``partition`` when given); one that fails is listed in ``.failed``
+        with its problems, not ranked.
+    labels : optional
+        As for :func:`~blemore_fast.score`.
+    metric : {"mean", "presence", "salience"}, default "mean"
+        The score that orders the table.
+    cluster : "auto", "clip", "actor", array_like or mapping, default "auto"
+        As in :func:`~blemore_fast.bootstrap` (``"auto"``: actors when they can
+        be read, else clips with a :class:`~blemore_fast.ClipLevelWarning`).
+        With groups (``"actor"``), the sets are about new actors: each group's
+        terms are :func:`~blemore_fast.compare`'s (leave-one-out, two-thirds
+        power scale, CR2 weights) with t(G - 1) reference, so they hold with
+        11 actors. With ``"clip"``, each clip is its own group and the sets
+        treat the actors as fixed.
+    confidence : float, default 0.95
+        The confidence level of the sets and intervals.
+    simultaneous : bool, default False
+        False gives marginal sets: each system's set holds its true rank with
+        probability ``confidence``. True gives sets that hold for all systems
+        at once (wider).
+    n_resamples : int, default 10000
+        The multiplier draws that give the critical values.
+    seed : int, optional
+        Repeats the draws bit for bit (None draws one, reported back).
+    partition : str, optional
+        Keep only the label table's rows of this partition, as in
+        :func:`~blemore_fast.score`.
 
+    Returns
+    -------
+    Leaderboard
+        The ranked table with each system's interval and rank set, every
+        pairwise difference, the tiers and the systems that failed.
+
+    Raises
+    ------
+    FailedSystemsError
+        When fewer than two systems pass validation: it lists each failed
+        system with its first problems and hint (and keeps them in
+        ``.failed``). It is a :class:`~blemore_fast.ValidationError`.
+    ValueError
+        For an unknown ``metric``, or fewer than two systems given.
+    TypeError
+        When ``systems`` is not a mapping from non-empty names.
+
+    Examples
+    --------
     >>> from blemore_fast import decode, synthetic
     >>> data = synthetic.make_dataset(seed=1)
     >>> test = data.select("test")

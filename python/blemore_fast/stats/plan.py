@@ -110,6 +110,30 @@ class Plan:
     ``pilot_difference`` and ``pilot_se_difference`` (A - B and its standard
     error as :func:`~blemore_fast.compare` gives them; None without
     ``against``). :meth:`power` and :meth:`actors_needed` need ``against``.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per K, as above.
+    check : pandas.DataFrame
+        The curve against the simulation at a few K, with Monte-Carlo errors.
+    notes : tuple of str
+        Where the curve and the simulation disagree.
+    metric, target_power, confidence, n_sims, seed
+        The call's settings.
+    pilot_actors, pilot_actors_with_blends, pilot_estimate, pilot_difference, pilot_se_difference
+        The pilot's figures, as above.
+
+    Examples
+    --------
+    >>> from blemore_fast import decode, plan, synthetic
+    >>> data = synthetic.make_dataset(seed=1)
+    >>> train = data.select("train")
+    >>> names = list(data.clips["filename"][train])
+    >>> good = decode(data.probs["good"][train], alpha=0.3, beta=0.1, names=names)
+    >>> result = plan(good, data.clips[train], actors=[11, 20], n_sims=200, seed=0)
+    >>> list(result.table.columns), result.pilot_actors
+    (['actors', 'half_width'], 47)
     """
 
     table: pd.DataFrame

@@ -91,6 +91,8 @@ def _is_prob_table(value: Any) -> bool:
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax of an ``(N, K)`` array, in float64, stable for large logits.
 
+    Examples
+    --------
     >>> softmax(np.array([[0.0, 0.0]])).tolist()
     [[0.5, 0.5]]
     """

@@ -35,8 +35,12 @@ class Accumulator:
     The state is five clip counts (see ``CELLS``), so partial accumulators
     merge exactly: add their :meth:`state` vectors (for example with
     ``torch.distributed.all_reduce``) and rebuild with :meth:`from_state`.
-    Updates from several threads are safe.
+    Updates from several threads are safe. An accumulator starts empty and
+    takes no arguments; :meth:`update` adds a batch and :meth:`compute` gives
+    the :class:`~blemore_fast.Score` of all of them.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> acc = Accumulator()
     >>> probs = np.array([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]])
@@ -64,19 +68,44 @@ class Accumulator:
     ) -> None:
         """Adds one batch.
 
-        ``preds`` is :class:`~blemore_fast.Encoded` (matched to ``labels`` by
-        position, or to its own names), anything :func:`~blemore_fast.score`
-        accepts (a prediction dict or a long table, matched by clip name), or
-        probabilities decoded at ``alpha`` / ``beta`` (both required): an
-        ``(N, 6)`` matrix in ``classes`` order, or a table read by its column
-        names (a :class:`~blemore_fast.ProbTable`, a pandas or polars
-        DataFrame, a pyarrow Table), as for :func:`decode`, with
-        ``logits=True`` for logits. ``labels`` are as for
-        :func:`grid_search`; a table whose ``filename`` column names its rows
-        is matched to labels by name, or without labels gets the labels its
-        clip names carry.
+        Parameters
+        ----------
+        preds : Encoded, dict, table, array_like or torch.Tensor
+            :class:`~blemore_fast.Encoded` (matched to ``labels`` by position, or
+            to its own names), anything :func:`~blemore_fast.score` accepts (a
+            prediction dict or a long table, matched by clip name), or
+            probabilities decoded at ``alpha`` / ``beta``: an ``(N, 6)`` matrix
+            in ``classes`` order, or a table read by its column names (a
+            :class:`~blemore_fast.ProbTable`, a pandas or polars DataFrame, a
+            pyarrow Table), as for :func:`decode`. A probability table whose
+            ``filename`` column names its rows is matched to labels by name, or
+            without labels gets the labels its clip names carry.
+        labels : optional
+            The batch's labels: as for :func:`~blemore_fast.score` with
+            predictions, as for :func:`grid_search` with probabilities.
+        alpha, beta : float, optional
+            The thresholds, both required with probabilities (see
+            :func:`decode`).
+        classes : sequence of str, default EMOTIONS
+            The emotion code of each probability column.
+        logits : bool, default False
+            The probabilities are logits: a softmax per row turns them into
+            probabilities first. Only with probabilities.
 
-        Raises ValueError for probabilities or thresholds outside [0, 1].
+        Raises
+        ------
+        ValidationError, TypeError, ValueError
+            As :func:`~blemore_fast.score` and :func:`decode` do (ValueError for
+            probabilities or thresholds outside [0, 1]); TypeError for
+            ``alpha``, ``beta`` or ``logits`` with predictions that are not
+            probabilities. The state is then unchanged.
+
+        Examples
+        --------
+        >>> acc = Accumulator()
+        >>> acc.update({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+        >>> acc.compute().presence
+        1.0
         """
         if is_table(preds):
             preds = columns(preds)  # read once, whichever way it is used
@@ -119,7 +148,26 @@ class Accumulator:
             self._cells[:] = 0
 
     def merge(self, other: Accumulator) -> Accumulator:
-        """Adds another accumulator's counts into this one; returns ``self``."""
+        """Adds another accumulator's counts into this one.
+
+        Parameters
+        ----------
+        other : Accumulator
+            The counts to add (for example a worker thread's).
+
+        Returns
+        -------
+        Accumulator
+            ``self``, holding both.
+
+        Examples
+        --------
+        >>> a, b = Accumulator(), Accumulator()
+        >>> a.update({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+        >>> b.update({"A102_ang_int2_ver1": [{"emotion": "sad", "salience": 100}]})
+        >>> a.merge(b).compute()
+        Score(presence=0.5000 [1/2], salience=0.0000 [0/0], mean=0.2500)
+        """
         if not isinstance(other, Accumulator):
             raise TypeError(f"can only merge another Accumulator; got {type(other).__name__}")
         self._add(other.state())
@@ -132,8 +180,29 @@ class Accumulator:
 
     @classmethod
     def from_state(cls, state: Any) -> Accumulator:
-        """An accumulator holding ``state``: five non-negative integer counts,
-        such as the sum of several :meth:`state` vectors."""
+        """An accumulator holding ``state``.
+
+        Parameters
+        ----------
+        state : array_like or torch.Tensor
+            Five non-negative integer counts in ``CELLS`` order, such as the sum of
+            several :meth:`state` vectors (``torch.distributed.all_reduce``).
+
+        Returns
+        -------
+        Accumulator
+            A new accumulator with these counts.
+
+        Raises
+        ------
+        ValueError
+            When ``state`` is not five non-negative integers.
+
+        Examples
+        --------
+        >>> Accumulator.from_state([0, 1, 0, 0, 1]).compute()
+        Score(presence=0.5000 [1/2], salience=1.0000 [1/1], mean=0.7500)
+        """
         array = as_array(state, "state")
         if array.dtype.kind not in "iu":
             raise TypeError(f"state must hold integers; got dtype {array.dtype}")

@@ -74,6 +74,8 @@ def encode_soft_labels(labels: Any, *, classes: Sequence[str] = EMOTIONS) -> Enc
     row. Encode once and pass the result to :func:`grid_search` or
     :class:`Accumulator` at every epoch.
 
+    Examples
+    --------
     >>> encode_soft_labels([[0.3, 0, 0, 0.7, 0, 0], [0, 0, 0, 0, 0, 1]]).mask.tolist()
     [9, 32]
     """
