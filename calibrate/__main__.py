@@ -1,6 +1,6 @@
 """`make calibrate`: the coverage simulation of the few-actor methods.
 
-    python -m calibrate [--datasets R] [--quick] [--csv results.csv]
+    python -m calibrate [--datasets R] [--quick | --skewed] [--actors G ...] [--csv results.csv]
 
 Prints method x actors x metric -> coverage of 95% intervals, null rejection
 rate and power of ``compare``, each with its Monte-Carlo standard error.
@@ -34,13 +34,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m calibrate", description=__doc__)
     parser.add_argument("--datasets", type=int, default=8000, help="datasets per cell")
     parser.add_argument("--quick", action="store_true", help="11 actors only (make test's check)")
+    parser.add_argument(
+        "--skewed", action="store_true", help="only the tests in the real test set's spread"
+    )
+    parser.add_argument("--actors", type=int, nargs="+", help="only cells with these actors")
     parser.add_argument("--csv", help="also write every cell's figures here")
     args = parser.parse_args()
     if args.quick:
         intervals, tests = coverage.quick_grids()
+    elif args.skewed:
+        intervals, tests = [], coverage.skewed_grid()
     else:
         intervals = coverage.interval_grid()
-        tests = coverage.null_grid() + coverage.power_grid()
+        tests = coverage.null_grid() + coverage.skewed_grid() + coverage.power_grid()
+    if args.actors:
+        intervals = [s for s in intervals if s.actors in args.actors]
+        tests = [s for s in tests if s.actors in args.actors]
     start = time.perf_counter()
     rows = run(intervals, tests, args.datasets)
     if args.csv:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from blemore_fast import _core
 from blemore_fast.stats.rank_bootstrap import bootstrap_ranks, group_tallies
-from blemore_fast.stats.rank_sets import rank_sets, studentised
+from blemore_fast.stats.rank_sets import rank_sets
 
 #: The systems' skills on the logit scale: one clearly ahead, ties, a spread.
 SKILLS = np.array([1.0, 0.0, 0.0, 0.0, -0.2, -0.4, -0.7, -1.0, -1.5, -2.0])
@@ -89,10 +89,9 @@ def rank_sets_of(
     bootstrap_resamples: int,
     seed: int,
 ) -> DatasetResult:
-    _, d, se, _, marginal, joint, _, _, _ = _core.rank_cells(
+    _, _, _, t, _, _, marginal, joint, _, _, _ = _core.rank_cells(
         outcomes, groups=actors, metric=metric, confidence=0.95, n_resamples=n_resamples, seed=seed
     )
-    t = studentised(d, se)
     ranks = bootstrap_ranks(group_tallies(outcomes, actors), metric, bootstrap_resamples, seed)
     plain = np.column_stack(
         [

@@ -44,7 +44,7 @@ def main() -> None:
     print(board.pairwise.round(4), end="\n\n")
     both = bf.leaderboard(runs, labels, cluster="actor", simultaneous=True, seed=args.seed)
     print(both, end="\n\n")
-    print(bf.leaderboard(runs, labels, seed=args.seed))
+    print(bf.leaderboard(runs, labels, cluster="clip", seed=args.seed))
     if args.html:
         leaderboard_html(board, args.html, title="HiCMAE test-set runs: leaderboard")
 

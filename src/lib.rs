@@ -16,6 +16,8 @@ mod _core {
     #[pymodule_export]
     use super::py::files::{read_submission, SubmissionFile};
     #[pymodule_export]
+    use super::py::plan::{plan_draws, t_critical, t_two_sided_p};
+    #[pymodule_export]
     use super::py::ranks::rank_cells;
     #[pymodule_export]
     use super::py::scoring::{

@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -206,11 +207,14 @@ class ScoringRun:
     details: Path | None  # the detailed results page
 
 
-def run_scoring(bundle_zip: Path, submission_zip: Path, root: Path) -> ScoringRun:
+def run_scoring(
+    bundle_zip: Path, submission_zip: Path, root: Path, wrapper: Sequence[str] = ()
+) -> ScoringRun:
     """The scoring step of one results submission, as the compute worker runs it.
 
     ``root`` stands for the container's ``/app``. The command runs with this
-    interpreter's folder first on ``PATH``, as ``python3`` in the image.
+    interpreter's folder first on ``PATH``, as ``python3`` in the image;
+    ``wrapper`` comes before it (a program that measures it).
     """
     bundle = extract(bundle_zip, root / "bundle")
     comp = read_competition(bundle)
@@ -231,7 +235,7 @@ def run_scoring(bundle_zip: Path, submission_zip: Path, root: Path) -> ScoringRu
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     proc = subprocess.run(
-        shlex.split(command),
+        [*wrapper, *shlex.split(command)],
         cwd=root / "program",
         capture_output=True,
         text=True,

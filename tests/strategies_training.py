@@ -49,14 +49,15 @@ def thresholds(
     step = draw(st.sampled_from([np.inf, -np.inf]))
     halfway = (float(edge) + float(np.nextafter(edge, edge.dtype.type(step)))) / 2
     candidates = [
-        st.floats(-0.05, 1.05),
+        st.floats(0, 1),
         st.sampled_from(POOL),
         st.sampled_from(flat.tolist()),
         st.just(float(edge)),
         st.just(halfway),
         st.just(float(np.nextafter(halfway, step))),
     ]
-    return draw(st.one_of(*candidates))
+    # Thresholds lie in [0, 1]; a halfway point next to 0 or 1 may not.
+    return min(max(draw(st.one_of(*candidates)), 0.0), 1.0)
 
 
 def permuted_classes() -> st.SearchStrategy[tuple[str, ...]]:

@@ -54,9 +54,9 @@ def test_plain_names_name_no_actor_for_bootstrap_and_compare() -> None:
         r"cluster= an array or \{clip: group\} mapping"
     )
     with pytest.raises(ValueError, match=expected):
-        bf.bootstrap(preds, labels, cluster="actor", n_resamples=100, seed=1)
+        bf.bootstrap(preds, labels, cluster="actor")
     with pytest.raises(ValueError, match=expected):
-        bf.compare(preds, preds, labels, cluster="actor", n_resamples=100, seed=1)
+        bf.compare(preds, preds, labels, cluster="actor")
 
 
 def test_plain_names_name_no_actor_for_breakdown_and_report() -> None:
@@ -81,13 +81,13 @@ def test_an_actor_column_gives_the_actors_to_every_function(column: str) -> None
     table = bf.breakdown(preds, labels, by="actor")
     assert table["category"].tolist() == ["A1", "A2", "A3"]
     assert table["n"].tolist() == [4, 4, 4]
-    by_column = bf.bootstrap(preds, labels, cluster="actor", n_resamples=500, seed=3)
-    by_array = bf.bootstrap(preds, labels, cluster=PLAIN_ACTORS, n_resamples=500, seed=3)
+    by_column = bf.bootstrap(preds, labels, cluster="actor")
+    by_array = bf.bootstrap(preds, labels, cluster=PLAIN_ACTORS)
     assert (by_column.cluster, by_column.n_units) == ("actor", 3)
     # assert_equal: the mean is NaN without blends in two actors, and NaN != NaN.
     np.testing.assert_equal(by_column.presence.as_dict(), by_array.presence.as_dict())
     np.testing.assert_equal(by_column.mean.as_dict(), by_array.mean.as_dict())
-    paired = bf.compare(preds, preds, labels, cluster="actor", n_resamples=500, seed=3)
+    paired = bf.compare(preds, preds, labels, cluster="actor")
     assert paired.n_units == 3
 
 
@@ -104,8 +104,8 @@ def test_bootstrap_and_breakdown_agree_on_actors_from_names() -> None:
     parsed = [bf.parse_filename(n).actor for n in names]
     assert parsed == ["A101", "A101", "A2", "A2", "B77"]
     assert bf.breakdown(preds, by="actor")["category"].tolist() == ["A101", "A2", "B77"]
-    by_name = bf.bootstrap(preds, cluster="actor", n_resamples=500, seed=5)
-    by_array = bf.bootstrap(preds, cluster=parsed, n_resamples=500, seed=5)
+    by_name = bf.bootstrap(preds, cluster="actor")
+    by_array = bf.bootstrap(preds, cluster=parsed)
     assert by_name.n_units == 3
     np.testing.assert_equal(by_name.presence.as_dict(), by_array.presence.as_dict())
 

@@ -28,6 +28,14 @@ from stats_support import (
     simulate,
 )
 
+# These tests resample the clips of unnamed arrays (no actors to read) with
+# few replicates, for speed: the default unit's ClipLevelWarning and the
+# few-resamples warning are tested in test_units.py.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::blemore_fast.ClipLevelWarning"),
+    pytest.mark.filterwarnings("ignore:[0-9,]+ resamples are too few:UserWarning"),
+]
+
 # Two-sample KS threshold. Under "same distribution" the KS p-value is uniform
 # for continuous data and stochastically larger for discrete data like these
 # (ratios of counts), so a correct implementation fails a single check with
@@ -306,19 +314,19 @@ def dict_preds() -> dict:
 def test_accepts_what_score_accepts(dict_preds, tmp_path):
     preds = dict_preds
     want = reference.score(preds)
-    r = bf.bootstrap(preds, n_resamples=500, seed=1)
+    r = bf.bootstrap(preds, n_resamples=500, seed=1, cluster="clip")
     assert (r.presence.estimate, r.salience.estimate) == (want["presence"], want["salience"])
     path = tmp_path / "preds.json"
     path.write_text(pd.Series(preds).to_json())
-    from_path = bf.bootstrap(path, n_resamples=500, seed=1)
+    from_path = bf.bootstrap(path, n_resamples=500, seed=1, cluster="clip")
     assert from_path == r
     long = pd.DataFrame(
         [(k, e["emotion"], e["salience"]) for k, v in preds.items() for e in v],
         columns=["filename", "emotion", "salience"],
     )
-    assert bf.bootstrap(long, n_resamples=500, seed=1) == r
+    assert bf.bootstrap(long, n_resamples=500, seed=1, cluster="clip") == r
     aligned = bf.align(preds)
-    assert bf.bootstrap(aligned, n_resamples=500, seed=1) == r
+    assert bf.bootstrap(aligned, n_resamples=500, seed=1, cluster="clip") == r
     with pytest.raises(bf.ValidationError):
         bf.bootstrap({"A101_ang_int1_ver1": [{"emotion": "anger", "salience": 100}]})
 
@@ -327,26 +335,26 @@ def test_accepts_what_score_accepts(dict_preds, tmp_path):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_actor_clusters_come_from_names_or_metadata(dict_preds):
     preds = dict_preds
-    by_name = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster="actor")
+    by_name = bf.bootstrap(preds, cluster="actor")
     assert (by_name.cluster, by_name.n_units, by_name.n) == ("actor", 4, 24)
     names = list(preds)
     actors = [n.split("_")[0] for n in names]
-    by_array = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster=actors)
+    by_array = bf.bootstrap(preds, cluster=actors)
     assert by_array.n_units == 4 and by_array.distribution is None
     same_settings = {"cluster": "actor", "question": by_name.question}
     assert by_array.as_dict() | same_settings == by_name.as_dict()
     mapping = dict(zip(names, actors, strict=True))
-    by_mapping = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster=mapping)
+    by_mapping = bf.bootstrap(preds, cluster=mapping)
     assert by_mapping.presence == by_array.presence
     series = pd.Series(actors, index=names)[::-1]
-    by_series = bf.bootstrap(preds, n_resamples=2000, seed=4, cluster=series)
+    by_series = bf.bootstrap(preds, cluster=series)
     assert by_series.presence == by_array.presence
     # Metadata's actor column wins over the names: two made-up groups here.
     meta = pd.DataFrame({"filename": names, "actor": ["X" if i < 12 else "Y" for i in range(24)]})
-    by_meta = bf.bootstrap(preds, meta, n_resamples=2000, seed=4, cluster="actor")
+    by_meta = bf.bootstrap(preds, meta, cluster="actor")
     assert by_meta.n_units == 2
     video = meta.rename(columns={"actor": "video_id"})
-    assert bf.bootstrap(preds, video, n_resamples=2000, seed=4, cluster="actor").n_units == 2
+    assert bf.bootstrap(preds, video, cluster="actor").n_units == 2
 
 
 def test_actor_intervals_are_wider_on_the_real_test_set(data_dir):
@@ -357,8 +365,8 @@ def test_actor_intervals_are_wider_on_the_real_test_set(data_dir):
     preds = reference.probs_to_dict(reference.top2(probs), frame["filename"].tolist(), 0.3, 0.1)
     clips = pd.read_csv(data_dir / "clips.csv")
     clips = clips[clips["partition"] == "test"]
-    clip = bf.bootstrap(preds, clips, n_resamples=20_000, seed=1)
-    actor = bf.bootstrap(preds, clips, n_resamples=20_000, seed=1, cluster="actor")
+    clip = bf.bootstrap(preds, clips, n_resamples=20_000, seed=1, cluster="clip")
+    actor = bf.bootstrap(preds, clips, cluster="actor")
     assert round(clip.presence.estimate, 4) == 0.3148 and round(clip.salience.estimate, 4) == 0.0719
     assert (clip.n_units, actor.n_units) == (594, 11)
     assert actor.presence.se > 1.2 * clip.presence.se
@@ -438,7 +446,7 @@ def test_one_resample_warns_about_the_standard_error():
         ({"seed": -1}, ValueError, "seed must be in"),
         ({"seed": 2**64}, ValueError, "seed"),
         ({"seed": 1.5}, TypeError, "seed must be None or an integer"),
-        ({"cluster": "speaker"}, ValueError, "cluster must be None"),
+        ({"cluster": "speaker"}, ValueError, "cluster must be 'auto', 'actor', 'clip'"),
         ({"cluster": [1, 2]}, ValueError, "one group id per clip"),
         ({"cluster": [1.0, None, 2.0, 1.0, 2.0]}, ValueError, "missing group ids"),
     ],

@@ -25,7 +25,10 @@ from blemore_fast import EMOTIONS, reference, synthetic
 from cli_support import EXE, cli, failed, ok
 from hicmae import softmax
 
-SUBCOMMANDS = ("score", "validate", "grid", "decode", "report", "compare", "demo", "codabench")
+SUBCOMMANDS = (
+    "score", "validate", "grid", "decode", "report", "compare", "leaderboard", "plan", "demo",
+    "codabench",
+)  # fmt: skip
 ALPHA, BETA = 0.3, 0.1
 
 
@@ -731,24 +734,26 @@ def test_score_cluster_actor_alone_gives_the_calibrated_intervals(files: Files) 
 
 def test_score_bootstrap_reports_the_seed_that_repeats_it(files: Files) -> None:
     path = files.submission("weaker")
-    first = ok(cli("score", path, "--bootstrap", "500", "--json", cwd=files.root)).json()
+    args = ["--bootstrap", "1000", "--cluster", "clip", "--json"]
+    first = ok(cli("score", path, *args, cwd=files.root)).json()
     seed = first["bootstrap"]["seed"]
-    again = ok(
-        cli("score", path, "--bootstrap", "500", "--seed", seed, "--json", cwd=files.root)
-    ).json()
+    again = ok(cli("score", path, *args, "--seed", seed, cwd=files.root)).json()
     assert again == first
+    # Over actors (cluster-t) nothing is drawn: no seed to report.
+    actor = ok(cli("score", path, "--bootstrap", "500", "--json", cwd=files.root)).json()
+    assert actor["bootstrap"]["seed"] is None and actor["bootstrap"]["n_resamples"] is None
 
 
 def test_compare_equals_the_api(files: Files) -> None:
     a, b = files.submission("good"), files.submission("weaker")
     # The clip names give the actors, so actor level (cluster-t) is the default.
     document = ok(cli("compare", a, b, "--seed", "2", "--json", cwd=files.root)).json()
-    expected = bf.compare(a, b, seed=2, cluster="actor")
-    assert expected.method == "cluster-t"
+    expected = bf.compare(a, b)  # the same rule: actors, read from the names
+    assert expected.method == "cluster-t" and expected.cluster == "actor"
     assert {k: v for k, v in document.items() if k not in ("a", "b")} == expected.as_dict()
     args = ["--cluster", "clip", "--bootstrap", "3000", "--seed", "2", "--json"]
     clip_level = ok(cli("compare", a, b, *args, cwd=files.root)).json()
-    expected = bf.compare(a, b, n_resamples=3000, seed=2)
+    expected = bf.compare(a, b, n_resamples=3000, seed=2, cluster="clip")
     assert {k: v for k, v in clip_level.items() if k not in ("a", "b")} == expected.as_dict()
     assert document["score_a"] == {
         **reference.score(files.preds["good"]),
@@ -758,7 +763,7 @@ def test_compare_equals_the_api(files: Files) -> None:
     lines = run.out.splitlines()
     assert lines[:3] == [f"A: {a}", f"B: {b}", f"{len(files.names)} clips"]
     assert lines[3].split() == ["metric", "A", "B", "A", "-", "B", "low", "high", "se", "p"]
-    actor = bf.compare(a, b, cluster="actor", seed=2)
+    actor = bf.compare(a, b, cluster="actor")
     presence = lines[4].split()
     assert presence[3] == f"{actor.presence.estimate:+.4f}"
     p = actor.presence.p_value
@@ -782,8 +787,8 @@ def test_report_intervals_side_by_side(files: Files, tmp_path: Path) -> None:
     path = files.submission("good")
     args = ["--cluster", "actor", "--seed", "9", "--bootstrap", "2000"]
     document = ok(cli("report", path, *args, "--json", cwd=tmp_path)).json()
-    clip = bf.bootstrap(path, n_resamples=2000, seed=9)
-    actor = bf.bootstrap(path, n_resamples=2000, seed=9, cluster="actor")
+    clip = bf.bootstrap(path, n_resamples=2000, seed=9, cluster="clip")
+    actor = bf.bootstrap(path, cluster="actor")
     assert document["intervals"] == {
         "clip-level": clip.as_dict(),
         "actor-level": actor.as_dict(),

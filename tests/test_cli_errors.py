@@ -156,11 +156,12 @@ def test_diagnosis_logits_as_probabilities(inputs: Inputs) -> None:
 
 def test_long_clip_names_are_cut(tmp_path: Path) -> None:
     """Item 6: a 100,000-character clip name was printed in full (twice, when
-    a message quoted it)."""
-    name = "A" * 100_000
+    a message quoted it). Names and values longer than 1,024 characters are
+    now refused as too_large, so the longest a message can quote is cut."""
+    name = "A" * 1_000
     path = tmp_path / "long.json"
     path.write_text(
-        json.dumps({"predictions": {name: [{"emotion": "x" * 100_000, "salience": 100}]}})
+        json.dumps({"predictions": {name: [{"emotion": "x" * 1_000, "salience": 100}]}})
     )
     run = failed(cli("score", path, "--labels", path, cwd=tmp_path))
     assert len(run.err) < 2_000
@@ -321,7 +322,64 @@ def test_few_resamples_warn(inputs: Inputs, args: tuple[str, ...], warned: str |
     estimate, and nothing was said."""
     run = ok(cli("score", inputs.submission, *args, "--seed", "3", cwd=inputs.root))
     if warned is None:
-        assert "too few resamples" not in run.err
+        assert "resamples are too few" not in run.err
     else:
-        assert f"warning: --bootstrap {int(args[1]):,} is too few resamples" in run.err
+        assert f"warning: {int(args[1]):,} resamples are too few" in run.err
         assert warned in run.err
+
+
+def _piped_status(inputs: Inputs, *args: object) -> str:
+    """The exit status of the command when its reader goes away at once."""
+    script = '"$0" "$@" | true; echo "exit ${PIPESTATUS[0]}"'
+    proc = subprocess.run(
+        ["bash", "-c", script, str(EXE), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=inputs.root,
+        timeout=120,
+    )
+    assert proc.stderr == ""
+    return proc.stdout.strip()
+
+
+def test_validate_answers_with_its_verdict_through_a_closed_pipe(inputs: Inputs) -> None:
+    """Issue 18 item 6: `validate bad.zip | head -1` under pipefail exited 0.
+    The listing (1,188 problems, over 64 KiB) cannot fit the pipe's buffer."""
+    bad = ("validate", inputs.submission, "--codabench", "--max-problems", "all")
+    assert _piped_status(inputs, *bad) == "exit 1"
+    assert _piped_status(inputs, *bad, "--json") == "exit 1"
+    good = ("validate", inputs.submission, "--labels", "clips.csv", "--partition", "test")
+    assert _piped_status(inputs, *good) == "exit 0"
+
+
+def test_echoed_names_are_escaped(tmp_path: Path) -> None:
+    """Issue 18 item 5: terminal escapes and bidi controls in a clip name."""
+    name = "a\x1b[31mb\u202ec\x9b\u2066\x7f.mov"
+    shown = "a\\x1b[31mb\\u202ec\\x9b\\u2066\\x7f.mov"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"predictions": {name: [{"emotion": "hap", "salience": 100}]}}))
+    text = failed(cli("validate", path, "--codabench", "--max-problems", "1", cwd=tmp_path))
+    assert f"  - {shown}: clip is not in the expected names" in text.out
+    run = failed(cli("validate", path, "--codabench", "--json", cwd=tmp_path))
+    problem = run.json()["problems"][0]
+    assert problem["clip"] == shown and "\\u001b" not in run.out
+    run = failed(cli("score", path, cwd=tmp_path))  # labels read from the name: refused
+    assert f"  - {shown}: cannot read a label" in run.err
+    for output in (text.out, text.err, run.err):
+        assert not any(c in output for c in "\x1b\u202e\x9b\u2066\x7f")
+
+
+@pytest.mark.parametrize(
+    ("document", "found"),
+    [("null", "null"), ("[1]", "array"), ('"x"', "string"), ("3", "number"), ("true", "boolean")],
+)
+def test_a_document_that_is_not_an_object_reads_in_json_words(
+    tmp_path: Path, document: str, found: str
+) -> None:
+    """Issue 18 item 6: a JSON null got the Python API's "preds must be a dict"."""
+    (tmp_path / "s.json").write_text(document)
+    for command in ("validate", "score"):
+        run = failed(cli(command, "s.json", cwd=tmp_path))
+        message = f'holds a JSON {found}; a submission is {{"predictions": {{clip: [entries]}}}}'
+        assert message in run.out + run.err
+        assert not any(w in run.out + run.err for w in ("preds must be", "DataFrame", "NoneType"))

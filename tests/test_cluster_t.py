@@ -14,6 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stats_support import encoded, encoded_pair
 
+# These tests resample the clips of unnamed arrays (no actors to read) with
+# few replicates, for speed: the default unit's ClipLevelWarning and the
+# few-resamples warning are tested in test_units.py.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::blemore_fast.ClipLevelWarning"),
+    pytest.mark.filterwarnings("ignore:[0-9,]+ resamples are too few:UserWarning"),
+]
+
 METRICS = ("presence", "salience", "mean")
 
 
@@ -65,7 +73,7 @@ def test_one_system_matches_the_plain_implementation(seed):
     sizes = list(rng.integers(40, 71, size=[6, 11, 20, 47][seed % 4]))
     cells, groups = actor_cells(rng, sizes, spread=[0.3, 1.0][seed % 2]), groups_of(sizes)
     result = _one(cells, groups, confidence=[0.95, 0.9, 0.99][seed % 3])
-    assert result.method == "cluster-t" and result.n_resamples == 0
+    assert result.method == "cluster-t" and result.n_resamples is None and result.seed is None
     _check(result, reference(cells, groups, confidence=result.confidence), paired=False)
     for name in METRICS:  # the logit interval stretches further up for rates below 1/2
         i = getattr(result, name)
@@ -123,10 +131,10 @@ def test_invariant_to_clip_order_group_labels_and_seed(seed, n_groups, spread):
     order = rng.permutation(len(cells))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # few groups, no hits: tested below
-        first = _one(cells, groups, seed=1).as_dict()
-        again = _one(other_cells, other_groups, seed=2).as_dict()
-        pair = _pair(cells, b, groups, seed=3).as_dict()
-        pair_again = _pair(cells[order], b[order], groups[order] * 7 + 5, seed=4).as_dict()
+        first = _one(cells, groups).as_dict()
+        again = _one(other_cells, other_groups).as_dict()
+        pair = _pair(cells, b, groups).as_dict()
+        pair_again = _pair(cells[order], b[order], groups[order] * 7 + 5).as_dict()
     for x, y in ((first, again), (pair, pair_again)):
         for name in METRICS:  # bit-identical, NaN included
             assert repr(x[name]) == repr(y[name])
@@ -166,12 +174,20 @@ def test_options_that_mean_nothing_without_replicates():
         _one(cells, groups, return_distribution=True)
     with pytest.raises(ValueError, match="'cluster-t' needs groups"):
         bf.bootstrap(*encoded(cells), method="cluster-t")
-    # n_resamples is accepted and unused; the seed is reported and changes nothing.
-    fixed = _one(cells, groups, n_resamples=7, seed=1)
-    assert fixed.as_dict() == _one(cells, groups, seed=1).as_dict()
-    assert fixed.n_resamples == 0 and fixed.distribution is None
-    other_seed = _one(cells, groups, seed=99).as_dict()
-    assert other_seed | {"seed": 1} == fixed.as_dict()
+    # n_resamples and seed are accepted with a warning, and change nothing;
+    # the result reports neither, since nothing was drawn.
+    with pytest.warns(UserWarning, match="n_resamples and seed have no effect: method 'cluster-t'"):
+        fixed = _one(cells, groups, n_resamples=7, seed=1)
+    with pytest.warns(UserWarning, match="^seed has no effect"):
+        other_seed = _one(cells, groups, seed=99)
+    with pytest.warns(UserWarning, match="^n_resamples has no effect"):
+        _one(cells, groups, n_resamples=10_000)
+    plain = _one(cells, groups)
+    assert fixed.as_dict() == other_seed.as_dict() == plain.as_dict()
+    assert (fixed.n_resamples, fixed.seed, fixed.distribution) == (None, None, None)
+    assert plain.as_dict()["n_resamples"] is None and plain.as_dict()["seed"] is None
+    with pytest.raises(ValueError, match="seed must be in"):  # still checked
+        _one(cells, groups, seed=-1)
 
 
 def test_the_default_depends_on_whether_groups_are_given():

@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 import yaml
 from blemore_fast import EMOTIONS, reference, synthetic
-from blemore_fast.challenge import SCORE_KEYS, SEED
+from blemore_fast.challenge import SCORE_KEYS
 from browser import needs_browser, probe_page
 from cli_support import cli, failed, ok
 from codabench_worker import bundle_violations, extract, read_competition, run_scoring
@@ -194,6 +194,7 @@ def test_the_bundle_refuses_names_that_carry_labels(simulated: tuple[Challenge, 
         )
     )
     assert "carry their label" in run.err and "--names-map" in run.err
+    assert "A" not in run.err.split("error:")[1].split("clip names")[0]  # no name shown
     assert not (challenge.root / "x.zip").exists()
 
 
@@ -261,7 +262,7 @@ def test_scores_equal_the_reference_on_real_outputs(
     assert run.written["mean"] == (expected["presence"] + expected["salience"]) / 2
     # The intervals: the package's actor-level bootstrap on the real names and
     # the real table, same seed: anonymising and zipping change nothing.
-    intervals = bf.bootstrap(expected["preds"], real.test, cluster="actor", seed=SEED)
+    intervals = bf.bootstrap(expected["preds"], real.test, cluster="actor")
     for metric in ("presence", "salience", "mean"):
         interval = getattr(intervals, metric)
         assert (run.written[f"{metric}_low"], run.written[f"{metric}_high"]) == (
@@ -291,18 +292,20 @@ def test_the_details_page_shows_aggregates_only(
     details: str, simulated: tuple[Challenge, Path]
 ) -> None:
     challenge, _ = simulated
-    for heading in (
+    headings = re.findall(r"<h2>(.*?)</h2>", details)
+    assert headings == [
         "Overall",
-        "Trivial baselines",
-        "By category",
-        "Confusion",
         "About the intervals",
-    ):
-        assert f"<h2>{heading}</h2>" in details
+        "Trivial baselines",
+        "Your predicted classes",
+    ]
     assert "actor-level low" in details
-    # The intervals say which question they answer (cluster-t: no replicates to plot).
-    assert "new actors: 95% intervals over 11 actors, small-sample corrected" in details
-    assert "<h2>Bootstrap</h2>" not in details
+    # The intervals say which question they answer, as the evaluation page does.
+    method = bf.challenge.interval_method(11)
+    assert method.startswith("95% intervals over 11 actors, by leave-one-actor-out t")
+    assert f"<p>{method}</p>" in details.replace("&#x27;", "'")
+    evaluation = _bundle_file(challenge.bundle, "pages/evaluation.md")
+    assert " ".join(method.split()) in " ".join(evaluation.split())
     # no clip name, real or anonymised, and no actor: which clip shows whom is
     # hidden too (the embedded images' base64 text aside)
     text = re.sub(r'src="data:image/png;base64,[^"]*"', "", details)
@@ -316,9 +319,82 @@ def test_the_details_page_shows_aggregates_only(
 def test_the_details_page_loads_in_chromium(details: str, tmp_path: Path) -> None:
     probe = probe_page(tmp_path, details)
     assert probe.errors == []
-    assert len(probe.images) >= 3
-    assert all(image["complete"] and image["width"] > 0 for image in probe.images), probe.images
+    assert probe.images == []  # the default page has no plot
     assert "About the intervals" in probe.dom
+
+
+def _bundle_file(bundle: Path, name: str) -> str:
+    with zipfile.ZipFile(bundle) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def test_details_categories_is_an_opt_in_the_pages_announce(
+    simulated: tuple[Challenge, Path], tmp_path: Path
+) -> None:
+    challenge, upload = simulated
+    default = _bundle_file(challenge.bundle, "pages/evaluation.md")
+    assert "no score by category, no confusion of label classes" in " ".join(default.split())
+    assert 'DETAILS = "scores"' in _bundle_file(challenge.bundle, "scoring_program/score.py")
+    run = ok(
+        cli(
+            "codabench", "bundle", "--labels", "clips.csv", "--partition", "test",
+            "--names-map", "names.csv", "--details", "categories", "-o", tmp_path / "c.zip",
+            cwd=challenge.root,
+        )
+    )  # fmt: skip
+    assert "give hidden labels away" in run.out
+    evaluation = " ".join(_bundle_file(tmp_path / "c.zip", "pages/evaluation.md").split())
+    assert "(`--details categories`) because this phase's labels are public" in evaluation
+    assert 'DETAILS = "categories"' in _bundle_file(tmp_path / "c.zip", "scoring_program/score.py")
+    scored = run_scoring(tmp_path / "c.zip", upload, tmp_path / "run")
+    assert scored.returncode == 0, scored.stderr
+    assert scored.details is not None
+    page = scored.details.read_text(encoding="utf-8")
+    for heading in ("By category", "Confusion", "About this page"):
+        assert f"<h2>{heading}</h2>" in page
+    assert "because the organisers chose it (details: categories)" in page
+    # The plots are the same bytes on every run (no matplotlib version in them).
+    again = run_scoring(tmp_path / "c.zip", upload, tmp_path / "again")
+    assert again.details is not None and again.details.read_text(encoding="utf-8") == page
+
+
+def test_codabench_score_lists_every_problem_on_request(
+    simulated: tuple[Challenge, Path], tmp_path: Path
+) -> None:
+    challenge = simulated[0]
+    broken = tmp_path / "empty.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("s.json", json.dumps({"predictions": {"x.mov": []}}))
+    bundle = extract(challenge.bundle, tmp_path / "bundle")
+    (tmp_path / "input").mkdir()
+    (tmp_path / "input" / "ref").symlink_to(bundle / "reference_data")
+    extract(broken, tmp_path / "input" / "res")
+    for flag, listed in (((), 20), (("--max-problems", "all"), 596), (("--max-problems", "3"), 3)):
+        run = failed(cli("codabench", "score", "input", "output", *flag, cwd=tmp_path))
+        assert run.err.startswith("error: 596 problems in the submission:"), run.err
+        assert run.err.count("\n  - ") == listed
+    assert "unrecognized" not in run.err
+
+
+def test_a_blank_terms_file_is_an_error(simulated: tuple[Challenge, Path], tmp_path: Path) -> None:
+    challenge = simulated[0]
+    for text in ("", "  \n\n"):
+        (tmp_path / "terms.md").write_text(text)
+        run = failed(
+            cli(
+                "codabench", "bundle", "--labels", "clips.csv", "--partition", "test",
+                "--names-map", "names.csv", "--terms", tmp_path / "terms.md",
+                "-o", tmp_path / "t.zip", cwd=challenge.root,
+            )
+        )  # fmt: skip
+        assert "terms.md is empty: the terms page needs text" in run.err
+    run = failed(
+        cli("codabench", "bundle", "--labels", "clips.csv", "--partition", "test",
+            "--names-map", "names.csv", "--terms", "/dev/null", "-o", tmp_path / "t.zip",
+            cwd=challenge.root)
+    )  # fmt: skip
+    assert "/dev/null is empty" in run.err
+    assert not (tmp_path / "t.zip").exists()
 
 
 def _broken(

@@ -21,6 +21,14 @@ from stats_support import (
     published,
 )
 
+# These tests resample the clips of unnamed arrays (no actors to read) with
+# few replicates, for speed: the default unit's ClipLevelWarning and the
+# few-resamples warning are tested in test_units.py.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::blemore_fast.ClipLevelWarning"),
+    pytest.mark.filterwarnings("ignore:[0-9,]+ resamples are too few:UserWarning"),
+]
+
 KS_ALPHA = 1e-3  # as in test_bootstrap: a fixed seed passes reliably; see there
 
 
@@ -158,14 +166,14 @@ def dict_pair() -> tuple[dict, dict]:
 
 def test_dicts_are_matched_by_name(dict_pair):
     a, b = dict_pair
-    r = bf.compare(a, b, n_resamples=2000, seed=3)
+    r = bf.compare(a, b, n_resamples=2000, seed=3, cluster="clip")
     shuffled = dict(reversed(list(b.items())))
-    assert bf.compare(a, shuffled, n_resamples=2000, seed=3) == r
+    assert bf.compare(a, shuffled, n_resamples=2000, seed=3, cluster="clip") == r
     ref_a, ref_b = reference.score(a), reference.score(b)
     assert r.presence.estimate == pytest.approx(ref_a["presence"] - ref_b["presence"], abs=1e-15)
     assert r.salience.estimate == pytest.approx(ref_a["salience"] - ref_b["salience"], abs=1e-15)
     assert (r.score_a.presence, r.score_b.salience) == (ref_a["presence"], ref_b["salience"])
-    by_actor = bf.compare(a, b, n_resamples=2000, seed=3, cluster="actor")
+    by_actor = bf.compare(a, b, cluster="actor")
     assert (by_actor.n_units, by_actor.cluster, by_actor.n) == (5, "actor", 35)
 
 

@@ -29,7 +29,9 @@ def test_95_percent_intervals_cover_the_truth(method):
     covered = np.zeros(3)
     for i in range(N_DATASETS):
         pred, labels = encoded(simulate(rng, N_CLIPS, **SETTINGS))
-        r = bf.bootstrap(pred, labels, n_resamples=N_RESAMPLES, method=method, seed=i)
+        r = bf.bootstrap(
+            pred, labels, n_resamples=N_RESAMPLES, method=method, seed=i, cluster="clip"
+        )
         low = np.array([r.presence.low, r.salience.low, r.mean.low])
         high = np.array([r.presence.high, r.salience.high, r.mean.high])
         covered += (low <= target) & (target <= high)

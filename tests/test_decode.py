@@ -195,9 +195,12 @@ def test_array_likes_and_dtypes():
         fortran,
         wide[:, ::2],
         np.array(rows, dtype=np.float16).astype(np.float64),
-        pd.DataFrame(rows),
+        pd.DataFrame(rows, columns=bf.EMOTIONS),
     ):
         assert bf.decode(probs, alpha=0.3, beta=0.05, names=["a", "b"]) == expected
+    # A table is read by its column names, never by position.
+    with pytest.raises(bf.ValidationError, match="no column is named after an emotion"):
+        bf.decode(pd.DataFrame(rows), alpha=0.3, beta=0.05)
     # Contiguous float32 / float64 arrays are used in place: decoding
     # allocates far less than a copy of the input (a Fortran-ordered array,
     # which must be copied, shows what a copy costs).

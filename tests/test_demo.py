@@ -108,13 +108,13 @@ def test_demo_numbers_match_an_independent_pipeline(
     good = predictions["good"]
     assert (
         document["intervals"]["clip-level"]
-        == bf.bootstrap(good, n_resamples=3000, seed=4).as_dict()
+        == bf.bootstrap(good, n_resamples=3000, seed=4, cluster="clip").as_dict()
     )
     assert (
         document["intervals"]["actor-level"]
-        == bf.bootstrap(good, test_clips, n_resamples=3000, seed=4, cluster="actor").as_dict()
+        == bf.bootstrap(good, test_clips, cluster="actor").as_dict()
     )
-    actor = bf.compare(good, predictions["weaker"], n_resamples=3000, seed=4, cluster="actor")
+    actor = bf.compare(good, predictions["weaker"], cluster="actor")
     assert document["comparisons"]["actor-level"] == actor.as_dict()
     table = pd.DataFrame(document["breakdown"])
     assert table.loc[table["group"] == "actor", "n"].sum() == len(names)
@@ -243,7 +243,7 @@ def test_demo_api_without_a_report() -> None:
     from blemore_fast.cli.demo import run_demo
 
     steps: list[str] = []
-    result = run_demo(report=None, n_resamples=500, seed=2, step=steps.append)
+    result = run_demo(report=None, n_resamples=1000, seed=2, step=steps.append)
     assert result.report is None
     assert steps[0] == "loading data" and "bootstrap intervals" in steps
     assert result.compared == ("good", "weaker")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from blemore_fast import reference
-from blemore_fast.challenge import SEED, reference_table
+from blemore_fast.challenge import reference_table
 from cli_support import cli, ok
 from hicmae import load_outputs
 
@@ -119,7 +119,7 @@ def test_evaluate_on_real_files(tmp_path: Path, data_dir: Path) -> None:
     preds = reference.probs_to_dict(reference.top2(probs), names_real, 0.3, 0.1)
     presence, salience = reference.acc_presence_total(preds), reference.acc_salience_total(preds)
     assert result == {"presence": presence, "salience": salience, "mean": (presence + salience) / 2}
-    intervals = bf.bootstrap(preds, test, cluster="actor", seed=SEED)
+    intervals = bf.bootstrap(preds, test, cluster="actor")
     for label in LABELS:
         interval = getattr(intervals, label)
         assert math.isclose(error[f"error_{label}"], (interval.high - interval.low) / 2)
@@ -177,3 +177,41 @@ def test_the_split_can_be_renamed(tmp_path: Path) -> None:
     assert error["error_presence"] >= 0
     with pytest.raises(AssertionError, match="no challenge phase split"):
         worker_reads(output, {"test_split"})
+
+
+def test_a_reference_under_real_names_is_refused_before_scoring(tmp_path: Path) -> None:
+    root = evaluation_script(tmp_path)
+    names = ["A101_ang_int1_ver1", "A101_mix_ang_hap_30_70_ver1", "A202_sad_int2_ver1"]
+    annotations = root / "labels.csv"
+    reference_table(names).to_csv(annotations, index=False)  # no names map
+    submission = root / "submission.json"
+    submission.write_text(json.dumps({"predictions": {"x.mov": []}}))
+    run = run_like_evalai(root, annotations, submission)
+    assert run.returncode != 0
+    assert "3 of the 3 clip names of the reference are the dataset's own names" in run.stderr
+    assert "--names-map, or names_map=" in run.stderr
+    # Nothing was scored, so no problem (and no hidden name) was printed.
+    assert not any(name in run.stderr for name in names)
+    assert "expected clip has no prediction" not in run.stderr
+
+
+def test_printed_problems_are_bounded_and_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = [f"A{101 + k % 3}_ang_int1_ver{k}" for k in range(30)]
+    anonymous = {n: f"c{k:02d}.mov" for k, n in enumerate(names)}
+    reference_table(names, names_map=anonymous).to_csv(tmp_path / "labels.csv", index=False)
+    (tmp_path / "s.json").write_text(
+        json.dumps(
+            {"predictions": {"bad\x1b[31m\u202e.mov": [{"emotion": "ang", "salience": 100}]}}
+        )
+    )
+    with pytest.raises(bf.ValidationError) as raised:
+        bf.evalai.evaluate(tmp_path / "labels.csv", tmp_path / "s.json", "test")
+    assert len(raised.value.problems) == 31
+    assert "bad\\x1b[31m\\u202e.mov" in str(raised.value)  # the traceback EvalAI shows
+    assert "\x1b" not in str(raised.value)
+    err = capsys.readouterr().err
+    assert err.startswith("error: 31 problems in the submission:\n")
+    assert err.count("\n  - ") == 20 and err.endswith("  ... and 11 more\n")
+    assert "bad\\x1b[31m\\u202e.mov" in err and "\x1b" not in err and "\u202e" not in err

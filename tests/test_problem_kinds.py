@@ -119,10 +119,11 @@ def test_file_problems_have_their_kind(tmp_path, kind: str, content: bytes, how:
     assert [p.kind for p in caught.value.problems] == ["file_unreadable"]
 
 
-def test_the_readme_lists_every_kind() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+def test_the_docs_list_every_kind() -> None:
+    page = Path(__file__).resolve().parents[1] / "docs" / "participants" / "scoring.md"
+    text = page.read_text(encoding="utf-8")
     for kind, meaning in bf.PROBLEM_KINDS.items():
-        assert f"| `{kind}` | {meaning} |" in readme, kind
+        assert f"| `{kind}` | {meaning} |" in text, kind
 
 
 def test_the_cell_tables_are_the_metrics() -> None:

@@ -185,7 +185,7 @@ def test_breakdown_of_encoded_and_aligned_inputs(
     assert bf.breakdown(aligned, by=("pair", "actor")).equals(direct)
     encoded = bf.Encoded(aligned.pred.mask, aligned.pred.salience, names=aligned.names)
     assert bf.breakdown(encoded, by=("pair", "actor")).equals(direct)
-    with pytest.raises(ValueError, match="labels must be None"):
+    with pytest.raises(ValueError, match="labels and partition must be None"):
         bf.breakdown(aligned, clips)
 
 

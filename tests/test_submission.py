@@ -135,12 +135,12 @@ def test_coverage_against_labels_and_names(tmp_path: Path) -> None:
         names[0]: [{"emotion": "ang", "salience": 100}],
         "A1_sad_int1_ver1": [{"emotion": "sad", "salience": 100}],
     }
-    problems = bf.check_submission(preds, names)
+    problems = bf.check_submission(preds, names, require_wrapper=False)
     assert {str(p) for p in problems} == {
         "A1_sad_int1_ver1: prediction for a clip that has no label",
         "A1_hap_int1_ver1: label has no prediction",
     }
-    problems = bf.check_submission(preds, names=names)
+    problems = bf.check_submission(preds, expected=names, require_wrapper=False)
     assert {str(p) for p in problems} == {
         "A1_sad_int1_ver1: clip is not in the expected names (did you mean 'A1_hap_int1_ver1'?)",
         "A1_hap_int1_ver1: expected clip has no prediction (misspelt as 'A1_sad_int1_ver1'?)",
@@ -148,10 +148,24 @@ def test_coverage_against_labels_and_names(tmp_path: Path) -> None:
     with pytest.raises(bf.ValidationError, match="expected clip has no prediction"):
         bf.write_submission(preds, tmp_path / "s.json", names=names)
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(ValueError, match="labels or names, not both"):
-        bf.check_submission(preds, names, names=names)
+    with pytest.raises(ValueError, match="labels or expected, not both"):
+        bf.check_submission(preds, names, expected=names)
     with pytest.raises(TypeError, match="not a single str"):
-        bf.check_submission(preds, names="A1_ang_int1_ver1")
+        bf.check_submission(preds, expected="A1_ang_int1_ver1")
+
+
+def test_check_submission_checks_the_upload_form_by_default() -> None:
+    """Issue 19 item 5: a bare dict was "ready", and validate refused it."""
+    bare = {"A1_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]}
+    assert [p.kind for p in bf.check_submission(bare)] == ["missing_wrapper"]
+    assert bf.check_submission(bare, require_wrapper=False) == []
+    assert bf.check_submission({"predictions": bare}, expected=list(bare)) == []
+    # The old keyword still works, with a warning naming the new one.
+    with pytest.warns(DeprecationWarning, match="now expected="):
+        problems = bf.check_submission({"predictions": bare}, names=["A1_hap_int1_ver1"])
+    assert [p.kind for p in problems] == ["unexpected_clip", "missing_clip"]
+    with pytest.raises(TypeError, match="give expected= alone"):
+        bf.check_submission(bare, expected=list(bare), names=list(bare))
 
 
 @pytest.mark.parametrize(
@@ -188,7 +202,9 @@ def test_read_without_validation_and_missing_file(tmp_path: Path) -> None:
         bf.read_submission(tmp_path / "absent.json")
     assert bf.check_submission(path)[0].clip == "c"
     (tmp_path / "list.json").write_text("[1, 2]")
-    assert "preds must be" in str(bf.check_submission(tmp_path / "list.json")[0])
+    assert "holds a JSON array; a submission is" in str(
+        bf.check_submission(tmp_path / "list.json")[0]
+    )
 
 
 def test_atomic_write_text(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_the_official_upload_template(data_dir: Path) -> None:
     template = json.loads((data_dir / "submission_template.json").read_text())
     zipped = data_dir / "submission_template_codabench.zip"
     assert bf.read_submission(zipped) == template["predictions"]
-    assert bf.check_submission(zipped, names=TEST_NAMES, require_wrapper=True) == []
+    assert bf.check_submission(zipped, expected=TEST_NAMES) == []
     # the built-in manifest is the template's names, in its order
     assert list(template["predictions"]) == list(TEST_NAMES)
 
@@ -175,10 +175,10 @@ def test_a_clip_named_twice_is_reported(tmp_path: Path) -> None:
 def test_the_wrapper_is_required_for_the_server(tmp_path: Path) -> None:
     bare = bf.write_submission(PREDS, tmp_path / "s.json")
     bare.write_text(json.dumps(PREDS))
-    assert bf.check_submission(bare) == []  # bare dicts are fine for scoring
-    problems = bf.check_submission(bare, names=list(PREDS), require_wrapper=True)
+    assert bf.check_submission(bare, require_wrapper=False) == []  # fine for scoring
+    problems = bf.check_submission(bare, expected=list(PREDS))
     assert [p.kind for p in problems] == ["missing_wrapper"]
-    assert bf.check_submission({"predictions": PREDS}, require_wrapper=True) == []
+    assert bf.check_submission({"predictions": PREDS}) == []
 
 
 def test_names_missing_extra_and_misspelt() -> None:

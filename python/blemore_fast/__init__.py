@@ -19,9 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import __version__
 from .encoded import CELLS, EMOTIONS, Encoded
-from .errors import PROBLEM_KINDS, Problem, ValidationError
+from .errors import (
+    PROBLEM_KINDS,
+    ClipLevelWarning,
+    FailedSystemsError,
+    Problem,
+    ValidationError,
+)
 from .filenames import ClipName, labels_from_filenames, parse_filename
-from .probs import ProbTable, read_probs
+from .inputs.limits import Limits, input_limits
+from .probs import ProbTable, concat_probs, read_probs
 from .scoring import Aligned, Score, align, encode_labels, score
 from .submission import check_submission, read_submission, write_submission
 from .training import Accumulator, GridResult, decode, grid_search
@@ -38,6 +45,7 @@ if TYPE_CHECKING:
     from .stats.compare import compare
     from .stats.intervals import BootstrapResult, Comparison, Interval
     from .stats.leaderboard import leaderboard
+    from .stats.plan import Plan, plan
 
 #: Names imported on first use, and the module each comes from.
 _LAZY = {
@@ -55,6 +63,8 @@ _LAZY = {
     "compare": ".stats.compare",
     "Leaderboard": ".stats.board",
     "leaderboard": ".stats.leaderboard",
+    "Plan": ".stats.plan",
+    "plan": ".stats.plan",
 }
 #: The package's public modules, importable as attributes (``blemore_fast.stats``).
 _SUBMODULES = frozenset(
@@ -94,12 +104,16 @@ __all__ = [
     "Aligned",
     "Baselines",
     "BootstrapResult",
+    "ClipLevelWarning",
     "ClipName",
     "Comparison",
     "Encoded",
+    "FailedSystemsError",
     "GridResult",
     "Interval",
     "Leaderboard",
+    "Limits",
+    "Plan",
     "ProbTable",
     "Problem",
     "Score",
@@ -111,14 +125,17 @@ __all__ = [
     "breakdown",
     "check_submission",
     "compare",
+    "concat_probs",
     "confusion",
     "decode",
     "encode_labels",
     "grid_search",
     "html_report",
+    "input_limits",
     "labels_from_filenames",
     "leaderboard",
     "parse_filename",
+    "plan",
     "read_probs",
     "read_submission",
     "run_demo",

@@ -33,11 +33,14 @@ __all__ = [
     "grid_counts",
     "grid_scores",
     "parse_clip_name",
+    "plan_draws",
     "rank_cells",
     "read_submission",
     "score_pairs",
     "soft_labels",
     "submission_json",
+    "t_critical",
+    "t_two_sided_p",
     "tied_rows",
 ]
 __version__: str
@@ -79,6 +82,8 @@ class SubmissionFile:
     @property
     def file_problem(self) -> tuple[str, str] | None: ...
     @property
+    def limit(self) -> str | None: ...
+    @property
     def top_level(self) -> str: ...
     @property
     def extra_keys(self) -> list[str]: ...
@@ -109,6 +114,8 @@ def read_submission(
     alone: bool = False,
     keep_names: bool = False,
     shown_as: str,
+    max_bytes: int = ...,
+    max_clips: int = ...,
 ) -> SubmissionFile: ...
 def submission_json(preds: dict[Any, Any], *, indent: int | None) -> bytes: ...
 def count_cells(
@@ -195,6 +202,8 @@ def rank_cells(
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
     npt.NDArray[np.bool_],
     npt.NDArray[np.bool_],
     float,
@@ -202,3 +211,19 @@ def rank_cells(
     int,
 ]: ...
 def check_resampling(*, n_resamples: int, confidence: float, method: str) -> str: ...
+def plan_draws(
+    pilot: npt.NDArray[np.int64],
+    *,
+    actors: Sequence[int],
+    n_sims: int,
+    confidence: float,
+    statistic: int,
+    paired: bool,
+    seed: int,
+) -> npt.NDArray[np.float64]: ...
+def t_two_sided_p(
+    t: npt.NDArray[np.float64], df: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]: ...
+def t_critical(
+    confidence: npt.NDArray[np.float64], df: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]: ...

@@ -73,6 +73,8 @@ def cell_totals(cells: Any) -> tuple[Any, Any, Any, Any]:
     counts, along the last axis (``CELLS`` order): ints for one vector of
     five counts, arrays for a stack of them.
 
+    Examples
+    --------
     >>> cell_totals([3, 1, 2, 1, 1])
     (8, 4, 5, 1)
     """
@@ -106,17 +108,32 @@ def _salience_bytes(salience: Any) -> np.ndarray:
 class Encoded:
     """Clips in the compact form the native core counts over.
 
-    - ``mask`` (uint8, ``(N,)``): bit ``i`` set for ``EMOTIONS[i]``; bit 6
-      marks an unknown code, which never matches a label.
-    - ``salience`` (uint8, ``(N, 2)``): for a list of exactly two different
-      known codes, ``round(float(salience))`` of the lower code then the
-      higher code (in ``EMOTIONS`` order) when it is a percentage 0-100;
-      otherwise ``NO_SALIENCE`` (255), which never matches a label.
-    - ``names``: the clip names, when known.
-
     Labels' blend saliences are always percentages 0-100, so the encoding is
-    lossless for both metrics. ``decode`` returns it, and ``score`` and
-    ``Accumulator`` accept it directly: 4 bytes a clip, no Python loop.
+    lossless for both metrics. :func:`~blemore_fast.decode` returns it, and
+    :func:`~blemore_fast.score` and :class:`~blemore_fast.Accumulator` accept it
+    directly: 4 bytes a clip, no Python loop.
+
+    Parameters
+    ----------
+    mask : numpy.ndarray
+        uint8, ``(N,)``: bit ``i`` set for ``EMOTIONS[i]``; bit 6 marks an
+        unknown code, which never matches a label.
+    salience : numpy.ndarray
+        uint8, ``(N, 2)``: for a list of exactly two different known codes,
+        ``round(float(salience))`` of the lower code then the higher code (in
+        ``EMOTIONS`` order) when it is a percentage 0-100; otherwise
+        ``NO_SALIENCE`` (255), which never matches a label.
+    names : tuple of str, optional
+        The clip names, when known.
+
+    Examples
+    --------
+    >>> from blemore_fast import encode_labels
+    >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
+    >>> labels.mask.tolist(), labels.salience.tolist()
+    ([1, 9], [[255, 255], [30, 70]])
+    >>> len(labels)
+    2
     """
 
     mask: np.ndarray
@@ -157,6 +174,8 @@ class Encoded:
 def known_bits(mask: np.ndarray) -> np.ndarray:
     """``(N, 6)`` 0/1: which known codes each mask holds (column ``i`` for ``EMOTIONS[i]``).
 
+    Examples
+    --------
     >>> known_bits(np.array([9], dtype=np.uint8)).tolist()
     [[1, 0, 0, 1, 0, 0]]
     """
@@ -168,6 +187,8 @@ def known_bits(mask: np.ndarray) -> np.ndarray:
 def codes_of(mask: int) -> tuple[str, ...]:
     """The known codes of one mask, in ``EMOTIONS`` order.
 
+    Examples
+    --------
     >>> codes_of(9)
     ('ang', 'hap')
     """
@@ -177,6 +198,8 @@ def codes_of(mask: int) -> tuple[str, ...]:
 def mask_of(codes: Iterable[str]) -> int:
     """The mask of known codes.
 
+    Examples
+    --------
     >>> mask_of(["hap", "ang"])
     9
     """
@@ -275,6 +298,8 @@ def to_shares(encoded: Encoded) -> np.ndarray:
     ``EMOTIONS`` order: 1.0 on a single emotion, a blend's saliences / 100 on
     its two emotions (the soft label).
 
+    Examples
+    --------
     >>> to_shares(from_codes([3], [0], [70])).tolist()
     [[0.3, 0.0, 0.0, 0.7, 0.0, 0.0]]
     """

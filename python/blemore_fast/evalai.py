@@ -41,8 +41,9 @@ import os
 import sys
 from typing import Any
 
-from .challenge import evaluate_submission, reference_table
-from .errors import ValidationError
+from .challenge import check_names_are_anonymous, evaluate_submission, reference_table
+from .errors import MAX_LISTED, ValidationError
+from .escape import escape_text
 from .stats.intervals import STATISTICS
 
 __all__ = ["DEFAULT_SPLIT", "evaluate"]
@@ -59,32 +60,80 @@ def evaluate(
     split: str = DEFAULT_SPLIT,
     **kwargs: Any,
 ) -> dict[str, Any]:
-    """Scores one EvalAI submission.
+    """Scores one EvalAI submission: EvalAI's evaluation script contract.
 
-    - ``test_annotation_file``: the phase's hidden labels, any labels
-      :func:`blemore_fast.score` accepts with each clip's actor, such as the
-      metadata CSV with an ``actor`` column (the reference table of
-      :func:`blemore_fast.challenge.reference_table`);
-    - ``user_submission_file``: the participant's file, JSON or a zip holding
-      one JSON file;
-    - ``phase_codename``: the phase (the same scoring for every phase);
-    - ``split``: the dataset split's codename in ``challenge_config.yaml``;
-      to use another, wrap this function (``functools.partial``);
-    - ``kwargs``: EvalAI's ``submission_metadata``, unused.
+    The reference must be keyed by anonymised names: one keyed by the
+    dataset's own clip names is refused with a ``ValueError`` before anything
+    is scored, since those names carry their labels and the problems would
+    print them. Build the annotation file with
+    :func:`blemore_fast.challenge.reference_table` and ``names_map=`` (or
+    ``blemore-fast codabench bundle --names-map``'s reference data).
 
-    Returns ``{"result": [{split: {"presence", "salience", "mean"}}], "error":
-    [{split: {"error_presence", ...}}], "submission_result": {split: {...}}}``,
-    the last with the interval bounds too. A submission that cannot be scored
-    raises :class:`~blemore_fast.ValidationError` after printing every
-    problem to stderr, which EvalAI shows the participant.
+    Parameters
+    ----------
+    test_annotation_file : str or os.PathLike
+        The phase's hidden labels: any labels :func:`blemore_fast.score`
+        accepts with each clip's actor, such as the metadata CSV with an
+        ``actor`` column (the reference table of
+        :func:`blemore_fast.challenge.reference_table`).
+    user_submission_file : str or os.PathLike
+        The participant's file, JSON or a zip holding one JSON file.
+    phase_codename : str
+        The phase (the same scoring for every phase).
+    split : str, default "test_split"
+        The dataset split's codename in ``challenge_config.yaml``; to use
+        another, wrap this function (``functools.partial``).
+    **kwargs
+        EvalAI's ``submission_metadata``, unused.
+
+    Returns
+    -------
+    dict
+        ``{"result": [{split: {"presence", "salience", "mean"}}], "error":
+        [{split: {"error_presence", ...}}], "submission_result": {split:
+        {...}}}``, the errors being the intervals' half-widths, the last with
+        the interval bounds too.
+
+    Raises
+    ------
+    ValidationError
+        When the submission cannot be scored, after printing its problems to
+        stderr, which EvalAI shows the participant: the first 20 (escaped, see
+        :func:`blemore_fast.escape.escape_text`), then how many more.
+    ValueError
+        When the reference is keyed by the dataset's own clip names.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from blemore_fast import decode, write_submission
+    >>> from blemore_fast.challenge import reference_table
+    >>> from blemore_fast.synthetic import make_dataset
+    >>> data = make_dataset(seed=0)
+    >>> test = data.clips[data.select("test")]
+    >>> hidden = {name: f"test_{k:04d}.mov" for k, name in enumerate(test["filename"], 1)}
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> reference_table(test, names_map=hidden).to_csv(folder / "labels.csv", index=False)
+    >>> preds = decode(data.probs["good"][data.select("test")], alpha=0.3, beta=0.1,
+    ...                names=list(hidden.values()))
+    >>> submission = write_submission(preds, folder / "submission.zip")
+    >>> result = evaluate(folder / "labels.csv", submission, "test")  # prints a summary line
+    phase test: presence 0.4444 ± 0.0423, salience 0.0485 ± 0.0373, mean 0.2465 ± 0.0334 (95% intervals over 11 actors, ...)
+    >>> {key: round(value, 4) for key, value in result["result"][0]["test_split"].items()}
+    {'presence': 0.4444, 'salience': 0.0485, 'mean': 0.2465}
     """
     reference = reference_table(test_annotation_file)
+    # Before anything is scored: the problems below name expected clips.
+    check_names_are_anonymous(reference["filename"].astype(str).tolist())
     try:
         verdict = evaluate_submission(user_submission_file, reference)
     except ValidationError as error:
-        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        print(f"error: {error.summary}:", file=sys.stderr)
+        listed = error.problems[:MAX_LISTED]
+        for problem in listed:
+            print(f"  - {escape_text(str(problem))}", file=sys.stderr)
+        if len(error.problems) > len(listed):
+            print(f"  ... and {len(error.problems) - len(listed):,} more", file=sys.stderr)
         raise
     scores = verdict.scores()
     errors = {

@@ -18,10 +18,30 @@ __all__ = ["ClipName", "labels_from_filenames", "parse_filename"]
 
 @dataclass(frozen=True)
 class ClipName:
-    """A parsed clip name.
+    """A parsed clip name, the result of :func:`parse_filename`.
 
-    ``saliences`` pairs with ``emotions``: ``(100,)`` for a single emotion,
-    ``(30, 70)`` for ``..._mix_ang_hap_30_70_...``.
+    Attributes
+    ----------
+    name : str
+        The name as given.
+    actor : str
+        The actor, such as ``A411``.
+    emotions : tuple of str
+        One emotion code, or the blend's two in the name's order.
+    saliences : tuple of int
+        Paired with ``emotions``: ``(100,)`` for a single emotion, ``(30, 70)``
+        for ``..._mix_ang_hap_30_70_...``.
+    intensity, situation : int or None
+        The intensity (1-4) of an emotion, or the situation (1-4) of a neutral
+        clip; ``None`` for a blend.
+    version : int
+        The recording's version.
+
+    Examples
+    --------
+    >>> clip = parse_filename("A411_mix_ang_hap_30_70_ver1.mp4")
+    >>> clip.actor, clip.emotions, clip.saliences, clip.mix
+    ('A411', ('ang', 'hap'), (30, 70), True)
     """
 
     name: str
@@ -48,8 +68,26 @@ class ClipName:
 
 
 def parse_filename(name: str) -> ClipName:
-    """Parses a clip name; raises ``ValueError`` naming the clip and the expected shapes.
+    """Parses a clip name in the dataset's naming scheme.
 
+    Parameters
+    ----------
+    name : str
+        A clip name such as ``A411_mix_ang_hap_30_70_ver1``, with or without a
+        file extension.
+
+    Returns
+    -------
+    ClipName
+        The actor, emotions, saliences, intensity or situation and version.
+
+    Raises
+    ------
+    ValueError
+        Naming the clip and the shapes a name can have.
+
+    Examples
+    --------
     >>> parse_filename("A411_mix_ang_hap_30_70_ver1.mp4").saliences
     (30, 70)
     """
@@ -60,10 +98,27 @@ def parse_filename(name: str) -> ClipName:
 
 
 def labels_from_filenames(names: Iterable[str]) -> dict[str, list[dict[str, object]]]:
-    """The label dict ``{clip: [{"emotion", "salience"}, ...]}`` for clip names.
+    """The label dict ``{clip: [{"emotion", "salience"}, ...]}`` of clip names.
 
-    Raises :class:`~blemore_fast.ValidationError` listing every name that does not parse.
+    Parameters
+    ----------
+    names : iterable of str
+        Clip names in the dataset's scheme.
 
+    Returns
+    -------
+    dict
+        Each clip's label entries, saliences as shares (``1.0`` for a single
+        emotion, ``0.3`` and ``0.7`` for a 30/70 blend), as the published code
+        builds them.
+
+    Raises
+    ------
+    ValidationError
+        Listing every name that does not parse.
+
+    Examples
+    --------
     >>> labels_from_filenames(["A102_ang_int1_ver1"])
     {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 1.0}]}
     """

@@ -63,6 +63,8 @@ def nearest_name(name: str, candidates: Sequence[str]) -> str | None:
     wins; otherwise the closest spelling (``difflib``, similarity at least
     0.75), ignoring case.
 
+    Examples
+    --------
     >>> nearest_name("test_0001.mp4", ["test_0001.mov", "test_0002.mov"])
     'test_0001.mov'
     >>> nearest_name("A101_ang_int1_ver1", ["test_0001.mov"]) is None

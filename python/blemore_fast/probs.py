@@ -19,23 +19,31 @@ several files (the five validation folds); :func:`read_names_map` and
 >>> table = read_probs(path)
 >>> table.names, table.probs.shape
 (('A101_ang_int1_ver1',), (1, 6))
->>> table.decode(alpha=0.2, beta=0.1)
+>>> decoded = table.decode(alpha=0.2, beta=0.1)  # what blemore_fast.decode returns
+>>> decoded.names, decoded.mask
+(('A101_ang_int1_ver1',), array([9], dtype=uint8))
+>>> from blemore_fast.encoded import to_dict
+>>> to_dict(decoded)
 {'A101_ang_int1_ver1': [{'emotion': 'ang', 'salience': 70.0}, {'emotion': 'hap', 'salience': 30.0}]}
 """
 
 from __future__ import annotations
 
+import glob
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from ._pandas import pandas
-from .encoded import EMOTIONS
+from .encoded import EMOTIONS, Encoded
 from .errors import Problem, ValidationError, raise_if_any
-from .inputs import LONG_COLUMNS, FileSource, missing_columns, read_table
+from .inputs import LONG_COLUMNS, FileSource, MemoryFile, missing_columns, read_table
+from .training._coerce import softmax
+from .training.decode import decode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,22 +62,25 @@ __all__ = [
 PROB_COLUMNS: tuple[str, ...] = ("filename", *EMOTIONS)
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of an ``(N, K)`` array, in float64, stable for large logits.
-
-    >>> softmax(np.array([[0.0, 0.0]])).tolist()
-    [[0.5, 0.5]]
-    """
-    z = np.asarray(logits, dtype=np.float64)
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
-
-
 @dataclass(frozen=True, eq=False)
 class ProbTable:
-    """Clip names and their ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+    """Clip names and their probabilities, as :func:`read_probs` reads them.
 
-    ``sources`` names the file(s) the rows came from, for messages.
+    Attributes
+    ----------
+    names : tuple of str
+        The clip names, row by row.
+    probs : numpy.ndarray
+        ``(N, 6)`` float64 probabilities in ``EMOTIONS`` order.
+    sources : tuple of str
+        The file(s) the rows came from, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+    >>> table.rename({"A102_ang_int1_ver1": "test_0001.mov"}).names
+    ('test_0001.mov',)
     """
 
     names: tuple[str, ...]
@@ -89,20 +100,59 @@ class ProbTable:
     def __repr__(self) -> str:
         return f"ProbTable(n={len(self)}, sources={list(self.sources)})"
 
-    def decode(self, *, alpha: float, beta: float) -> dict[str, list[dict[str, Any]]]:
-        """The prediction dict at thresholds ``alpha`` / ``beta`` (see
-        :func:`blemore_fast.decode`)."""
-        from .training import decode
+    def decode(self, *, alpha: float, beta: float) -> Encoded:
+        """The rows decoded at thresholds ``alpha`` / ``beta``: what
+        :func:`blemore_fast.decode` returns for this table.
 
-        result = decode(self.probs, alpha=alpha, beta=beta, names=self.names)
-        assert isinstance(result, dict)
+        Parameters
+        ----------
+        alpha, beta : float
+            The thresholds, as for :func:`blemore_fast.decode`.
+
+        Returns
+        -------
+        Encoded
+            The decoded predictions, named by this table's clip names
+            (``blemore_fast.encoded.to_dict`` gives the official prediction
+            dict).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from blemore_fast.encoded import to_dict
+        >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+        >>> to_dict(table.decode(alpha=0.3, beta=0.1))
+        {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 100.0}]}
+        """
+        result = decode(self, alpha=alpha, beta=beta)
+        assert isinstance(result, Encoded)
         return result
 
     def rename(self, mapping: Mapping[str, str]) -> ProbTable:
-        """The same rows under new names: ``mapping[name]`` for every row.
+        """The same rows under new names.
 
-        Raises :class:`~blemore_fast.ValidationError` listing every row the
-        mapping does not cover and every new name given to two rows.
+        Parameters
+        ----------
+        mapping : mapping of str to str
+            The new name of every row (a names map, such as the dataset's names to
+            the anonymised test names).
+
+        Returns
+        -------
+        ProbTable
+
+        Raises
+        ------
+        ValidationError
+            Listing every row the mapping does not cover and every new name given
+            to two rows.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> table = ProbTable(("A102_ang_int1_ver1",), np.array([[0.9, 0, 0, 0.1, 0, 0]]))
+        >>> table.rename({"A102_ang_int1_ver1": "test_0001.mov"}).names
+        ('test_0001.mov',)
         """
         renamed = apply_names_map(self.names, mapping)
         return ProbTable(tuple(renamed), self.probs, self.sources)
@@ -134,20 +184,76 @@ def sniff_csv(path: FileSource) -> Literal["probs", "long"]:
     )
 
 
-def read_probs(path: FileSource, *, logits: bool = False) -> ProbTable:
-    """Reads a model-output CSV: ``filename`` and the six emotion columns.
+def _expand(paths: FileSource | Sequence[FileSource]) -> list[FileSource]:
+    """The files ``paths`` names: one path, a sequence of them, or a glob
+    pattern (``folds/*.csv``, sorted) when no file has that very name."""
+    if isinstance(paths, (str, os.PathLike, MemoryFile)):
+        if isinstance(paths, str) and any(c in paths for c in "*?[") and not os.path.exists(paths):
+            found = sorted(glob.glob(paths))
+            if not found:
+                raise ValidationError(
+                    [Problem(None, f"no file matches {paths}", kind="file_unreadable")],
+                    "probability tables",
+                )
+            return list(found)
+        return [paths]
+    listed = list(paths)
+    if not listed:
+        raise ValueError("read_probs needs at least one path")
+    return listed
 
-    With ``logits=True`` each row goes through a softmax. Without it the
-    values must be probabilities: a negative value or one above 1 is
-    reported, with a hint to pass ``logits=True``. A column named twice is an
-    error; a column of scores that is not one of the six emotions (a seventh
-    class?) is ignored with a warning.
 
-    Every problem is listed in one :class:`~blemore_fast.ValidationError`:
-    a missing, empty or non-UTF-8 file, missing columns, blank or duplicate
-    clip names, and cells that are empty, not numbers, or not finite (by
-    line number in the file, the header being line 1).
+def read_probs(paths: FileSource | Sequence[FileSource], *, logits: bool = False) -> ProbTable:
+    """Reads model-output CSVs: ``filename`` and the six emotion columns.
+
+    Columns are read by name, in any order. A column named twice is an error;
+    a column of scores that is not one of the six emotions (a seventh class?)
+    is ignored with a warning.
+
+    Parameters
+    ----------
+    paths : str, os.PathLike, MemoryFile, or a sequence of them
+        One CSV (or standard input's bytes, a ``MemoryFile``), several (a
+        list), or a glob pattern such as ``"hicmae/epoch100_ce_fold*.csv"``
+        (its files in sorted order). Several files are pooled as
+        :func:`concat_probs` pools them: rows in file order, a clip in two
+        files an error.
+    logits : bool, default False
+        The values are logits: each row goes through a softmax. Without it
+        the values must be probabilities, and a negative value or one above 1
+        is reported with a hint to pass ``logits=True``.
+
+    Returns
+    -------
+    ProbTable
+        The clip names and their ``(N, 6)`` float64 probabilities.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: a missing, empty or non-UTF-8 file, a glob
+        pattern no file matches, missing columns, blank or duplicate clip
+        names, and cells that are empty, not numbers, or not finite (by line
+        number in the file, the header being line 1).
+    ValueError
+        When ``paths`` is an empty list.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from blemore_fast.encoded import to_dict
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "probs.csv"
+    >>> _ = path.write_text("filename,ang,disg,fea,hap,neu,sad\\nA102_ang_int1_ver1,0.9,0,0,0.1,0,0\\n")
+    >>> table = read_probs(path)
+    >>> table.names, table.probs.shape
+    (('A102_ang_int1_ver1',), (1, 6))
+    >>> to_dict(table.decode(alpha=0.3, beta=0.1))
+    {'A102_ang_int1_ver1': [{'emotion': 'ang', 'salience': 100.0}]}
     """
+    files = _expand(paths)
+    if len(files) > 1:
+        return concat_probs(read_probs(path, logits=logits) for path in files)
+    path = files[0]
     what = f"probability table {path}"
     # Read without a header row, so that a column named twice stays visible
     # (pandas would rename the second 'neu' to 'neu.1').
@@ -252,6 +358,25 @@ def _warn_class_like_columns(frame: pd.DataFrame, path: object) -> None:
 def concat_probs(tables: Iterable[ProbTable]) -> ProbTable:
     """The rows of several tables in order; a clip in two tables is an error.
 
+    Parameters
+    ----------
+    tables : iterable of ProbTable
+        The tables to join, such as the five validation folds.
+
+    Returns
+    -------
+    ProbTable
+        Their rows in order, with every table's sources.
+
+    Raises
+    ------
+    ValidationError
+        Naming the tables that share clips.
+    ValueError
+        When there is no table.
+
+    Examples
+    --------
     >>> a = ProbTable(("c1",), np.eye(6)[:1], ("a.csv",))
     >>> concat_probs([a, ProbTable(("c2",), np.eye(6)[1:2], ("b.csv",))]).names
     ('c1', 'c2')
@@ -292,6 +417,8 @@ def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[st
     Raises :class:`~blemore_fast.ValidationError` listing every name the
     mapping does not cover and every new name given to two names.
 
+    Examples
+    --------
     >>> apply_names_map(["A101_ang_int1_ver1"], {"A101_ang_int1_ver1": "test_0001.mov"})
     ['test_0001.mov']
     """
@@ -313,49 +440,100 @@ def apply_names_map(names: Sequence[str], mapping: Mapping[str, str]) -> list[st
     return renamed
 
 
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _header_lines(frame: pd.DataFrame, what: str) -> int:
+    """How many lines of a names map are its header: 1 when the first row is
+    a header (words such as ``filename,submission``), 0 when it already maps
+    one clip. Clip names carry numbers (``A101_...``, ``test_0001.mov``) and
+    header words do not; a first row that is neither, or a header whose rows
+    below look just like it, is an error naming that row."""
+    first = [str(c).strip() for c in frame.iloc[0]]
+    shown = f"line 1 ({', '.join(map(repr, first))})"
+    digits = [_has_digit(c) for c in first]
+    if all(digits):
+        return 0
+    problem = None
+    if any(digits):
+        problem = (
+            f"cannot tell whether {shown} is a header or a row: one cell is a clip name "
+            "(it has a number) and the other is not"
+        )
+    elif len(frame) > 1 and not any(_has_digit(str(c)) for c in frame.iloc[1]):
+        second = ", ".join(repr(str(c).strip()) for c in frame.iloc[1])
+        problem = (
+            f"{shown} was taken for the header, but line 2 ({second}) looks alike: clip names "
+            "carry numbers, so these do not look like clip names"
+        )
+    if problem:
+        raise ValidationError([Problem(None, problem, kind="invalid_csv")], what)
+    return 1
+
+
 def read_names_map(path: FileSource) -> dict[str, str]:
-    """A names map: a CSV with a header and two columns, the clip name used in
-    the probability table, then the name the submission must use.
+    """A names map: a CSV of two columns, the clip name used in the
+    probability table, then the name the submission must use.
 
-    Every blank cell and every name mapped twice is reported.
+    A header line (such as ``filename,submission``) is optional: the first
+    line is taken for the header when neither of its cells is numbered, as
+    clip names are (``A101_ang_int1_ver1``, ``test_0001.mov``). A first line
+    that mixes the two, or a header whose next line looks alike, is an error
+    naming the line. Every blank cell and every name mapped twice is
+    reported, by line number in the file.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
     >>> _ = path.write_text("filename,submission\\nA101_ang_int1_ver1,test_0001.mov\\n")
     >>> read_names_map(path)
     {'A101_ang_int1_ver1': 'test_0001.mov'}
+    >>> _ = path.write_text("A101_ang_int1_ver1,test_0001.mov\\n")  # no header
+    >>> read_names_map(path)
+    {'A101_ang_int1_ver1': 'test_0001.mov'}
     """
     what = f"names map {path}"
-    frame = read_table(path, what, dtype=str, keep_default_na=False)
+    frame = read_table(path, what, dtype=str, keep_default_na=False, header=None)
     if frame.shape[1] != 2:
         raise ValidationError(
             [
                 Problem(
                     None,
                     f"expected two columns (name in the probability table, name in the "
-                    f"submission); found {frame.shape[1]}: {', '.join(map(str, frame.columns))}",
+                    f"submission); line 1 has {frame.shape[1]}: "
+                    f"{', '.join(map(str, frame.iloc[0]))}",
                     kind="missing_column",
                 )
             ],
             what,
         )
+    header = _header_lines(frame, what)
     mapping: dict[str, str] = {}
     problems: list[Problem] = []
-    for row, (old, new) in enumerate(frame.itertuples(index=False, name=None)):
+    rows = frame.iloc[header:].itertuples(index=False, name=None)
+    for line, (old, new) in enumerate(rows, start=header + 1):
         old, new = str(old).strip(), str(new).strip()
         if not old or not new:
             problems.append(
-                Problem(old or None, f"line {row + 2}: a name is empty", kind="missing_clip_name")
+                Problem(old or None, f"line {line}: a name is empty", kind="missing_clip_name")
             )
         elif old in mapping and mapping[old] != new:
             problems.append(
                 Problem(
                     old,
-                    f"line {row + 2}: mapped to {new!r} and to {mapping[old]!r}",
+                    f"line {line}: mapped to {new!r} and to {mapping[old]!r}",
                     kind="names_map_conflict",
                 )
             )
         else:
             mapping[old] = new
+    if header and not problems and not mapping:
+        problems.append(
+            Problem(
+                None, "line 1 was taken for the header, and no row follows it", kind="empty_file"
+            )
+        )
     raise_if_any(problems, what)
     return mapping

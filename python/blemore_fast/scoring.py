@@ -17,6 +17,7 @@ from . import _core
 from .encoded import Encoded, cell_totals
 from .errors import raise_if_any
 from .inputs import LabelInput, _is_path, load_labels, load_predictions, read_submission_file
+from .partition import diagnosed, partition_labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,10 +38,31 @@ __all__ = [
 class Score:
     """The challenge's two accuracies and the counts behind them.
 
-    - ``presence``: share of clips whose predicted *set* of emotions is exactly right.
-    - ``salience``: share of blend clips whose pair *and* ratio are right
-      (0.0 when no clip is a blend).
-    - ``mean``: their average, by which the challenge's baseline ranks.
+    A frozen record, the result of :func:`score` and
+    :meth:`Accumulator.compute <blemore_fast.Accumulator.compute>`.
+
+    Attributes
+    ----------
+    presence : float
+        The share of clips whose predicted *set* of emotions is exactly right.
+    salience : float
+        The share of blend clips whose pair *and* ratio are right (0.0 when no
+        clip is a blend).
+    mean : float
+        Their average, by which the challenge's baseline ranks.
+    n, n_blend : int
+        The number of clips, and of blend clips.
+    presence_correct, salience_correct : int
+        The counts behind the two shares.
+
+    Examples
+    --------
+    >>> s = score({"A411_mix_ang_hap_30_70_ver1": [{"emotion": "ang", "salience": 50},
+    ...                                            {"emotion": "hap", "salience": 50}]})
+    >>> s.presence, s.salience, s.mean
+    (1.0, 0.0, 0.5)
+    >>> s.as_dict()["presence_correct"]
+    1
     """
 
     presence: float
@@ -56,7 +78,22 @@ class Score:
 
     @classmethod
     def from_cells(cls, cells: np.ndarray | list[int]) -> Score:
-        """The score of outcome-cell counts (see ``CELLS``)."""
+        """The score of outcome-cell counts.
+
+        Parameters
+        ----------
+        cells : array_like
+            Five clip counts in ``CELLS`` order.
+
+        Returns
+        -------
+        Score
+
+        Examples
+        --------
+        >>> Score.from_cells([0, 1, 0, 0, 1])
+        Score(presence=0.5000 [1/2], salience=1.0000 [1/1], mean=0.7500)
+        """
         n, n_blend, presence_correct, salience_correct = cell_totals(cells)
         return cls(
             presence=presence_correct / n if n else 0.0,
@@ -91,8 +128,23 @@ class Score:
 class Aligned:
     """Predictions and labels encoded row by row, with what is known of each clip.
 
-    ``metadata`` holds the label table's rows for these clips (``actor``,
-    ``fold``...) when the labels came from one.
+    The result of :func:`align`.
+
+    Attributes
+    ----------
+    pred, label : Encoded
+        The predictions and the labels, one row per clip.
+    metadata : pandas.DataFrame or None
+        The label table's rows for these clips (``actor``, ``fold``...) when the
+        labels came from one.
+    names : tuple of str or None
+        The clip names, row by row, when known.
+
+    Examples
+    --------
+    >>> aligned = align({"A102_ang_int1_ver1": [{"emotion": "sad", "salience": 100}]})
+    >>> aligned.cells().tolist()  # one single clip, wrong: see CELLS
+    [0, 1, 0, 0, 0]
     """
 
     pred: Encoded
@@ -143,12 +195,29 @@ def _labels_or_names(preds: Encoded, labels: Any) -> Any:
 
 
 def encode_labels(labels: Any) -> Encoded:
-    """Encodes labels in their own order: clip names, a label dict, a metadata
-    DataFrame or a CSV/JSON path. Raises ValidationError listing every bad label.
+    """Encodes labels in their own order, for scoring by position.
 
     Encode labels once and reuse them, for example to score each epoch's
-    decoded predictions against the same validation clips:
+    decoded predictions against the same validation clips.
 
+    Parameters
+    ----------
+    labels : sequence of str, dict, pandas.DataFrame, str or os.PathLike
+        Clip names (each label read from the name), a label dict, a metadata
+        DataFrame, or a CSV or JSON path.
+
+    Returns
+    -------
+    Encoded
+        One row per label, in the order given.
+
+    Raises
+    ------
+    ValidationError
+        Listing every label that cannot be read.
+
+    Examples
+    --------
     >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
     >>> labels.mask.tolist()
     [1, 9]
@@ -167,8 +236,31 @@ def encode_labels(labels: Any) -> Encoded:
 def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     """Encodes predictions and their labels row by row, validating both.
 
-    Accepts every input ``score`` does. Dict predictions are matched to labels
-    by clip name; ``Encoded`` predictions are matched by position.
+    Dict predictions are matched to labels by clip name; :class:`~blemore_fast.Encoded`
+    predictions by position. This is the first step of :func:`score`, kept for
+    code that counts over the rows itself.
+
+    Parameters
+    ----------
+    preds, labels, strict
+        As for :func:`score`.
+
+    Returns
+    -------
+    Aligned
+        The encoded predictions and labels, one row per clip, with the label
+        table's rows (``metadata``) when the labels came from one.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`score` does.
+
+    Examples
+    --------
+    >>> aligned = align({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+    >>> aligned.names, aligned.pred.mask.tolist(), aligned.label.mask.tolist()
+    (('A102_ang_int1_ver1',), [1], [1])
     """
     if isinstance(preds, Encoded):
         label = encode_labels(_labels_or_names(preds, labels))
@@ -199,40 +291,87 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     )
 
 
-def as_aligned(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
-    """``preds`` if it is already :class:`Aligned` (then ``labels`` must be
-    None), else ``align(preds, labels, strict=strict)``: the first step of
-    everything that takes an ``Aligned`` or any input ``score`` does."""
+def as_aligned(
+    preds: Any,
+    labels: Any = None,
+    *,
+    strict: bool = True,
+    partition: str | None = None,
+    lenient: bool = True,
+) -> Aligned:
+    """``preds`` if it is already :class:`Aligned` (then ``labels`` and
+    ``partition`` must be None), else ``align(preds, labels, strict=strict)``
+    on the rows of ``partition``, with the CLI's diagnosis in the error: the
+    first step of everything that takes an ``Aligned`` or any input ``score``
+    does. ``lenient`` says whether the caller takes ``strict=False`` (the
+    diagnosis then suggests it)."""
     if isinstance(preds, Aligned):
-        if labels is not None:
-            raise ValueError("labels must be None when preds is already Aligned")
+        if labels is not None or partition is not None:
+            raise ValueError("labels and partition must be None when preds is already Aligned")
         return preds
-    return align(preds, labels, strict=strict)
+    with diagnosed(labels, partition, lenient=lenient):
+        return align(preds, partition_labels(labels, partition), strict=strict)
 
 
-def score(preds: Any, labels: Any = None, *, strict: bool = True) -> Score:
+def score(
+    preds: Any, labels: Any = None, *, strict: bool = True, partition: str | None = None
+) -> Score:
     """Scores predictions with the challenge's two metrics, bit for bit as published.
 
-    ``preds``: the official ``{clip: [{"emotion": ..., "salience": ...}]}`` dict,
-    a submission ``{"predictions": {...}}``, a path to either as JSON, a long
-    DataFrame (``filename, emotion, salience``), or :class:`Encoded`.
+    Parameters
+    ----------
+    preds : dict, str, os.PathLike, table or Encoded
+        The predictions: the official ``{clip: [{"emotion": ..., "salience": ...}]}``
+        dict, a submission ``{"predictions": {...}}``, a path to either as JSON
+        (or to the zip holding one), a long table (pandas, polars or Arrow)
+        with columns ``filename, emotion, salience``, read by name, or
+        :class:`~blemore_fast.Encoded` arrays (matched to the labels by
+        position).
+    labels : None, dict, sequence of str, table, str or os.PathLike, optional
+        ``None`` (the default) reads each clip's label from its name, as the
+        published functions do. Otherwise a label dict, a sequence of clip
+        names, or a metadata table (pandas, polars or Arrow) or CSV path
+        (``filename, emotion_1, emotion_2, emotion_1_salience,
+        emotion_2_salience``; extra columns such as ``actor`` and ``fold`` are
+        kept). The dataset's ``clips.csv`` (``filename, actor, partition,
+        fold``) works too: its labels come from the names.
+    strict : bool, default True
+        ``True`` raises :class:`~blemore_fast.ValidationError` on any departure
+        from the challenge's format, listing every problem. ``False`` scores as
+        the published functions do on anything they accept: repeated and
+        unknown codes count as wrong, and labelled clips without a prediction
+        are left out of the denominator (with a warning). A prediction without
+        a label is an error in both modes.
+    partition : str, optional
+        Keep only the label table's rows of this partition (such as ``"test"``
+        of the dataset's ``clips.csv``), as the CLI's ``--partition`` does; it
+        needs ``labels`` to be a table or CSV path.
 
-    ``labels``: None to read labels from the clip names (as the published
-    functions do), a label dict, clip names, or a metadata DataFrame / CSV path
-    (``filename, emotion_1, emotion_2, emotion_1_salience, emotion_2_salience``).
+    Returns
+    -------
+    Score
+        Presence, salience, their mean and the counts behind them.
 
-    With ``strict=True`` any departure from the challenge format raises
-    :class:`ValidationError` listing every problem. With ``strict=False`` the
-    result equals the published functions on anything they accept: duplicate
-    and unknown codes count as wrong, and labels without a prediction are left
-    out of the denominator (with a warning).
+    Raises
+    ------
+    ValidationError
+        When the predictions or the labels break the challenge's format (every
+        problem listed, each with a stable ``kind``). When predictions and
+        labels do not match, it ends with the hint the CLI prints, such as to
+        add ``partition='test'``.
+    TypeError
+        When ``preds`` or ``labels`` is of a type none of the above.
 
+    Examples
+    --------
     >>> score({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...        "A411_mix_ang_hap_30_70_ver1": [{"emotion": "hap", "salience": 70},
     ...                                        {"emotion": "ang", "salience": 30}]})
     Score(presence=1.0000 [2/2], salience=1.0000 [1/1], mean=1.0000)
     """
-    return Score.from_cells(outcome_cells(preds, labels, strict=strict))
+    with diagnosed(labels, partition):
+        cells = outcome_cells(preds, partition_labels(labels, partition), strict=strict)
+    return Score.from_cells(cells)
 
 
 def outcome_cells(preds: Any, labels: Any = None, *, strict: bool = True) -> np.ndarray:

@@ -33,7 +33,6 @@ from .inputs import (
     PredictionDict,
     SubmissionShape,
     _is_path,
-    _not_predictions,
     load_labels,
     load_predictions,
     no_predictions,
@@ -110,8 +109,12 @@ def check_file(
         # A key given twice: the exact reader names each one.
         return FileCheck(_check_document(path, labels, names, require_wrapper), 0)
     if read.top_level not in ("wrapped", "bare"):
-        refusal = _not_predictions(read.top_level)
-        return FileCheck([Problem(None, f"{path}: {refusal}", kind="not_a_submission")], 0)
+        # The file's words, not the Python API's.
+        message = (
+            f"{path} holds a JSON {_JSON_TYPES.get(read.top_level, read.top_level)}; a "
+            'submission is {"predictions": {clip: [entries]}}'
+        )
+        return FileCheck([Problem(None, message, kind="not_a_submission")], 0)
     for problem in _unwrap_problems(read):
         return FileCheck([problem], 0)
     shape = SubmissionShape(read.top_level == "wrapped", tuple(read.extra_keys))
@@ -146,44 +149,87 @@ def _unwrap_problems(read: Any) -> list[Problem]:
     return []
 
 
+#: ``names=`` not given to :func:`check_submission` (None is a value there).
+_UNSET: Any = object()
+
+
 def check_submission(
     preds: Any,
     labels: Any = None,
     *,
-    names: Iterable[str] | None = None,
-    require_wrapper: bool = False,
+    expected: Iterable[str] | None = None,
+    require_wrapper: bool = True,
+    names: Any = _UNSET,
 ) -> list[Problem]:
     """Every problem of a submission; an empty list means it is ready to upload.
 
-    ``preds`` is a submission file path (JSON, or a zip holding one JSON
-    file), a submission object, a prediction dict or named
-    :class:`~blemore_fast.Encoded` predictions. The structure, the emotion
-    codes and the saliences are checked strictly, and a clip named twice in
-    the file is reported. With ``labels`` (anything
-    :func:`blemore_fast.score` accepts), every labelled clip must have a
-    prediction and every prediction a label; with ``names`` (the expected
-    clip names, such as :data:`blemore_fast.manifest.TEST_NAMES` or a
-    manifest file's lines) the same coverage is checked against the names
-    alone, each missing or unexpected name with its nearest counterpart.
-    A submission object with top-level keys besides ``predictions`` is a
-    problem (the upload expects that key alone); ``require_wrapper=True``
-    also requires the ``{"predictions": ...}`` wrapper, as the challenge
-    server does (``blemore-fast validate`` always asks for it).
+    The structure, the emotion codes and the saliences are checked strictly, and
+    a clip named twice in the file is reported. A file that cannot be read at
+    all (missing, empty, not UTF-8, invalid JSON, a key given twice, a zip
+    without exactly one JSON file, wrong top-level key) gives those problems
+    alone.
 
-    A file that cannot be read at all (missing, empty, not UTF-8, invalid
-    JSON, a key given twice, a zip without exactly one JSON file, wrong
-    top-level key) gives those problems alone.
+    Parameters
+    ----------
+    preds : str, os.PathLike, dict or Encoded
+        A submission file path (JSON, or a zip holding one JSON file), a
+        submission object, a prediction dict or named
+        :class:`~blemore_fast.Encoded` predictions.
+    labels : optional
+        Anything :func:`blemore_fast.score` accepts. Every labelled clip must
+        then have a prediction, and every prediction a label.
+    expected : iterable of str, optional
+        The expected clip names, such as :data:`blemore_fast.manifest.TEST_NAMES`
+        or a manifest file's lines: the same coverage is checked against the
+        names alone, each missing or unexpected name with its nearest
+        counterpart.
+    require_wrapper : bool, default True
+        True (the default) checks the upload's form, as the challenge server
+        and ``blemore-fast validate`` do: the ``{"predictions": ...}``
+        wrapper, and no other top-level key. False accepts a bare prediction
+        dict (what :func:`blemore_fast.score` reads); other top-level keys are
+        still a problem.
+    names : iterable of str, optional
+        Deprecated: the old name of ``expected``. ``names=`` means each row's
+        clip name elsewhere in the API (``decode``, ``grid_search``).
 
+    Returns
+    -------
+    list of Problem
+        Every problem found, each with its clip and a stable ``kind``; empty
+        when the submission is ready.
+
+    Raises
+    ------
+    ValueError
+        Both ``labels`` and ``expected`` given.
+    TypeError
+        ``expected`` a single string, or both ``expected`` and ``names``.
+
+    Examples
+    --------
     >>> check_submission({"predictions": {"test_0001.mov": [{"emotion": "sadness", "salience": 100}]}})
     [Problem(clip='test_0001.mov', message="unknown emotion code 'sadness' (did you mean 'sad'?)", kind='unknown_emotion')]
+    >>> [p.kind for p in check_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100}]})]
+    ['missing_wrapper']
     """
-    if labels is not None and names is not None:
-        raise ValueError("give labels or names, not both")
-    if isinstance(names, str):
-        raise TypeError("names must be an iterable of clip names, not a single str")
+    if names is not _UNSET:
+        if expected is not None:
+            raise TypeError("give expected= alone (names= is its deprecated name)")
+        warnings.warn(
+            "check_submission(names=...) is deprecated: the expected clip names are now "
+            "expected= (names= means each row's clip name, as in decode and grid_search)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        expected = names
+    if labels is not None and expected is not None:
+        raise ValueError("give labels or expected, not both")
+    if isinstance(expected, str):
+        raise TypeError("expected must be an iterable of clip names, not a single str")
     if _is_path(preds):
-        return check_file(preds, labels, names=names, require_wrapper=require_wrapper).problems
-    return _check_document(preds, labels, names, require_wrapper)
+        return check_file(preds, labels, names=expected, require_wrapper=require_wrapper).problems
+    return _check_document(preds, labels, expected, require_wrapper)
 
 
 def _check_document(
@@ -250,23 +296,46 @@ def write_submission(
 ) -> Path:
     """Validates predictions and writes them as a submission file, safely.
 
-    A ``path`` ending in ``.zip`` gets the upload Codabench takes: a zip
-    holding one JSON file named after it (``submission.zip`` holds
-    ``submission.json``); any other name gets the JSON itself.
-
-    ``preds`` is a prediction dict, a submission object, a prediction JSON
-    (or zip) path, a long DataFrame or named :class:`~blemore_fast.Encoded`
-    predictions. They are checked as :func:`check_submission` does (with
-    ``labels`` or ``names`` for coverage); on any problem a
-    :class:`~blemore_fast.ValidationError` lists them all and nothing is
-    written. A regular file is written to a temporary file in the same
-    directory, then moved into place with ``os.replace``: readers see the old
-    file or the new one, never half of one, and a failure leaves nothing
-    behind. Symlinks are written through, FIFOs and ``/dev/stdout`` directly;
+    A regular file is written to a temporary file in the same directory, then
+    moved into place with ``os.replace``: readers see the old file or the new
+    one, never half of one, and a failure leaves nothing behind. Symlinks are
+    written through, FIFOs and ``/dev/stdout`` directly;
     :mod:`blemore_fast.writing` has every rule.
 
-    Returns the path written.
+    Parameters
+    ----------
+    preds : dict, str, os.PathLike, table or Encoded
+        A prediction dict, a submission object, a prediction JSON (or zip) path,
+        a long table (pandas, polars or Arrow) or named
+        :class:`~blemore_fast.Encoded` predictions. They are checked as
+        :func:`check_submission` does.
+    path : str or os.PathLike
+        Where to write. A name ending in ``.zip`` gets the upload Codabench
+        takes: a zip holding one JSON file named after it (``submission.zip``
+        holds ``submission.json``); any other name gets the JSON itself.
+    labels : optional
+        Labels to check coverage against, as in :func:`check_submission`.
+    names : iterable of str, optional
+        Expected clip names to check coverage against, as ``expected`` in
+        :func:`check_submission`.
+    indent : int or None, default 4
+        The JSON's indentation, as ``json.dumps`` takes it (``None``: one line).
 
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem :func:`check_submission` finds; nothing is
+        written then.
+    ValueError
+        When the path cannot be written (a missing directory, no permission).
+
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "submission.json"
     >>> write_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100.0}]}, out).name
@@ -277,7 +346,9 @@ def write_submission(
     check_writable(path)
     target = Path(path)
     pred_dict = _prediction_dict(preds)
-    raise_if_any(check_submission(pred_dict, labels, names=names), "submission")
+    raise_if_any(
+        check_submission(pred_dict, labels, expected=names, require_wrapper=False), "submission"
+    )
     # json.dumps({"predictions": ...}, indent=indent, ensure_ascii=False),
     # byte for byte, made natively.
     data = _core.submission_json(
@@ -296,17 +367,40 @@ atomic_write_text = write_file
 def read_submission(path: str | os.PathLike[str], *, validate: bool = True) -> PredictionDict:
     """The prediction dict of a submission file: JSON, or a zip holding one JSON file.
 
-    Accepts the submission object (``{"predictions": {...}}``) or a bare
-    prediction dict. Errors name the file and say what is wrong: missing,
-    empty, not UTF-8, invalid JSON (with line and column), a clip named
-    twice, a zip without exactly one JSON file, the wrong top-level shape. With ``validate=True`` (the default), every problem of
-    the predictions themselves is reported too, as
-    :func:`check_submission` finds them.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file. The submission object (``{"predictions": {...}}``) and a bare
+        prediction dict are both accepted.
+    validate : bool, default True
+        Also report every problem of the predictions themselves, as
+        :func:`check_submission` finds them.
+
+    Returns
+    -------
+    dict
+        ``{clip: [{"emotion": ..., "salience": ...}, ...]}``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the file and what is wrong: missing, empty, not UTF-8, invalid
+        JSON (with line and column), a clip named twice, a zip without exactly
+        one JSON file, the wrong top-level shape; with ``validate=True``, the
+        predictions' own problems too.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "submission.zip"
+    >>> path = write_submission({"test_0001.mov": [{"emotion": "sad", "salience": 100.0}]}, out)
+    >>> read_submission(out)
+    {'test_0001.mov': [{'emotion': 'sad', 'salience': 100.0}]}
     """
     data = read_json(path)
     if not isinstance(data, Mapping):
         raise ValidationError([_not_a_submission(path, data)], "submission")
     preds = load_predictions(data)
     if validate:
-        raise_if_any(check_submission(preds), "submission")
+        raise_if_any(check_submission(preds, require_wrapper=False), "submission")
     return preds

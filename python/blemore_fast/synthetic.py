@@ -73,6 +73,8 @@ CLIPS_PER_ACTOR = len(BASIC) * N_INTENSITIES + N_SITUATIONS + len(PAIRS) * len(R
 def actor_clip_names(actor: str, version: int = 1) -> list[str]:
     """The 54 clip names of one actor, in the dataset's scheme.
 
+    Examples
+    --------
     >>> actor_clip_names("A101")[:2]
     ['A101_ang_int1_ver1', 'A101_ang_int2_ver1']
     >>> len(actor_clip_names("A101"))
@@ -106,6 +108,8 @@ def make_clips(
     a nullable integer, missing for test clips. Rows are sorted by filename,
     as in the real ``clips.csv``.
 
+    Examples
+    --------
     >>> clips = make_clips()
     >>> clips["partition"].value_counts().to_dict()
     {'train': 2538, 'test': 594}
@@ -192,6 +196,8 @@ def soft_targets(labels: Any) -> np.ndarray:
     on its two emotions. ``labels`` is anything :func:`blemore_fast.encode_labels`
     accepts.
 
+    Examples
+    --------
     >>> soft_targets(["A101_mix_ang_hap_30_70_ver1"]).tolist()
     [[0.3, 0.0, 0.0, 0.7, 0.0, 0.0]]
     """
@@ -218,6 +224,8 @@ def simulate_probs(
     the variance stays the same), so that they err on the same clips and
     find the same actors hard, as real models do.
 
+    Examples
+    --------
     >>> p = simulate_probs(["A101_ang_int1_ver1", "A101_neu_sit1_ver1"], "good")
     >>> p.shape, bool(np.allclose(p.sum(axis=1), 1.0))
     ((2, 6), True)
@@ -283,6 +291,8 @@ def simulate_features(
     defaults make a task about as hard as the real one: a small MLP reaches
     about 0.4 presence and 0.15 salience on held-out actors.
 
+    Examples
+    --------
     >>> x = simulate_features(make_clips()["filename"][:54], dim=8)
     >>> x.shape, x.dtype
     ((54, 8), dtype('float32'))
@@ -325,6 +335,8 @@ class SyntheticData:
     def select(self, partition: str | None = None, fold: int | None = None) -> np.ndarray:
         """Boolean row mask of a partition (``"train"``/``"test"``) and/or a fold.
 
+        Examples
+        --------
         >>> data = make_dataset()
         >>> int(data.select("test").sum()), int(data.select(fold=0).sum())
         (594, 540)
@@ -366,6 +378,8 @@ def make_dataset(
     biases (see :func:`simulate_probs`), so their errors are correlated and a
     paired comparison is meaningful.
 
+    Examples
+    --------
     >>> data = make_dataset(seed=1)
     >>> sorted(data.probs), len(data.clips)
     (['good', 'weaker'], 3132)

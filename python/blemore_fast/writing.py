@@ -86,6 +86,8 @@ def descriptor(path: str | os.PathLike[str]) -> int | None:
     """The file descriptor of this process that a path names, directly
     (``/dev/stdout``, ``/dev/fd/3``) or through symlinks, or None.
 
+    Examples
+    --------
     >>> descriptor("/dev/stdout"), descriptor("/dev/fd/63"), descriptor("report.html")
     (1, 63, None)
     """
@@ -126,6 +128,8 @@ def write_file(path: str | os.PathLike[str], data: bytes | str) -> None:
     rules of this module: atomically for regular files, through symlinks,
     in place for hard-linked files, directly for FIFOs and descriptors.
 
+    Examples
+    --------
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "page.html"
     >>> write_file(out, "<p>é</p>")

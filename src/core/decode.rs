@@ -25,6 +25,7 @@
 //! search loops over np.float64 values, so the grid search passes its axes
 //! as they are.
 
+use crate::core::cancel::{Cancel, ROWS_PER_CHECK};
 use crate::core::encoding::EncodedClip;
 use crate::core::error::{check_len, domain, py_float, Error, Result};
 use crate::core::probs::{check_row, rows_of, ClassOrder, Prob, N_CLASSES};
@@ -303,10 +304,13 @@ pub fn decode<T: Prob>(
 }
 
 /// Rows whose top-2 choice depends on how ties are broken (see [`top2`]).
-pub fn tied_rows<T: Prob>(probs: &[T]) -> Result<Vec<i64>> {
+pub fn tied_rows<T: Prob>(probs: &[T], cancel: &Cancel) -> Result<Vec<i64>> {
     let n = rows_of(probs)?;
     let mut rows = Vec::new();
     for r in 0..n {
+        if r.is_multiple_of(ROWS_PER_CHECK) {
+            cancel.check()?;
+        }
         let row = &probs[r * N_CLASSES..(r + 1) * N_CLASSES];
         check_row(r, row)?;
         if top2(row).1 {

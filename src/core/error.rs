@@ -28,6 +28,15 @@ pub enum Error {
         argument: &'static str,
         message: String,
     },
+    /// What `argument` asks for needs `bytes` of memory (for `what`) that the
+    /// process cannot have: a `MemoryError` in Python, never an abort.
+    Memory {
+        argument: String,
+        what: &'static str,
+        bytes: u128,
+    },
+    /// The work was cancelled (Ctrl-C) before it finished.
+    Cancelled,
 }
 
 impl fmt::Display for Error {
@@ -47,6 +56,17 @@ impl fmt::Display for Error {
             Error::Value { argument, message } | Error::Type { argument, message } => {
                 write!(f, "{argument}: {message}")
             }
+            Error::Memory {
+                argument,
+                what,
+                bytes,
+            } => write!(
+                f,
+                "{argument} needs {} MB of memory for {what}, more than this process can have; \
+                 ask for less",
+                bytes.div_ceil(1_000_000)
+            ),
+            Error::Cancelled => write!(f, "the work was cancelled"),
         }
     }
 }

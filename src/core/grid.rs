@@ -19,9 +19,11 @@
 //! dtype's values and its own pair difference, as the published search's
 //! loop over `np.linspace` values (np.float64 scalars) does.
 
+use crate::core::cancel::{Cancel, ROWS_PER_CHECK};
 use crate::core::decode::{empty_row_error, profile_row, Decoded, Ties};
 use crate::core::encoding::{is_blend, EncodedView};
 use crate::core::error::{check_len, domain, py_float, Result};
+use crate::core::memory;
 use crate::core::parallel;
 use crate::core::probs::{rows_of, ClassOrder, Prob};
 use crate::core::score::{is_presence_right, is_salience_right, outcome_of, ratio};
@@ -139,7 +141,12 @@ struct Setup<'a> {
     betas: &'a Axis,
 }
 
-fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> Result<Partial> {
+fn accumulate<T: Prob>(
+    probs: &[T],
+    rows: std::ops::Range<usize>,
+    s: &Setup,
+    cancel: &Cancel,
+) -> Result<Partial> {
     let n_betas = s.betas.len();
     let mut partial = Partial {
         base: [0, 0],
@@ -147,6 +154,9 @@ fn accumulate<T: Prob>(probs: &[T], rows: std::ops::Range<usize>, s: &Setup) -> 
     };
     let lowest_alpha = s.alphas.sorted[0];
     for r in rows {
+        if r.is_multiple_of(ROWS_PER_CHECK) {
+            cancel.check()?;
+        }
         let profile = profile_row(probs, r, s.order, s.ties)?;
         if profile.all_zero && lowest_alpha <= 0.0 {
             return Err(empty_row_error(r, lowest_alpha));
@@ -194,6 +204,8 @@ pub fn check_grid(alphas: &[f64], betas: &[f64], presence_weight: f64) -> Result
 
 /// The counts at every `(alpha, beta)` of the grid, identical to decoding
 /// and scoring at each point. The axes may be in any order and repeat values.
+/// A grid larger than the memory left is `Error::Memory`; the work stops
+/// with `Error::Cancelled` once `cancel` is set.
 pub fn grid_counts<T: Prob>(
     probs: &[T],
     order: &ClassOrder,
@@ -201,6 +213,7 @@ pub fn grid_counts<T: Prob>(
     labels: &EncodedView,
     alphas: &[f64],
     betas: &[f64],
+    cancel: &Cancel,
 ) -> Result<GridCounts> {
     let n = rows_of(probs)?;
     ties.check(n)?;
@@ -215,14 +228,21 @@ pub fn grid_counts<T: Prob>(
         betas: &beta_axis,
     };
     let n_chunks = n.div_ceil(PARALLEL_MIN).clamp(1, parallel::threads());
+    // A difference array per chunk, the sorted counts, the two count grids.
+    let cells = alphas.len() as u128 * betas.len() as u128;
+    memory::check(
+        &format!("alphas x betas ({} x {} cells)", alphas.len(), betas.len()),
+        "the grid",
+        cells * 16 * (n_chunks as u128 + 2),
+    )?;
     let chunk = n.div_ceil(n_chunks).max(1);
     let partial = if n_chunks == 1 {
-        accumulate(probs, 0..n, &setup)?
+        accumulate(probs, 0..n, &setup, cancel)?
     } else {
         // Chunks come back in order, so the first error is the lowest row's;
         // integer sums do not depend on how the work was split.
         let partials = parallel::map(n_chunks, |c| {
-            accumulate(probs, c * chunk..((c + 1) * chunk).min(n), &setup)
+            accumulate(probs, c * chunk..((c + 1) * chunk).min(n), &setup, cancel)
         });
         let mut merged: Option<Partial> = None;
         for p in partials {
@@ -234,7 +254,7 @@ pub fn grid_counts<T: Prob>(
         }
         merged.expect("at least one chunk")
     };
-    Ok(counts_of(n, labels, &alpha_axis, &beta_axis, &partial))
+    counts_of(n, labels, &alpha_axis, &beta_axis, &partial, cancel)
 }
 
 /// The difference array summed into counts, back in the caller's axis order.
@@ -244,12 +264,14 @@ fn counts_of(
     alphas: &Axis,
     betas: &Axis,
     partial: &Partial,
-) -> GridCounts {
+    cancel: &Cancel,
+) -> Result<GridCounts> {
     let (n_alphas, n_betas) = (alphas.len(), betas.len());
     // Prefix sums over sorted betas, suffix sums over sorted alphas.
     let mut sorted = vec![[0i64; 2]; n_alphas * n_betas];
     let mut running = vec![[0i64; 2]; n_betas];
     for a in (0..n_alphas).rev() {
+        cancel.check()?;
         let mut along = [0, 0];
         for b in 0..n_betas {
             add_to(&mut along, partial.diff[(a + 1) * n_betas + b]);
@@ -276,7 +298,7 @@ fn counts_of(
             counts.salience_correct.push(s);
         }
     }
-    counts
+    Ok(counts)
 }
 
 impl GridCounts {
@@ -329,6 +351,12 @@ impl GridCounts {
     /// to the first cell in alpha-major order, as the published search's
     /// stable sort keeps them.
     pub fn scores(&self, presence_weight: f64) -> Result<GridScores> {
+        self.scores_until(presence_weight, &Cancel::new())
+    }
+
+    /// [`GridCounts::scores`], stopping with `Error::Cancelled` once
+    /// `cancel` is set.
+    pub fn scores_until(&self, presence_weight: f64, cancel: &Cancel) -> Result<GridScores> {
         check_presence_weight(presence_weight)?;
         if self.n == 0 {
             return Err(domain(
@@ -338,6 +366,11 @@ impl GridCounts {
         }
         let (n, n_blend) = (self.n as u64, self.n_blend as u64);
         let cells = self.presence_correct.len();
+        memory::check(
+            &format!("{} x {} grid cells", self.n_alphas, self.n_betas),
+            "the grid's scores",
+            cells as u128 * 16,
+        )?;
         let mut scores = GridScores {
             presence: Vec::with_capacity(cells),
             salience: Vec::with_capacity(cells),
@@ -352,6 +385,9 @@ impl GridCounts {
             .zip(&self.salience_correct)
             .enumerate()
         {
+            if k.is_multiple_of(ROWS_PER_CHECK) {
+                cancel.check()?;
+            }
             let (presence, salience) = (ratio(p as u64, n), ratio(s as u64, n_blend));
             // Exactly the published key; ties keep the first cell.
             let key = presence_weight * presence + (1.0 - presence_weight) * salience;
@@ -437,7 +473,16 @@ mod tests {
             salience: &salience,
         };
         let order = ClassOrder::standard();
-        let counts = grid_counts(probs, &order, &Ties::default(), &labels, alphas, betas).unwrap();
+        let counts = grid_counts(
+            probs,
+            &order,
+            &Ties::default(),
+            &labels,
+            alphas,
+            betas,
+            &Cancel::new(),
+        )
+        .unwrap();
         let expected = brute_force(probs, &labels, alphas, betas);
         for (k, e) in expected.iter().enumerate() {
             assert_eq!(
@@ -499,7 +544,15 @@ mod tests {
         let alphas = [0.1, 0.3, 0.5, 0.7];
         let betas = [0.05, 0.2, 0.4];
         let order = ClassOrder::standard();
-        let counts = grid_counts(&probs, &order, &Ties::default(), &labels, &alphas, &betas);
+        let counts = grid_counts(
+            &probs,
+            &order,
+            &Ties::default(),
+            &labels,
+            &alphas,
+            &betas,
+            &Cancel::new(),
+        );
         let setup = Setup {
             order: &order,
             ties: &Ties::default(),
@@ -507,8 +560,9 @@ mod tests {
             alphas: &Axis::new("alphas", &alphas).unwrap(),
             betas: &Axis::new("betas", &betas).unwrap(),
         };
-        let serial = accumulate(&probs, 0..n, &setup).unwrap();
-        let serial = counts_of(n, &labels, setup.alphas, setup.betas, &serial);
+        let never = Cancel::new();
+        let serial = accumulate(&probs, 0..n, &setup, &never).unwrap();
+        let serial = counts_of(n, &labels, setup.alphas, setup.betas, &serial, &never).unwrap();
         assert_eq!(counts.unwrap(), serial);
     }
 
@@ -527,6 +581,7 @@ mod tests {
             &labels,
             &[0.6, 0.2, 0.1],
             &[0.1, 0.2],
+            &Cancel::new(),
         )
         .unwrap();
         let grid = counts.scores(0.5).unwrap();
@@ -587,10 +642,37 @@ mod tests {
         let order = ClassOrder::standard();
         let ties = Ties::default();
         let probs = [0.0; 6];
-        assert!(grid_counts(&probs, &order, &ties, &labels, &[], &[0.1]).is_err());
-        assert!(grid_counts(&probs, &order, &ties, &labels, &[f64::NAN], &[0.1]).is_err());
-        let err = grid_counts(&probs, &order, &ties, &labels, &[0.0, 0.1], &[0.1]).unwrap_err();
+        assert!(grid_counts(&probs, &order, &ties, &labels, &[], &[0.1], &Cancel::new()).is_err());
+        assert!(grid_counts(
+            &probs,
+            &order,
+            &ties,
+            &labels,
+            &[f64::NAN],
+            &[0.1],
+            &Cancel::new()
+        )
+        .is_err());
+        let err = grid_counts(
+            &probs,
+            &order,
+            &ties,
+            &labels,
+            &[0.0, 0.1],
+            &[0.1],
+            &Cancel::new(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("row 0 is all zeros"), "{err}");
-        assert!(grid_counts(&probs, &order, &ties, &labels, &[0.1], &[0.1]).is_ok());
+        assert!(grid_counts(
+            &probs,
+            &order,
+            &ties,
+            &labels,
+            &[0.1],
+            &[0.1],
+            &Cancel::new()
+        )
+        .is_ok());
     }
 }

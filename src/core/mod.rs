@@ -3,6 +3,7 @@
 //! `cargo test` checks all of it without an interpreter, and a binding for
 //! another language (or a native JSON reader) can reuse it as it is.
 
+pub mod cancel;
 pub mod decode;
 pub mod emotions;
 pub mod encoding;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod filename;
 pub mod grid;
 pub mod json;
+pub mod memory;
 pub mod parallel;
 pub mod probs;
 pub mod score;

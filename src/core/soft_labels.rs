@@ -9,6 +9,7 @@
 //! float16 is 0.7002 / 0.3000); the three ratios 7/3, 1 and 3/7 are far
 //! apart, so no tolerance up to a few percent makes them ambiguous.
 
+use crate::core::cancel::{Cancel, ROWS_PER_CHECK};
 use crate::core::encoding::EncodedClip;
 use crate::core::error::{domain, py_float, Result};
 use crate::core::probs::{rows_of, ClassOrder, N_CLASSES};
@@ -66,6 +67,7 @@ pub fn encode_soft_labels(
     rows: &[f64],
     order: &ClassOrder,
     rtol: f64,
+    cancel: &Cancel,
 ) -> Result<(Vec<EncodedClip>, Vec<RowProblem>)> {
     let n = rows_of(rows)?;
     if !(0.0..0.1).contains(&rtol) {
@@ -77,6 +79,9 @@ pub fn encode_soft_labels(
     let mut clips = Vec::with_capacity(n);
     let mut problems = Vec::new();
     for (r, row) in rows.chunks_exact(N_CLASSES).enumerate() {
+        if r.is_multiple_of(ROWS_PER_CHECK) {
+            cancel.check()?;
+        }
         match label_of(row, order, rtol) {
             Ok(clip) => clips.push(clip),
             Err(why) => {
@@ -94,7 +99,7 @@ mod tests {
     use crate::core::encoding::NO_SALIENCE;
 
     fn encode(rows: &[f64], rtol: f64) -> (Vec<EncodedClip>, Vec<RowProblem>) {
-        encode_soft_labels(rows, &ClassOrder::standard(), rtol).unwrap()
+        encode_soft_labels(rows, &ClassOrder::standard(), rtol, &Cancel::new()).unwrap()
     }
 
     #[test]
@@ -123,7 +128,7 @@ mod tests {
         // Column 0 holds hap (code 3), column 1 ang (code 0).
         let order = ClassOrder::new(&[3, 0, 1, 2, 4, 5]).unwrap();
         let row = [0.7, 0.3, 0.0, 0.0, 0.0, 0.0];
-        let (clips, _) = encode_soft_labels(&row, &order, 1e-6).unwrap();
+        let (clips, _) = encode_soft_labels(&row, &order, 1e-6, &Cancel::new()).unwrap();
         // Stored in code order: ang 30, hap 70.
         assert_eq!((clips[0].mask, clips[0].salience), (0b1001, [30, 70]));
     }
@@ -160,7 +165,11 @@ mod tests {
         assert_eq!(problems[2].1, "has no positive entry");
         assert_eq!(problems[3].1, "entries must be finite and non-negative");
         assert_eq!(problems[4].1, problems[3].1);
-        assert!(encode_soft_labels(&[0.0; 5], &ClassOrder::standard(), 1e-6).is_err());
-        assert!(encode_soft_labels(&[1.0; 6], &ClassOrder::standard(), 0.5).is_err());
+        assert!(
+            encode_soft_labels(&[0.0; 5], &ClassOrder::standard(), 1e-6, &Cancel::new()).is_err()
+        );
+        assert!(
+            encode_soft_labels(&[1.0; 6], &ClassOrder::standard(), 0.5, &Cancel::new()).is_err()
+        );
     }
 }

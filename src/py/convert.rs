@@ -8,7 +8,7 @@ use numpy::{
     Element, IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray, PyReadonlyArray1,
     PyReadonlyArray2, PyUntypedArrayMethods,
 };
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::core::encoding::{EncodedClips, EncodedView};
@@ -20,6 +20,10 @@ impl From<Error> for PyErr {
     fn from(error: Error) -> PyErr {
         match error {
             Error::Type { .. } => PyTypeError::new_err(error.to_string()),
+            Error::Memory { .. } => PyMemoryError::new_err(error.to_string()),
+            // `py::interrupt` raises the signal handler's own exception; this
+            // is the fallback for a token cancelled some other way.
+            Error::Cancelled => PyKeyboardInterrupt::new_err(()),
             _ => PyValueError::new_err(error.to_string()),
         }
     }
@@ -28,7 +32,7 @@ impl From<Error> for PyErr {
 /// From this many clips (or grid cells, or replicates) on, work runs with
 /// the GIL released. Below it the work is quicker than re-acquiring the GIL,
 /// which can wait a whole switch interval behind another thread.
-const DETACH_MIN: usize = 50_000;
+pub const DETACH_MIN: usize = 50_000;
 
 /// Runs `work`, with the GIL released when `size` makes it worth it.
 pub fn maybe_detach<T: Send>(py: Python<'_>, size: usize, work: impl FnOnce() -> T + Send) -> T {

@@ -20,8 +20,12 @@ use crate::py::input::walk::{self, LabelSource};
 #[pyclass(frozen, module = "blemore_fast._core", get_all)]
 pub struct SubmissionFile {
     /// `(kind, message)` when the file cannot be read as JSON at all
-    /// (missing, empty, not UTF-8, not JSON); then nothing else is set.
+    /// (missing, empty, not UTF-8, not JSON, too large); then nothing else
+    /// is set.
     file_problem: Option<(&'static str, String)>,
+    /// For a `too_large` file problem, the limit crossed: `"bytes"`,
+    /// `"clips"` or `"string"`.
+    limit: Option<&'static str>,
     /// `"wrapped"` (`{"predictions": {...}}`), `"bare"` (`{clip: [...]}`),
     /// or the Python type of a top level that is no object (`"list"`, ...).
     top_level: String,
@@ -48,9 +52,12 @@ pub struct SubmissionFile {
 /// Reads a submission file (a path) or its bytes, matching each clip to its
 /// label: `labels` as in `encode_pairs` (None: from the clip names), or
 /// with `alone` no labels at all (the predictions judged by themselves,
-/// strictly). `shown_as` names the file in messages.
+/// strictly). `shown_as` names the file in messages. A file of more than
+/// `max_bytes` is refused before it is read, and the reading stops at
+/// the clip after `max_clips` or at a string longer than 1,024 characters.
 #[pyfunction]
-#[pyo3(signature = (source, labels, *, strict, alone = false, keep_names = false, shown_as))]
+#[pyo3(signature = (source, labels, *, strict, alone = false, keep_names = false, shown_as, max_bytes = u64::MAX, max_clips = usize::MAX))]
+#[allow(clippy::too_many_arguments)]
 pub fn read_submission(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -59,13 +66,20 @@ pub fn read_submission(
     alone: bool,
     keep_names: bool,
     shown_as: &str,
+    max_bytes: u64,
+    max_clips: usize,
 ) -> PyResult<SubmissionFile> {
     let labels = if alone {
         Labels::Absent
     } else {
         walk::labels(&LabelSource::new(labels), py)?
     };
-    let options = Options { strict, keep_names };
+    let options = Options {
+        strict,
+        keep_names,
+        max_bytes,
+        max_clips,
+    };
     let read = if let Ok(bytes) = source.cast::<PyBytes>() {
         let bytes = bytes.as_bytes();
         py.detach(|| submission::read(Input::Bytes(bytes), shown_as, labels, options, &PythonHost))
@@ -79,9 +93,12 @@ pub fn read_submission(
     };
     let read = match read {
         Ok(read) => read,
+        // The host stopped the reading for a signal handler's exception.
+        Err(_) if PyErr::occurred(py) => return Err(PyErr::fetch(py)),
         Err(error) => {
             return Ok(SubmissionFile {
                 file_problem: Some((error.kind, error.message)),
+                limit: error.limit,
                 top_level: String::new(),
                 extra_keys: Vec::new(),
                 predictions_type: None,
@@ -105,6 +122,7 @@ pub fn read_submission(
     let (label_mask, label_salience) = to_arrays(py, read.aligned.label)?;
     Ok(SubmissionFile {
         file_problem: None,
+        limit: None,
         top_level: top_level.to_string(),
         extra_keys: read.extra_keys,
         predictions_type: read.predictions_type,

@@ -3,6 +3,8 @@
 pub mod convert;
 pub mod files;
 pub mod input;
+pub mod interrupt;
+pub mod plan;
 pub mod ranks;
 pub mod scoring;
 pub mod stats;

@@ -10,6 +10,7 @@ use crate::core::stats::bootstrap::{self, Options, Population, Summary};
 use crate::core::stats::cluster_t;
 use crate::core::stats::interval::Method;
 use crate::py::convert::{maybe_detach, slice};
+use crate::py::interrupt::interruptible;
 
 /// `(summary, messages, n_units, distribution, df)`: `summary` is float64
 /// with rows estimate, low, high, se (and p_value when paired) and columns
@@ -53,6 +54,7 @@ fn resample<'py>(
         method: Method::parse(method)?,
         seed,
         paired: outcomes_b.is_some(),
+        keep_distribution: return_distribution,
     };
     let a = slice(&outcomes_a, "outcomes_a")?;
     let b = outcomes_b
@@ -64,9 +66,9 @@ fn resample<'py>(
         bootstrap::check(&options)?;
         // The work grows with the clips (tallies) and the replicates.
         let size = a.len().max(n_resamples);
-        maybe_detach(py, size, || {
+        interruptible(py, size, |cancel| {
             let population = Population::new(bootstrap::tallies(a, b, g)?);
-            bootstrap::run(&population, &options).map(|s| (s, population.size()))
+            bootstrap::run(&population, &options, cancel).map(|s| (s, population.size()))
         })?
     } else {
         analytic(py, a, b, g, &options, return_distribution)?

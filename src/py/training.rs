@@ -12,11 +12,13 @@ use pyo3::prelude::*;
 use crate::core::decode::{self, Ties};
 use crate::core::encoding::EncodedClips;
 use crate::core::grid;
+use crate::core::memory;
 use crate::core::probs::{ClassOrder, N_CLASSES};
 use crate::core::soft_labels::{encode_soft_labels, RowProblem};
 use crate::py::convert::{
     encoded_view, maybe_detach, rows, slice, to_arrays, with_probs, EncodedArrays,
 };
+use crate::py::interrupt::interruptible;
 
 fn ties<'a>(
     tie_rows: &'a PyReadonlyArray1<'_, i64>,
@@ -37,8 +39,8 @@ pub fn tied_rows<'py>(
     py: Python<'py>,
     probs: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let rows = with_probs!(probs, p => maybe_detach(py, p.len() / N_CLASSES, || {
-        decode::tied_rows(p)
+    let rows = with_probs!(probs, p => interruptible(py, p.len() / N_CLASSES, |cancel| {
+        decode::tied_rows(p, cancel)
     }))?;
     Ok(rows.into_pyarray(py))
 }
@@ -111,9 +113,9 @@ pub fn grid_counts<'py>(
     let ties = ties(&tie_rows, &tie_picks)?;
     let labels = encoded_view(&label_mask, &label_salience, "label")?;
     let (alphas, betas) = (slice(&alphas, "alphas")?, slice(&betas, "betas")?);
-    let size = labels.len().max(alphas.len() * betas.len());
-    let counts = with_probs!(probs, p => maybe_detach(py, size, || {
-        grid::grid_counts(p, &order, &ties, &labels, alphas, betas)
+    let size = labels.len().max(alphas.len().saturating_mul(betas.len()));
+    let counts = with_probs!(probs, p => interruptible(py, size, |cancel| {
+        grid::grid_counts(p, &order, &ties, &labels, alphas, betas, cancel)
     }))?;
     let shape = [counts.n_alphas, counts.n_betas];
     Ok((
@@ -164,6 +166,12 @@ pub fn grid_scores<'py>(
 ) -> PyResult<ScoreArrays<'py>> {
     let shape = presence_correct.shape();
     let (n_alphas, n_betas) = (shape[0], shape[1]);
+    // The two copies below, before the scores' own check.
+    memory::check(
+        &format!("{n_alphas} x {n_betas} grid cells"),
+        "a copy of the counts",
+        n_alphas as u128 * n_betas as u128 * 16,
+    )?;
     let counts = grid::GridCounts::new(
         n_alphas,
         n_betas,
@@ -172,7 +180,9 @@ pub fn grid_scores<'py>(
         n,
         n_blend,
     )?;
-    let scores = counts.scores(presence_weight)?;
+    let scores = interruptible(py, counts.presence_correct.len(), |cancel| {
+        counts.scores_until(presence_weight, cancel)
+    })?;
     Ok((
         scores
             .presence
@@ -207,8 +217,8 @@ pub fn soft_labels<'py>(
 ) -> PyResult<SoftLabelArrays<'py>> {
     let order = ClassOrder::new(&codes)?;
     let rows = rows(&labels, "labels", N_CLASSES)?;
-    let (clips, problems) = maybe_detach(py, rows.len() / N_CLASSES, || {
-        encode_soft_labels(rows, &order, rtol)
+    let (clips, problems) = interruptible(py, rows.len() / N_CLASSES, |cancel| {
+        encode_soft_labels(rows, &order, rtol, cancel)
     })?;
     Ok((to_arrays(py, clips.into_iter().collect())?, problems))
 }

@@ -9,7 +9,6 @@ things first and speaks of its own options (``--cluster actor``, ``A`` and
 from __future__ import annotations
 
 import argparse
-import warnings
 from collections.abc import Sequence
 
 from .. import _core
@@ -18,36 +17,18 @@ from ..errors import Problem, raise_if_any
 from ..scoring import Aligned
 
 __all__ = [
-    "ENOUGH_RESAMPLES",
     "check_actor_clusters",
     "check_groups",
     "check_same_clips",
     "interval_unit",
-    "warn_few_resamples",
 ]
 
-#: Fewer resamples than this give intervals whose ends move from run to run
-#: (Efron and Tibshirani's advice: about 1,000 for percentile and basic
-#: intervals, more for BCa, whose ends sit further in the tails).
-ENOUGH_RESAMPLES = {"percentile": 1_000, "basic": 1_000, "bca": 2_000}
-
 _ACTORS_HINT = ", such as the dataset's clips.csv, with --labels"
-
-
-def warn_few_resamples(args: argparse.Namespace, cluster: str | None = None) -> None:
-    """Warns when ``--bootstrap B`` is too few for the interval method (the
-    default over actors, cluster-t, draws no resamples)."""
-    n = args.bootstrap
-    method = args.method or ("cluster-t" if cluster else "percentile")
-    enough = ENOUGH_RESAMPLES.get(method)
-    if n and enough and n < enough:
-        warnings.warn(
-            f"--bootstrap {n:,} is too few resamples for {method} intervals: their ends are "
-            f"read from the tails of {n:,} replicates and change from seed to seed (a tiny B "
-            f"can even give an interval without its own estimate); use at least {enough:,}",
-            UserWarning,
-            stacklevel=2,
-        )
+#: How to get actor-level intervals, in the command's terms.
+_GIVE_ACTORS = (
+    "give --labels a table with an 'actor' column, such as the dataset's clips.csv; "
+    "--cluster clip asks for clips without this warning"
+)
 
 
 def check_actor_clusters(aligned: Aligned) -> None:
@@ -57,19 +38,18 @@ def check_actor_clusters(aligned: Aligned) -> None:
 
 def interval_unit(args: argparse.Namespace, aligned: Aligned) -> str | None:
     """The unit of the intervals: ``"actor"`` (about new actors) or None (these
-    clips). ``--cluster`` decides; without it, actors when every clip's actor
-    can be read (the labels' actor column, or clip names in the dataset's
-    scheme), else clips."""
+    clips). ``--cluster`` decides; without it, the library's
+    ``cluster="auto"`` rule (:func:`blemore_fast.stats.clusters.interval_unit`):
+    actors when every clip's actor can be read, else clips with a
+    ClipLevelWarning that says how to give actors."""
     if args.cluster == "clip":
         return None
     if args.cluster == "actor":
         check_actor_clusters(aligned)
         return "actor"
-    try:
-        clip_actors(aligned.names, aligned.metadata)
-    except ValueError:
-        return None
-    return "actor"
+    from ..stats.clusters import interval_unit as auto_unit  # the statistics load on use
+
+    return auto_unit(aligned, give_actors=_GIVE_ACTORS)
 
 
 def check_groups(aligned: Aligned, groups: Sequence[str]) -> None:

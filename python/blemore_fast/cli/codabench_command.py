@@ -12,6 +12,7 @@ import pandas as pd
 from ..challenge import label_table, reference_table
 from ..codabench import DETAILS_FILE, SCORES_FILE, build_bundle, score_folder
 from ..errors import Problem, ValidationError
+from ..inputs.limits import UPLOAD_BYTES
 from ..probs import read_names_map
 from ..stats.intervals import STATISTICS
 from .inputs import PROG, read_labels, train_rows
@@ -28,7 +29,8 @@ def cmd_codabench_help(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_codabench_score(args: argparse.Namespace, out: TextIO) -> int:
-    result = score_folder(args.input, args.output)
+    max_bytes = UPLOAD_BYTES if args.max_bytes is None else args.max_bytes
+    result = score_folder(args.input, args.output, max_bytes=max_bytes, details=args.details)
     score, intervals = result.score, result.intervals
     print(
         f"{plural(score.n, 'clip')} of {plural(intervals.n_units, 'actor')}, "
@@ -61,11 +63,19 @@ def _terms(path: str | None) -> str | None:
     if path is None:
         return None
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ValidationError(
             [Problem(None, f"cannot read {path}: {error}", kind="file_unreadable")], "terms"
         ) from None
+    if not text.strip():
+        # Codabench needs a non-empty terms file; a silent placeholder would
+        # hide a wrong path.
+        raise ValidationError(
+            [Problem(None, f"{path} is empty: the terms page needs text", kind="empty_file")],
+            "terms",
+        )
+    return text
 
 
 def cmd_codabench_bundle(args: argparse.Namespace, out: TextIO) -> int:
@@ -81,6 +91,7 @@ def cmd_codabench_bundle(args: argparse.Namespace, out: TextIO) -> int:
         start=args.start,
         end=args.end,
         terms=_terms(args.terms),
+        details=args.details,
     )
     baselines = (
         f"; baselines fitted on {plural(len(train), 'train clip')}" if train is not None else ""
@@ -95,6 +106,12 @@ def cmd_codabench_bundle(args: argparse.Namespace, out: TextIO) -> int:
         "actor-level interval (low, high)",
         file=out,
     )
+    if args.details == "categories":
+        print(
+            "details: categories: each submission's page shows scores by category and the "
+            "confusion of label classes, which give hidden labels away; only for public labels",
+            file=out,
+        )
     print(
         f"scoring image {args.image}: build it from the bundle's Dockerfile and push it\n"
         f"  unzip {path} Dockerfile && docker build -f Dockerfile -t {args.image} "

@@ -9,17 +9,20 @@ so that scoring a JSON file starts quickly.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from typing import Any, TextIO
 
-from ..archive import is_zip
+from ..encoded import to_dict
 from ..errors import Problem
-from ..inputs import MemoryFile, file_kind
+from ..inputs import Limits, MemoryFile, current_limits, file_kind, input_limits, upload_limits
+from ..inputs.files import is_zip, is_zip_bytes
+from ..inputs.zips import upload_zip_problems
 from ..manifest import TEST_NAMES
 from ..probs import read_names_map
 from ..scoring import Score, align, outcome_cells
 from ..submission import check_file, write_submission
 from ..training import grid_search
-from .checks import check_same_clips, interval_unit, warn_few_resamples
+from .checks import check_same_clips, interval_unit
 from .files import shown
 from .inputs import (
     PROG,
@@ -66,9 +69,8 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
         aligned = align(preds, labels, strict=not args.lenient)
         score = Score.from_cells(aligned.cells())
         cluster = interval_unit(args, aligned)
-        warn_few_resamples(args, cluster)
         with Progress(None, "bootstrap", delay=1.0):
-            result = bootstrap(aligned, cluster=cluster, **bootstrap_options(args))
+            result = bootstrap(aligned, cluster=cluster, **bootstrap_options(args, cluster))
     if args.json:
         document: dict[str, Any] = {"file": str(args.preds), **score.as_dict()}
         if result is not None:
@@ -100,6 +102,19 @@ def _not_json(path: Any) -> list[Problem]:
     ]
 
 
+def _upload_limits(args: argparse.Namespace, names: list[str] | None) -> Limits:
+    """An upload's limits when the expected names are known (the expected
+    clips plus 10%, unless --max-clips says otherwise); else those in force."""
+    limits = current_limits()
+    if names is None:
+        return limits
+    upload = upload_limits(len(names), limits.max_bytes)
+    upload = replace(upload, raise_bytes=limits.raise_bytes)
+    if args.max_clips is not None:
+        upload = replace(upload, max_clips=args.max_clips, raise_clips=limits.raise_clips)
+    return upload
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     names = read_manifest(args.manifest) if args.manifest else None
     if args.codabench:
@@ -107,12 +122,17 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     # The upload is a wrapped submission, whatever the expected names. The
     # file is read once, natively.
     problems = _not_json(args.preds)
+    if args.codabench and not problems:
+        problems = upload_zip_problems(args.preds)
     count = None
     if not problems:
-        checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=True)
+        with input_limits(limits=_upload_limits(args, names)):
+            checked = check_file(args.preds, read_labels(args), names=names, require_wrapper=True)
         problems = checked.problems
         count = None if problems else checked.n_predictions
     hint = diagnose(problems, args)
+    # The exit status even if standard output closes while printing (`| head`).
+    args.verdict = EXIT_INVALID if problems else EXIT_OK
     if args.json:
         document: dict[str, Any] = {"file": str(args.preds), "ok": not problems}
         document["n_predictions"] = count
@@ -137,13 +157,18 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         else:
             against = ""
         print(f"{args.preds}: OK, {plural(count or 0, 'prediction')}{against}", file=out)
-        if args.codabench and (isinstance(args.preds, MemoryFile) or not is_zip(args.preds)):
+        zipped = (
+            is_zip_bytes(args.preds.data)
+            if isinstance(args.preds, MemoryFile)
+            else is_zip(args.preds)
+        )
+        if args.codabench and not zipped:
             print(
                 f"upload it as a zip holding this file (`{PROG} decode ... -o submission.zip` "
                 "writes one)",
                 file=out,
             )
-    return EXIT_INVALID if problems else EXIT_OK
+    return args.verdict
 
 
 def cmd_grid(args: argparse.Namespace, out: TextIO) -> int:
@@ -208,7 +233,7 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     probs = read_probabilities(args.probs, logits=args.logits)
     if args.names_map:
         probs = probs.rename(read_names_map(args.names_map))
-    preds = probs.decode(alpha=args.alpha, beta=args.beta)
+    preds = to_dict(probs.decode(alpha=args.alpha, beta=args.beta))
     written = write_submission(preds, args.output)
     blends = sum(len(entries) == 2 for entries in preds.values())
     if args.json:
@@ -244,9 +269,8 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     b = align(read_predictions(args.b, args), labels, strict=strict)
     check_same_clips(a, b, (str(args.a), str(args.b)))
     cluster = interval_unit(args, a)
-    warn_few_resamples(args, cluster)
     with Progress(None, "paired comparison", delay=1.0):
-        result = compare(a, b, cluster=cluster, **bootstrap_options(args))
+        result = compare(a, b, cluster=cluster, **bootstrap_options(args, cluster))
     if args.json:
         emit_json({"a": str(args.a), "b": str(args.b), **result.as_dict()}, out)
         return EXIT_OK
@@ -276,7 +300,6 @@ def cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from .demo import run_demo
 
-    warn_few_resamples(argparse.Namespace(bootstrap=args.bootstrap, method=None))
     with Progress(None, "demo") as bar:
         result = run_demo(
             args.data,

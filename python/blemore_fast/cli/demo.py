@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..encoded import to_dict
 from ..errors import Problem, ValidationError
 from ..probs import ProbTable, concat_probs, read_probs
 from ..report import Baselines, baselines, breakdown
@@ -291,13 +292,13 @@ class DemoResult:
             "",
             f"3. {confidence} intervals for {a} on the test split",
             f"   actor: {actor.question}",
-            f"   clip:  {clip.question}, {plural(clip.n_resamples, 'resample')}",
+            f"   clip:  {clip.question}, {plural(clip.n_resamples or 0, 'resample')}",
             table(self.intervals_frame()),
             f"   {self._width_note()}",
             "",
             f"4. A = {a} against B = {b}, two-sided p-values",
             f"   p (actors): {actor_cmp.question}",
-            f"   p (clips):  {clip_cmp.question}, {plural(clip_cmp.n_resamples, 'resample')}",
+            f"   p (clips):  {clip_cmp.question}, {plural(clip_cmp.n_resamples or 0, 'resample')}",
             table(
                 self.comparison_frame(),
                 formats={
@@ -413,16 +414,46 @@ def run_demo(
 ) -> DemoResult:
     """Runs the demo pipeline and returns everything it computed.
 
-    - ``data``: None for synthetic data (seeded by ``seed``), a folder with
-      ``clips.csv`` and ``hicmae/*.csv``, or a :class:`DemoData`.
-    - ``report``: where to write the HTML report (None: no report).
-    - ``seed``: seeds the synthetic data and every bootstrap.
-    - ``n_resamples``: bootstrap replicates for the intervals and comparisons.
-    - ``models``: the two models to compare (first one gets the intervals,
-      breakdown and report); by default ``good`` and ``weaker``, or on real
-      data the two runs that do best on the validation folds.
-    - ``step``: called with a short label as each step starts (for a
-      progress bar).
+    The pipeline of ``blemore-fast demo``: thresholds by grid search on the
+    validation folds, the test split scored, clip-level and actor-level
+    intervals, the two models compared, the breakdown and the HTML report.
+
+    Parameters
+    ----------
+    data : str, os.PathLike or DemoData, optional
+        None for synthetic data (seeded by ``seed``), a folder with
+        ``clips.csv`` and ``hicmae/*.csv``, or a :class:`DemoData`.
+    report : str or os.PathLike, optional
+        Where to write the HTML report (default ``demo-report.html``; None: no
+        report).
+    seed : int, default 0
+        Seeds the synthetic data and every bootstrap.
+    n_resamples : int, default 10000
+        Bootstrap replicates for the intervals and comparisons.
+    models : sequence of str, optional
+        The two models to compare (the first gets the intervals, breakdown and
+        report); by default ``good`` and ``weaker``, or on real data the two
+        runs that do best on the validation folds.
+    step : callable, optional
+        Called with a short label as each step starts (for a progress bar).
+
+    Returns
+    -------
+    DemoResult
+        Every table and result the demo prints.
+
+    Raises
+    ------
+    ValidationError
+        When a real data folder's files are invalid.
+
+    Examples
+    --------
+    >>> result = run_demo(report=None, n_resamples=1000)
+    >>> result.compared, result.n_validation
+    (('good', 'weaker'), 2538)
+    >>> result.intervals["actor-level"].method
+    'cluster-t'
     """
     start = time.perf_counter()
     if report is not None:
@@ -443,28 +474,24 @@ def run_demo(
         validation = data.validation[name]
         # Matched by name: a validation clip missing from the train rows is an error.
         grid = grid_search(validation.probs, train, names=validation.names)
-        predictions = data.test[name].decode(alpha=grid.alpha, beta=grid.beta)
+        predictions = to_dict(data.test[name].decode(alpha=grid.alpha, beta=grid.beta))
         aligned = align(predictions, test_clips)
         results[name] = ModelResult(name, grid, Score.from_cells(aligned.cells()), predictions)
     a, b = _pick_models(results, models)
     test = align(results[a].predictions, test_clips)
 
     announce("bootstrap intervals")
+    # Clip level resamples; actor level is the closed-form cluster-t, which draws nothing.
+    resampled: dict[str, Any] = {"n_resamples": n_resamples, "seed": seed}
     intervals = {
-        "clip-level": bootstrap(test, n_resamples=n_resamples, seed=seed, return_distribution=True),
-        "actor-level": bootstrap(test, n_resamples=n_resamples, seed=seed, cluster="actor"),
+        "clip-level": bootstrap(test, cluster="clip", return_distribution=True, **resampled),
+        "actor-level": bootstrap(test, cluster="actor"),
     }
     announce("paired comparison")
+    pair = results[a].predictions, results[b].predictions, test_clips
     comparisons = {
-        level: compare(
-            results[a].predictions,
-            results[b].predictions,
-            test_clips,
-            n_resamples=n_resamples,
-            seed=seed,
-            cluster=cluster,
-        )
-        for level, cluster in (("clip-level", None), ("actor-level", "actor"))
+        "clip-level": compare(*pair, cluster="clip", **resampled),
+        "actor-level": compare(*pair, cluster="actor"),
     }
     announce("breakdown")
     table_ = breakdown(test, by=DEMO_GROUPS)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..inputs import MemoryFile
+from ..inputs import read_stdin
 from ..writing import check_writable, descriptor
 from .inputs import UsageError
 
@@ -159,7 +159,7 @@ def prepare_files(args: argparse.Namespace) -> bool:
 
 def _read_stdin(args: argparse.Namespace, given: _Input) -> None:
     assert given.attr is not None
-    data = MemoryFile(STDIN_NAME, sys.stdin.buffer.read())
+    data = read_stdin(STDIN_NAME, sys.stdin.buffer)
     if given.index is None:
         setattr(args, given.attr, data)
     else:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..encoded import to_dict
 from ..errors import Problem, ValidationError
 from ..inputs import (
     FileSource,
@@ -22,6 +23,7 @@ from ..inputs import (
     read_json,
     read_table,
 )
+from ..partition import select_partition
 from ..probs import ProbTable, concat_probs, read_probs, sniff_csv
 from .terminal import Progress
 
@@ -106,7 +108,7 @@ def read_predictions(path: FileSource, args: argparse.Namespace) -> PredictionDi
             f"{path} holds probabilities: give --alpha and --beta to decode them "
             f"(`{PROG} grid` finds good values)"
         )
-    return read_probabilities([path], logits=logits).decode(alpha=alpha, beta=beta)
+    return to_dict(read_probabilities([path], logits=logits).decode(alpha=alpha, beta=beta))
 
 
 def read_label_table(path: FileSource | None) -> pd.DataFrame | None:
@@ -140,37 +142,6 @@ def train_rows(args: argparse.Namespace) -> pd.DataFrame | None:
     if table is None or not (table["partition"].astype(str) == "train").any():
         return None
     return select_partition(table, "train", args.labels)
-
-
-def select_partition(table: pd.DataFrame, partition: str | None, path: FileSource) -> pd.DataFrame:
-    """The rows of ``table`` in ``partition`` (all rows for None)."""
-    if partition is None:
-        return table
-    if "partition" not in table.columns:
-        raise ValidationError(
-            [
-                Problem(
-                    None,
-                    f"{path} has no 'partition' column to select {partition!r} from",
-                    kind="missing_column",
-                )
-            ],
-            "labels",
-        )
-    keep = (table["partition"].astype(str) == partition).to_numpy()
-    if not keep.any():
-        known = ", ".join(sorted(table["partition"].dropna().astype(str).unique()))
-        raise ValidationError(
-            [
-                Problem(
-                    None,
-                    f"{path} has no rows with partition {partition!r} (it has {known})",
-                    kind="empty_selection",
-                )
-            ],
-            "labels",
-        )
-    return table[keep]
 
 
 def read_manifest(path: FileSource) -> list[str]:

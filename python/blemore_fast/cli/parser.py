@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from typing import Any, TextIO
 
 import numpy as np
@@ -62,6 +63,12 @@ def _leaderboard(args: argparse.Namespace, out: TextIO) -> int:
     return cmd_leaderboard(args, out)
 
 
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    from .plan_command import cmd_plan
+
+    return cmd_plan(args, out)
+
+
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from .commands import cmd_demo
 
@@ -98,6 +105,43 @@ def _positive_int(text: str) -> int:
 
 def _count(text: str) -> int:
     return 0 if text.strip() == "0" else _positive_int(text)
+
+
+_SIZE = re.compile(r"\s*(\d[\d_]*)\s*([kmg]?)(?:i?b)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def _size(text: str) -> int:
+    """A byte count, in binary units: ``67108864``, ``64MiB``, ``64M``, ``1GiB``."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"expected a size such as 64MiB or 1GiB, got {text!r}")
+    return _positive_int(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def _add_limits(
+    parser: argparse.ArgumentParser, *, upload: bool = False, clips: bool = True
+) -> None:
+    """--max-bytes and --max-clips: the limits on the predictions read."""
+    default = (
+        "default 64MiB for an upload (--codabench or --manifest), else 1GiB"
+        if upload
+        else "default 1GiB"
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=_size,
+        metavar="SIZE",
+        help=f"refuse a submission file (or zip member) larger than SIZE, such as 64MiB ({default})",
+    )
+    if clips:
+        extra = "the expected clips plus 10%% for an upload, else " if upload else ""
+        parser.add_argument(
+            "--max-clips",
+            type=_positive_int,
+            metavar="N",
+            help=f"refuse a submission of more than N clips (default {extra}10,000,000)",
+        )
 
 
 def _max_problems(text: str) -> str | int:
@@ -138,9 +182,28 @@ def _weight(text: str) -> float:
     return value
 
 
+def _actors(text: str) -> list[int]:
+    """``LOW:HIGH`` (both included) or numbers separated by commas."""
+    try:
+        if ":" in text:
+            low, high = (int(x) for x in text.split(":"))
+            values = list(range(low, high + 1))
+        else:
+            values = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected LOW:HIGH (such as 6:80) or numbers separated by commas, got {text!r}"
+        ) from None
+    if not values or min(values) < 2:
+        raise argparse.ArgumentTypeError(f"needs numbers of actors of at least 2, got {text!r}")
+    return values
+
+
 def parse_axis(text: str) -> np.ndarray:
     """A threshold axis: ``start:stop:n`` (``numpy.linspace``), a comma list or one number.
 
+    Examples
+    --------
     >>> parse_axis("0:1:5").tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     >>> parse_axis("0.1,0.3").tolist()
@@ -302,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding(p)
     _add_bootstrap(p, None)
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_score)
 
     p = _subparser(
@@ -337,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--partition", metavar="NAME", help="keep only this partition of --labels")
     _add_output(p)
+    _add_limits(p, upload=True)
     p.set_defaults(run=_validate)
 
     p = _subparser(
@@ -400,7 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--names-map",
         metavar="CSV",
-        help="a two-column CSV (with a header): the name in PROBS.csv, the name in the submission",
+        help="a two-column CSV, header optional: the name in PROBS.csv, the name in the submission",
     )
     _add_output(p, "print what was written as JSON")
     p.set_defaults(run=_decode, file_outputs={"output": "-o"})
@@ -438,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plot-dir", metavar="DIR", help="write the plots (PNG) and tables (CSV)")
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_report, file_outputs={"html": "--html"})
 
     p = _subparser(
@@ -456,6 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_decoding(p)
     _add_bootstrap(p, 10_000)
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_compare)
 
     p = _subparser(
@@ -511,7 +578,69 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(alpha=None, beta=None, logits=False, lenient=False, method=None)
     _add_output(p)
+    _add_limits(p)
     p.set_defaults(run=_leaderboard, file_outputs={"html": "--html"})
+
+    p = _subparser(
+        subparsers,
+        "plan",
+        "how many actors a test set needs to tell systems apart",
+        "Plan a test set from pilot predictions (such as the validation folds' out-of-fold\n"
+        "predictions): for each number of actors K, the half-width of A's interval and,\n"
+        "with --against, the difference A - B the test can detect and its power for the\n"
+        "pilot's own difference. A fast curve from the pilot's actors (se scaled by\n"
+        "sqrt(G / K), Student's t with K - 1 degrees of freedom), checked by simulated\n"
+        "test sets drawn from the pilot's actors at the smallest, middle and largest K.",
+        "blemore-fast plan a.json --against b.json --labels clips.csv --partition train "
+        "--actors 6:80 --html plan.html",
+    )
+    p.add_argument("a", metavar="A", help="pilot predictions of system A, as for score")
+    p.add_argument(
+        "--against",
+        dest="b",
+        metavar="B",
+        help="pilot predictions of system B on the same clips: plan the comparison A - B",
+    )
+    _add_labels(p)
+    _add_decoding(p)
+    p.add_argument(
+        "--actors",
+        type=_actors,
+        default=list(range(6, 81)),
+        metavar="K",
+        help="the test-set sizes: LOW:HIGH or a list such as 6,11,20 (default 6:80)",
+    )
+    p.add_argument(
+        "--metric",
+        choices=["presence", "salience", "mean"],
+        default="mean",
+        help="plan for this metric (default mean)",
+    )
+    p.add_argument(
+        "--power", type=_fraction, default=0.8, metavar="P", help="target power (default 0.8)"
+    )
+    p.add_argument(
+        "--confidence", type=_fraction, default=0.95, metavar="C", help="confidence (default 0.95)"
+    )
+    p.add_argument(
+        "--sims",
+        type=_count,
+        default=2000,
+        metavar="N",
+        help="simulated test sets per checked size (default 2,000; 0 for none)",
+    )
+    p.add_argument("--seed", type=_seed, help="random seed; the output says which seed was used")
+    p.add_argument(
+        "--html", metavar="FILE", help="write a self-contained HTML page (- for standard output)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the whole table (every K) as CSV (- for standard output)",
+    )
+    _add_output(p)
+    p.set_defaults(run=_plan, file_outputs={"html": "--html", "output": "-o"})
 
     p = _subparser(
         subparsers,
@@ -601,7 +730,7 @@ def _add_codabench(subparsers: Any) -> None:
     q.add_argument(
         "--names-map",
         metavar="CSV",
-        help="a two-column CSV (with a header): the name in LABELS, the name participants submit",
+        help="a two-column CSV, header optional: the name in LABELS, the name participants submit",
     )
     q.add_argument(
         "--train-labels",
@@ -624,6 +753,7 @@ def _add_codabench(subparsers: Any) -> None:
     )
     q.add_argument("--end", metavar="DATE", help="the phase's end (default: none, open)")
     q.add_argument("--terms", metavar="FILE", help="the terms page (Markdown or HTML)")
+    _add_details(q, "what the details page of each submission shows")
     q.set_defaults(run=_codabench_bundle, file_outputs={"output": "-o"})
 
     q = _subparser(
@@ -633,11 +763,32 @@ def _add_codabench(subparsers: Any) -> None:
         "Score a submission as Codabench's compute worker lays it out: the participant's\n"
         "upload unzipped in INPUT/res (one JSON file, any name), the bundle's reference data\n"
         "in INPUT/ref. Writes OUTPUT/scores.json (presence, salience, mean and their\n"
-        "interval bounds) and OUTPUT/detailed_results.html (aggregates only, never a clip).\n"
+        "interval bounds) and OUTPUT/detailed_results.html (by default the scores alone:\n"
+        "nothing a hidden label could change, see --details).\n"
         "A submission that cannot be scored exits 1 with every problem on stderr.\n"
         "Also: python -m blemore_fast.codabench score INPUT OUTPUT.",
         "blemore-fast codabench score /app/input /app/output",
     )
     q.add_argument("input", metavar="INPUT", help="the folder holding res/ and ref/")
     q.add_argument("output", metavar="OUTPUT", help="the folder to write the scores to")
+    _add_limits(q, clips=False)
+    _add_details(q, "what detailed_results.html shows")
+    q.add_argument(
+        "--max-problems",
+        type=_max_problems,
+        metavar="N",
+        help="list at most N problems of a submission, or all (default 20)",
+    )
     q.set_defaults(run=_codabench_score)
+
+
+def _add_details(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--details",
+        choices=("scores", "categories"),
+        default="scores",
+        help=f"{what}: scores (the default: the scores, intervals, baselines and the "
+        "submission's own predicted classes, safe while the labels are hidden) or "
+        "categories (also the scores by category and the confusion of label classes, "
+        "which give hidden labels away: only for a phase whose labels are public)",
+    )

@@ -14,7 +14,7 @@ from ..report.page import html_report
 from ..scoring import Aligned, Score, align
 from ..stats import bootstrap
 from ..writing import WriteError, write_file
-from .checks import check_groups, interval_unit, warn_few_resamples
+from .checks import check_groups, interval_unit
 from .files import shown
 from .inputs import UsageError, read_labels, read_predictions, train_rows
 from .output import (
@@ -111,8 +111,6 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     groups = _groups(args.by, aligned)
     check_groups(aligned, groups)
     unit = interval_unit(args, aligned) if args.bootstrap else None
-    if args.bootstrap:
-        warn_few_resamples(args, unit)
     intervals: dict[str, Any] = {}
     written: list[str] = []
     steps = 2 + (args.bootstrap > 0) + bool(args.plot_dir) + bool(args.html)
@@ -126,7 +124,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
                     aligned,
                     cluster=cluster,
                     return_distribution=cluster is None,
-                    **bootstrap_options(args, clip_level=cluster is None),
+                    **bootstrap_options(args, cluster),
                 )
             bar.advance()
         bar.set_label("report: breakdown")

@@ -147,6 +147,8 @@ class Progress:
     is drawn unless ``stream`` is a terminal, nor before ``delay`` seconds
     have passed; the line is cleared at the end.
 
+    Examples
+    --------
     >>> with Progress(3, "reading") as bar:  # silent: doctest output is no TTY
     ...     for _ in range(3):
     ...         bar.advance()

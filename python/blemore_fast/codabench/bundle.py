@@ -46,8 +46,13 @@ import pandas as pd
 
 from .._core import __version__
 from ..archive import zip_files
-from ..challenge import REFERENCE_COLUMNS, SCORE_KEYS
-from ..filenames import parse_filename
+from ..challenge import (
+    DETAILS,
+    REFERENCE_COLUMNS,
+    SCORE_KEYS,
+    check_names_are_anonymous,
+    interval_method,
+)
 from ..inputs import METADATA_COLUMNS, missing_columns
 from ..manifest import TEST_NAMES
 from ..writing import write_file
@@ -216,19 +221,15 @@ _EVALUATION = """# Evaluation
 - **Mean**: their average; the leaderboard ranks by it.
 
 **Intervals.** The test set has only {actors} actors, and clips of one actor
-succeed or fail together. The `low` and `high` columns are 95% intervals at
-the actor level (blemore-fast's actor-level bootstrap, with a fixed seed, so
-a submission always gets the same interval; the detailed results say which
-method): how a system would score on other actors like these. Two systems
-whose intervals overlap widely are not told apart by this test set.
+succeed or fail together. The `low` and `high` columns are {method}
+Two systems whose intervals overlap widely are not told apart by this test
+set.
 
-**Detailed results** show the scores by kind (single or blend), emotion,
-blend pair and ratio, which label classes are confused with which,
-the intervals{baselines}. They never show a clip or its label.
+{details}
 
 The scoring program is blemore-fast {version}; a submission with any
 problem (a missing or unexpected clip name, an unknown emotion code, a
-salience that is not a number...) is not scored, and every problem is
+salience that is not a number...) is not scored, and its problems are
 listed in its error output.
 """
 
@@ -250,6 +251,8 @@ was built with, so the leaderboard is scored by exactly that scorer.
 import sys
 
 BUILT_WITH = "{version}"
+#: What each submission's details page shows (`blemore-fast codabench bundle --details`).
+DETAILS = "{details}"
 
 try:
     import blemore_fast
@@ -263,7 +266,7 @@ if blemore_fast.__version__ != BUILT_WITH:
 
 from blemore_fast.cli import main  # noqa: E402
 
-sys.exit(main(["codabench", "score", *sys.argv[1:]]))
+sys.exit(main(["codabench", "score", "--details", DETAILS, *sys.argv[1:]]))
 '''
 
 _DOCKERFILE = """# The scoring image of the BlEmoRe Codabench bundle: Python 3.12 with
@@ -291,21 +294,20 @@ def _label_columns(table: pd.DataFrame) -> pd.DataFrame:
     return table.loc[:, list(METADATA_COLUMNS)]
 
 
-def _check_names_are_anonymous(names: list[str]) -> None:
-    """Hidden labels under the dataset's own names would give them away."""
-    readable = []
-    for name in names:
-        try:
-            parse_filename(name)
-        except ValueError:
-            continue
-        readable.append(name)
-    if readable:
-        raise ValueError(
-            f"{len(readable)} of the {len(names)} clip names carry their label "
-            f"(such as {readable[0]!r}), and participants submit under these names: "
-            "give a names map to anonymised names (--names-map)"
-        )
+#: What the evaluation page says of the details page, for each ``details``.
+_DETAILS_TEXT = {
+    "scores": "**Detailed results** show the three scores with their intervals{baselines}, "
+    "and how many clips your submission predicts in each class. Nothing else: no "
+    "score by category, no confusion of label classes, nothing per actor or per clip, "
+    "because the labels are hidden and such tables would give them away. Two "
+    "submissions with the same hits per actor and the same predicted classes get the "
+    "same page.",
+    "categories": "**Detailed results** show the scores with their intervals{baselines}, "
+    "the scores by kind (single or blend), emotion, blend pair and ratio, and which "
+    "label classes are confused with which. The organisers chose to show these "
+    "breakdowns (`--details categories`) because this phase's labels are public; they "
+    "never show a clip or its label.",
+}
 
 
 def build_bundle(
@@ -318,33 +320,81 @@ def build_bundle(
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     terms: str | None = None,
+    details: str = "scores",
 ) -> Path:
-    """Writes the Codabench bundle to ``path`` (a zip), atomically.
+    """Writes the Codabench competition bundle to ``path`` (a zip), atomically.
 
-    - ``reference``: the hidden labels as a reference table
-      (:func:`blemore_fast.challenge.reference_table`), keyed by the names
-      participants submit. Names that carry their label (the dataset's own
-      names) are refused.
-    - ``train``: train labels (a table with the metadata's label columns)
-      for the trivial baselines on the details page.
-    - ``title``, ``image`` (the scoring image on Docker Hub), ``start`` and
-      ``end`` of the phase (a date or ``YYYY-MM-DD HH:MM:SS``; the start
-      defaults to today, and no end leaves the phase open), ``terms`` (the
-      terms page, Markdown).
+    Parameters
+    ----------
+    reference : pandas.DataFrame
+        The hidden labels as a reference table
+        (:func:`blemore_fast.challenge.reference_table`), keyed by the names
+        participants submit. Names that carry their label (the dataset's own
+        names) are refused.
+    path : str or os.PathLike
+        The zip to write.
+    train : pandas.DataFrame, optional
+        Train labels (a table with the metadata's label columns) for the
+        trivial baselines on the details page.
+    title : str, default DEFAULT_TITLE
+        The competition's title.
+    image : str, default DEFAULT_IMAGE
+        The scoring image on Docker Hub.
+    start, end : datetime.date or str, optional
+        The phase's dates (a date or ``YYYY-MM-DD HH:MM:SS``); the start
+        defaults to today, and no end leaves the phase open.
+    terms : str, optional
+        The terms page, Markdown; None writes a placeholder saying terms are
+        not set, and blank text is an error.
+    details : {"scores", "categories"}, default "scores"
+        What each submission's details page shows. ``"scores"`` shows nothing
+        a hidden label could change (see :mod:`blemore_fast.challenge`);
+        ``"categories"`` adds the scores by category and the confusion of
+        label classes, which give hidden labels away: only for a phase whose
+        labels are public. The evaluation page says which.
 
-    Returns the path written.
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        When the reference's names carry their labels (the dataset's own
+        names, which participants must not see), the reference has no clips,
+        for an unknown ``details``, blank ``terms``, an invalid title or
+        invalid dates.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, zipfile
+    >>> from blemore_fast.challenge import reference_table
+    >>> from blemore_fast.synthetic import make_dataset
+    >>> data = make_dataset(seed=0)
+    >>> test = data.clips[data.select("test")]
+    >>> anonymised = {name: f"test_{i:04d}.mov" for i, name in enumerate(test["filename"], 1)}
+    >>> reference = reference_table(test, names_map=anonymised)
+    >>> path = build_bundle(reference, pathlib.Path(tempfile.mkdtemp()) / "bundle.zip")
+    >>> "competition.yaml" in zipfile.ZipFile(path).namelist()
+    True
     """
     missing_columns(reference, REFERENCE_COLUMNS, "reference table")
     names = [str(n) for n in reference["filename"]]
     if not names:
         raise ValueError("the reference table has no clips")
-    _check_names_are_anonymous(names)
+    check_names_are_anonymous(names)
+    if details not in DETAILS:
+        raise ValueError(f"details must be one of {', '.join(DETAILS)}; got {details!r}")
+    if terms is not None and not terms.strip():
+        raise ValueError("terms is blank: give the terms page's text, or None for a placeholder")
     start = dt.datetime.now(dt.UTC).date() if start is None else start
+    actors = int(reference["actor"].nunique())
     texts = {
         "competition.yaml": competition_yaml(
             title=title, image=image, start=start, end=end, baselines=train is not None
         ),
-        "terms.md": terms if terms and terms.strip() else _TERMS,
+        "terms.md": _TERMS if terms is None else terms,
         "pages/overview.md": _OVERVIEW.format(
             title=title,
             n=len(names),
@@ -356,12 +406,17 @@ def build_bundle(
             else "--manifest submission_template.json",
         ),
         "pages/evaluation.md": _EVALUATION.format(
-            actors=reference["actor"].nunique(),
-            baselines=" and the trivial baselines" if train is not None else "",
+            actors=actors,
+            method=interval_method(actors),
+            details=_DETAILS_TEXT[details].format(
+                baselines=", the trivial baselines" if train is not None else ""
+            ),
             version=__version__,
         ),
         "scoring_program/metadata.yaml": to_yaml({"command": COMMAND}),
-        "scoring_program/score.py": _SCORE_PY.format(version=__version__, command=COMMAND),
+        "scoring_program/score.py": _SCORE_PY.format(
+            version=__version__, command=COMMAND, details=details
+        ),
         f"reference_data/{REFERENCE_FILE}": reference.loc[:, list(REFERENCE_COLUMNS)].to_csv(
             index=False
         ),

@@ -215,31 +215,58 @@ def breakdown(
     *,
     by: str | Sequence[str] = ("emotion", "pair", "ratio", "actor"),
     strict: bool = True,
+    partition: str | None = None,
 ) -> pd.DataFrame:
     """Scores per category, one tidy row per category.
 
-    ``preds`` and ``labels`` are anything :func:`blemore_fast.score` accepts
-    (or an :class:`~blemore_fast.Aligned`, with ``labels=None``). ``by`` lists
-    the groups, in the order of the rows:
+    Within ``actor``, ``kind`` and ``all``, and across ``emotion`` plus
+    ``pair``, the counts add up to those of :func:`~blemore_fast.score`.
 
-    - ``"emotion"``: single-emotion clips by their emotion (``ang`` ... ``neu``);
-    - ``"pair"``: blend clips by their pair (``ang+hap``), all ratios together;
-    - ``"ratio"``: blend clips by salience ratio (``30/70``, ``50/50``, ``70/30``);
-    - ``"intensity"`` / ``"situation"``: basic-emotion clips by intensity
-      (``int1``...) and neutral clips by situation (``sit1``...), read from the
-      clip names;
-    - ``"actor"``: the metadata's ``actor`` (or ``video_id``) column when the
-      labels came from a table, else the actor id of the clip name;
-    - ``"kind"`` (``single``/``blend``), ``"all"`` (one overall row), or the
-      name of any other metadata column such as ``"fold"`` or ``"partition"``
-      (missing values form the category ``(missing)``).
+    Parameters
+    ----------
+    preds : dict, str, os.PathLike, pandas.DataFrame, Encoded or Aligned
+        Anything :func:`blemore_fast.score` accepts (or an
+        :class:`~blemore_fast.Aligned`, with ``labels=None``).
+    labels : optional
+        As for :func:`blemore_fast.score`.
+    by : str or sequence of str, default ("emotion", "pair", "ratio", "actor")
+        The groups, in the order of the rows:
 
-    Columns: ``group, category, n, n_blend, presence_correct, presence,
-    salience_correct, salience``. ``salience`` is NaN for a category without
-    blend clips (the published total would say 0.0, which reads as "all
-    wrong"). Within ``actor``, ``kind`` and ``all``, and across ``emotion``
-    plus ``pair``, the counts add up to those of :func:`~blemore_fast.score`.
+        - ``"emotion"``: single-emotion clips by their emotion (``ang`` ... ``neu``);
+        - ``"pair"``: blend clips by their pair (``ang+hap``), all ratios together;
+        - ``"ratio"``: blend clips by salience ratio (``30/70``, ``50/50``, ``70/30``);
+        - ``"intensity"`` / ``"situation"``: basic-emotion clips by intensity
+          (``int1``...) and neutral clips by situation (``sit1``...), read from
+          the clip names;
+        - ``"actor"``: the metadata's ``actor`` (or ``video_id``) column when the
+          labels came from a table, else the actor id of the clip name;
+        - ``"kind"`` (``single``/``blend``), ``"all"`` (one overall row), or the
+          name of any other metadata column such as ``"fold"`` or
+          ``"partition"`` (missing values form the category ``(missing)``).
+    strict : bool, default True
+        As for :func:`blemore_fast.score`.
+    partition : str, optional
+        Keep only the labels of this partition (the label table's
+        ``partition`` column, such as ``"test"``), as for
+        :func:`blemore_fast.score`.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group, category, n, n_blend, presence_correct, presence,
+        salience_correct, salience``. ``salience`` is NaN for a category without
+        blend clips (the published total would say 0.0, which reads as "all
+        wrong").
+
+    Raises
+    ------
+    ValidationError
+        As :func:`blemore_fast.score` does.
+    ValueError
+        For an unknown group, or actors that cannot be read.
+
+    Examples
+    --------
     >>> preds = {"A101_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...          "A101_mix_ang_hap_30_70_ver1": [{"emotion": "ang", "salience": 70},
     ...                                          {"emotion": "hap", "salience": 30}]}
@@ -253,7 +280,7 @@ def breakdown(
     for g in groups:
         if not isinstance(g, str):
             raise TypeError(f"by must hold group names (str), got {type(g).__name__} {g!r}")
-    aligned = as_aligned(preds, labels, strict=strict)
+    aligned = as_aligned(preds, labels, strict=strict, partition=partition)
     outcomes = aligned.outcomes().astype(np.int64)
     frames = []
     cache: dict[str, list[Any]] = {}  # clip names parsed once for all name groups

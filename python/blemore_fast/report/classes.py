@@ -64,6 +64,8 @@ def class_index(encoded: Encoded) -> np.ndarray:
     (three entries, unknown codes, other ratios, neutral in a pair) is
     ``other``.
 
+    Examples
+    --------
     >>> from blemore_fast import encode_labels
     >>> labels = encode_labels(["A102_ang_int1_ver1", "A411_mix_ang_hap_30_70_ver1"])
     >>> [LABEL_CLASSES[i] for i in class_index(labels)]

@@ -18,20 +18,39 @@ def confusion(
 ) -> pd.DataFrame:
     """The confusion matrix of label classes against predicted classes.
 
-    Rows are the 36 label classes of :data:`LABEL_CLASSES` (6 single emotions,
-    then 10 pairs x 3 ratios); columns are the same 36 predicted classes plus
-    ``other`` for any prediction outside them (three entries, an unknown code,
-    a ratio other than 30/70, 50/50 or 70/30, neutral in a pair...). A label
-    outside the 36 classes (possible with a custom label dict) adds a row
-    ``other``. Every row is kept, so the shape is stable; a row's sum is the
-    number of clips with that label.
-
     The diagonal's single-emotion part counts the singles whose presence is
     right, and its blend part the blends whose salience is right.
 
-    With ``normalize=True`` each row is divided by its sum (the share of that
-    label's clips predicted as each class); rows without clips are NaN.
+    Parameters
+    ----------
+    preds : dict, str, os.PathLike, pandas.DataFrame or Encoded
+        Anything :func:`blemore_fast.score` accepts.
+    labels : optional
+        As for :func:`blemore_fast.score`.
+    strict : bool, default True
+        As for :func:`blemore_fast.score`.
+    normalize : bool, default False
+        Divide each row by its sum (the share of that label's clips predicted
+        as each class); rows without clips are then NaN.
 
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are the 36 label classes of :data:`LABEL_CLASSES` (6 single
+        emotions, then 10 pairs x 3 ratios); columns are the same 36 predicted
+        classes plus ``other`` for any prediction outside them (three entries,
+        an unknown code, a ratio other than 30/70, 50/50 or 70/30, neutral in a
+        pair...). A label outside the 36 classes (possible with a custom label
+        dict) adds a row ``other``. Every row is kept, so the shape is stable; a
+        row's sum is the number of clips with that label.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`blemore_fast.score` does.
+
+    Examples
+    --------
     >>> m = confusion({"A101_ang_int1_ver1": [{"emotion": "fea", "salience": 100}]})
     >>> int(m.loc["ang", "fea"]), m.shape
     (1, (36, 37))

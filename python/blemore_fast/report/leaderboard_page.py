@@ -45,6 +45,8 @@ def leaderboard_html(
         f'<p class="note">Cannot be told apart at the top: {_e(top)}. The rank is 1 + the '
         "number of systems with a higher score; the rank set [rank_low, rank_high] comes "
         "from simultaneous tests of all pairwise differences.</p>",
+        f'<p class="note">What this test set can resolve: {_e(board.detectable_text())} '
+        "(one pairwise test, from the pairs' standard errors).</p>",
         "<h2>Table</h2>",
         _table(board.table),
         _failed(board),

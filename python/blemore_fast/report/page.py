@@ -159,31 +159,67 @@ def html_report(
     sections: Sequence[tuple[str, Any]] = (),
     plots: bool | None = None,
 ) -> str:
-    """The HTML report of one set of predictions; returns the page and, given
-    ``path``, writes it there (atomically for a regular file; see
-    :mod:`blemore_fast.writing`).
+    """The HTML report of one set of predictions, as one self-contained page.
 
-    - ``preds``, ``labels``, ``strict``: as for :func:`blemore_fast.score`.
-    - ``by``: the breakdown groups (see :func:`blemore_fast.breakdown`). The
-      default, :data:`~blemore_fast.report.REPORT_GROUPS`, leaves out the groups read from clip
-      names when the names are not in the dataset's scheme (``actor`` stays
-      when the labels' table has an ``actor`` or ``video_id`` column).
-    - ``baselines``: a :func:`blemore_fast.baselines` result, shown as
-      reference points.
-    - ``intervals``: ``{"clip-level": result, "actor-level": result}``, each a
-      bootstrap result (with ``presence``, ``salience`` and ``mean`` having
-      ``low``/``high``) or a mapping ``{"presence": (low, high), ...}``;
-      shown side by side.
-    - ``distribution``: ``(B, 3)`` bootstrap replicates (presence, salience,
-      mean) for a histogram; by default the ``distribution`` of the first
-      interval result that has one.
-    - ``grid``: a grid-search result or mapping with ``presence_grid``,
-      ``salience_grid``, ``alphas``, ``betas`` and optionally ``alpha``,
-      ``beta`` (the chosen cell), drawn as heat maps.
-    - ``sections``: extra ``(heading, content)`` pairs appended to the page;
-      content is a DataFrame, a matplotlib Figure, or text (escaped).
-    - ``plots``: None draws plots when matplotlib is installed and says so
-      in the page when it is not; True requires matplotlib; False draws none.
+    Parameters
+    ----------
+    preds : dict, str, os.PathLike, pandas.DataFrame or Encoded
+        As for :func:`blemore_fast.score`.
+    labels : optional
+        As for :func:`blemore_fast.score`.
+    path : str or os.PathLike, optional
+        Where to write the page (atomically for a regular file; see
+        :mod:`blemore_fast.writing`); None writes nothing.
+    title : str, default "BlEmoRe report"
+        The page's title.
+    strict : bool, default True
+        As for :func:`blemore_fast.score`.
+    by : sequence of str, optional
+        The breakdown groups (see :func:`blemore_fast.breakdown`). The default,
+        :data:`~blemore_fast.report.REPORT_GROUPS`, leaves out the groups read
+        from clip names when the names are not in the dataset's scheme
+        (``actor`` stays when the labels' table has an ``actor`` or
+        ``video_id`` column).
+    baselines : Baselines, optional
+        A :func:`blemore_fast.baselines` result, shown as reference points.
+    intervals : mapping, optional
+        ``{"clip-level": result, "actor-level": result}``, each a bootstrap
+        result (with ``presence``, ``salience`` and ``mean`` having
+        ``low``/``high``) or a mapping ``{"presence": (low, high), ...}``; shown
+        side by side.
+    distribution : numpy.ndarray, optional
+        ``(B, 3)`` bootstrap replicates (presence, salience, mean) for a
+        histogram; by default the ``distribution`` of the first interval result
+        that has one.
+    grid : GridResult or mapping, optional
+        A grid-search result or mapping with ``presence_grid``,
+        ``salience_grid``, ``alphas``, ``betas`` and optionally ``alpha``,
+        ``beta`` (the chosen cell), drawn as heat maps.
+    sections : sequence of (str, object), default ()
+        Extra ``(heading, content)`` pairs appended to the page; content is a
+        DataFrame, a matplotlib Figure, or text (escaped).
+    plots : bool, optional
+        None draws plots when matplotlib is installed and says so in the page
+        when it is not; True requires matplotlib; False draws none.
+
+    Returns
+    -------
+    str
+        The page's HTML.
+
+    Raises
+    ------
+    ValidationError
+        As :func:`blemore_fast.score` does.
+    ModuleNotFoundError
+        With ``plots=True`` when matplotlib is not installed.
+
+    Examples
+    --------
+    >>> page = html_report({"A101_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]},
+    ...                    plots=False)
+    >>> page.startswith("<!DOCTYPE html>"), "BlEmoRe report" in page
+    (True, True)
     """
     if path is not None:
         check_writable(path)  # before the work, so a typo fails at once
@@ -197,12 +233,7 @@ def html_report(
     parts = [f"<h1>{_e(title)}</h1>", f'<p class="meta">{_e(_describe(score))}</p>']
     parts += ["<h2>Overall</h2>", _scores_section(score, intervals)]
     if baselines is not None:
-        parts += [
-            "<h2>Trivial baselines</h2>",
-            "<p>Every test clip predicted as the most frequent single emotion, or as the most "
-            "frequent blend at a fixed ratio, of the training labels.</p>",
-            _table(baselines.table()),
-        ]
+        parts += _baselines_section(baselines)
     if not draw:
         parts.append(
             '<p class="note">Plots are not included: they need matplotlib '
@@ -239,6 +270,15 @@ def html_report(
     if path is not None:
         write_file(path, page)
     return page
+
+
+def _baselines_section(baselines: Baselines) -> list[str]:
+    return [
+        "<h2>Trivial baselines</h2>",
+        "<p>Every test clip predicted as the most frequent single emotion, or as the most "
+        "frequent blend at a fixed ratio, of the training labels.</p>",
+        _table(baselines.table()),
+    ]
 
 
 def _describe(score: Score) -> str:

@@ -4,12 +4,14 @@
 and :func:`~blemore_fast.compare` into a :class:`Resampling`. Types are
 checked here; the domain (at least one replicate, a confidence level strictly
 between 0 and 1, a known method) is the native core's, raised with the
-argument's name.
+argument's name. Too few replicates for the method, and options the
+closed-form ``"cluster-t"`` ignores, are warnings (the CLI shows them too).
 """
 
 from __future__ import annotations
 
 import operator
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,18 +28,23 @@ CLUSTER_T = "cluster-t"
 PERCENTILE = "percentile"
 #: Replicates of the resampling methods when ``n_resamples`` is None.
 DEFAULT_RESAMPLES = 10_000
+#: Fewer replicates than this give intervals whose ends move from run to run
+#: (Efron and Tibshirani's advice: about 1,000 for percentile and basic
+#: intervals, more for BCa, whose ends sit further in the tails).
+ENOUGH_RESAMPLES = {"percentile": 1_000, "basic": 1_000, "bca": 2_000}
 
 
 @dataclass(frozen=True)
 class Resampling:
-    """Checked options: replicates (0 for the analytic ``"cluster-t"``),
-    confidence level, interval method, seed (drawn when none was given, so the
-    run can be repeated) and whether to keep the replicates."""
+    """Checked options: replicates (None for the analytic ``"cluster-t"``,
+    which draws none), confidence level, interval method, seed (drawn when
+    none was given, so the run can be repeated; None for ``"cluster-t"``) and
+    whether to keep the replicates."""
 
-    n_resamples: int
+    n_resamples: int | None
     confidence: float
     method: str
-    seed: int
+    seed: int | None
     return_distribution: bool
 
 
@@ -49,10 +56,15 @@ def resampling(
     return_distribution: Any,
     *,
     grouped: bool,
+    warn_few: bool = True,
 ) -> Resampling:
     """Checks the options of a statistic. ``method=None`` is ``"cluster-t"``
     when groups are given (``grouped``), else ``"percentile"``;
-    ``n_resamples=None`` is 10,000 replicates for the resampling methods."""
+    ``n_resamples=None`` is 10,000 replicates for the resampling methods.
+
+    Warns (UserWarning) when ``n_resamples`` is too few for the method
+    (:data:`ENOUGH_RESAMPLES`; unless ``warn_few`` is False), and when ``n_resamples`` or ``seed`` is given
+    to ``"cluster-t"``, which draws nothing."""
     n = DEFAULT_RESAMPLES if n_resamples is None else _n_resamples(n_resamples)
     c = _confidence(confidence)
     if method is None:
@@ -61,8 +73,35 @@ def resampling(
         raise TypeError(f"method must be one of {', '.join(map(repr, METHODS))}; got {method!r}")
     canonical = _core.check_resampling(n_resamples=n, confidence=c, method=method)
     if canonical == CLUSTER_T:
-        n = 0  # analytic: no replicates are drawn, whatever n_resamples says
+        _seed(seed)  # still checked, so a bad value is an error whatever the method
+        ignored = [k for k, v in (("n_resamples", n_resamples), ("seed", seed)) if v is not None]
+        if ignored:
+            warnings.warn(
+                f"{' and '.join(ignored)} {'have' if len(ignored) > 1 else 'has'} no effect: "
+                "method 'cluster-t' (the default over actors or groups) is closed form and "
+                "draws no resamples; pass method='percentile' (or 'basic', 'bca') to resample",
+                UserWarning,
+                stacklevel=3,
+            )
+        return Resampling(None, c, canonical, None, bool(return_distribution))
+    if warn_few:
+        warn_few_resamples(n, canonical)
     return Resampling(n, c, canonical, _seed(seed), bool(return_distribution))
+
+
+def warn_few_resamples(n_resamples: int, method: str) -> None:
+    """Warns when ``n_resamples`` replicates are too few for ``method``'s
+    interval ends to be stable (:data:`ENOUGH_RESAMPLES`)."""
+    enough = ENOUGH_RESAMPLES.get(method)
+    if enough and n_resamples < enough:
+        warnings.warn(
+            f"{n_resamples:,} resamples are too few for {method} intervals: their ends are "
+            f"read from the tails of {n_resamples:,} replicates and change from seed to seed "
+            f"(a tiny number can even give an interval without its own estimate); use at "
+            f"least {enough:,}",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _n_resamples(value: Any) -> int:

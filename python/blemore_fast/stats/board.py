@@ -7,34 +7,71 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from .power import detectable_difference
 
-__all__ = ["Leaderboard"]
+__all__ = ["DETECTABLE_POWER", "Leaderboard"]
+
+#: The power at which the leaderboard states the detectable difference.
+DETECTABLE_POWER = 0.8
 
 
 # eq=False: DataFrames have no single truth value to compare by.
 @dataclass(frozen=True, repr=False, eq=False)
 class Leaderboard:
-    """Systems ranked by ``metric`` with confidence sets for their ranks.
+    """Systems ranked by ``metric`` with confidence sets for their ranks, from :func:`~blemore_fast.leaderboard`.
 
-    - ``table``: one row per system in rank order: ``system``, ``presence``,
-      ``salience``, ``mean``, the metric's interval (``<metric>_low``,
-      ``<metric>_high``, from :func:`~blemore_fast.bootstrap` with the same
-      ``cluster``), ``rank`` (1 + the number of higher scores) and the rank
-      set ``[rank_low, rank_high]``.
-    - ``pairwise``: every ordered pair ``(a, b)``: ``difference`` a - b (as
-      :func:`~blemore_fast.compare` gives it), its interval at the
-      family-wise level (all pairs at once), ``se`` and the single-step
-      max-t adjusted ``p_adjusted``. :meth:`matrix` pivots a column.
-    - ``groups``: tiers of systems that cannot be told apart; the first holds
-      every system whose rank set reaches first place.
-    - ``failed``: systems that failed validation, with their problems.
-    - ``rank_distribution``: ranks in a bootstrap of the groups (the blob
-      plot's data; a picture of variability, not a confidence statement).
-    - ``critical``: the all-pairs critical value of |T|; ``df`` the degrees of
-      freedom of its t reference; ``n_units`` the groups (or clips).
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per system in rank order: ``system``, ``presence``,
+        ``salience``, ``mean``, the metric's interval (``<metric>_low``,
+        ``<metric>_high``, from :func:`~blemore_fast.bootstrap` with the same
+        ``cluster``), ``rank`` (1 + the number of higher scores) and the rank
+        set ``[rank_low, rank_high]``.
+    pairwise : pandas.DataFrame
+        Every ordered pair ``(a, b)``: ``difference`` a - b, its ``se`` and
+        unadjusted ``p_value`` (as :func:`~blemore_fast.compare` gives them),
+        its interval at the family-wise level (all pairs at once) and the
+        single-step max-t adjusted ``p_adjusted``. :meth:`matrix` pivots a
+        column.
+    groups : list of tuple of str
+        Tiers of systems that cannot be told apart; the first holds every
+        system whose rank set reaches first place.
+    failed : dict
+        Systems that failed validation, with their problems.
+    rank_distribution : pandas.DataFrame
+        Ranks in a bootstrap of the groups (the blob plot's data; a picture of
+        variability, not a confidence statement).
+    metric, cluster, confidence, simultaneous, n_resamples, seed
+        The settings, as given to :func:`~blemore_fast.leaderboard`.
+    critical : float
+        The all-pairs critical value of ``|T|``.
+    df : int
+        The degrees of freedom of its t reference.
+    n_units : int
+        The groups (or clips).
+    detectable : dict
+        The difference this test set can detect at 80% power, from the
+        pairwise standard errors (see :attr:`detectable`).
+    question : str
+        In words, which question the sets answer.
+
+    Examples
+    --------
+    >>> from blemore_fast import decode, leaderboard, synthetic
+    >>> data = synthetic.make_dataset(seed=1)
+    >>> test = data.select("test")
+    >>> names = list(data.clips["filename"][test])
+    >>> board = leaderboard({m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
+    ...                      for m in data.probs}, data.clips[test], cluster="actor", seed=1)
+    >>> board.groups
+    [('good',), ('weaker',)]
+    >>> board.matrix().shape
+    (2, 2)
     """
 
     table: pd.DataFrame
@@ -71,8 +108,66 @@ class Leaderboard:
             f"{where}, lies in its set (one system at a time)"
         )
 
+    @property
+    def detectable(self) -> dict[str, float]:
+        """The difference in ``metric`` that one pairwise test at
+        ``confidence`` detects with 80% power, ``(t_{1 - alpha/2, df} +
+        t_{0.8, df}) * se`` over the pairs' standard errors: ``median``,
+        ``low`` and ``high`` (the range), and ``power``. Differences below it
+        are likely to go unnoticed on this test set; see
+        :func:`~blemore_fast.plan` to size a new one."""
+        se = self.pairwise["se"].to_numpy(dtype=float)
+        detectable = detectable_difference(
+            se, self.df, power=DETECTABLE_POWER, confidence=self.confidence
+        )
+        return {
+            "power": DETECTABLE_POWER,
+            "median": float(np.median(detectable)),
+            "low": float(detectable.min()),
+            "high": float(detectable.max()),
+        }
+
+    def detectable_text(self) -> str:
+        """:attr:`detectable` in words, for the repr and the page."""
+        d = self.detectable
+        unit = "actors" if self.cluster == "actor" else "groups" if self.cluster else "clips"
+        spread = (
+            f" ({d['low'] * 100:.1f}-{d['high'] * 100:.1f} over the pairs)"
+            if round(d["low"] * 100, 1) != round(d["high"] * 100, 1)
+            else ""
+        )
+        return (
+            f"differences in {self.metric} below about {d['median'] * 100:.1f} points{spread} "
+            f"are not detectable at {d['power']:.0%} power with {self.n_units:,} {unit}"
+        )
+
     def matrix(self, column: str = "p_adjusted") -> pd.DataFrame:
-        """``column`` of :attr:`pairwise` as a square table, rows a, columns b."""
+        """A column of :attr:`pairwise` as a square table.
+
+        Parameters
+        ----------
+        column : str, default "p_adjusted"
+            The column of :attr:`pairwise` to pivot (such as ``difference``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows system a, columns system b, in rank order.
+
+        Examples
+        --------
+        >>> from blemore_fast import decode, leaderboard, synthetic
+        >>> data = synthetic.make_dataset(seed=1)
+        >>> test = data.select("test")
+        >>> names = list(data.clips["filename"][test])
+        >>> board = leaderboard({m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
+        ...                      for m in data.probs}, data.clips[test], cluster="actor", seed=1)
+        >>> board.matrix("difference").round(4)
+        b         good  weaker
+        a...
+        good       NaN  0.0431
+        weaker -0.0431     NaN
+        """
         order = list(self.table["system"])
         square = self.pairwise[column].unstack()
         return square.reindex(index=order, columns=order)
@@ -97,6 +192,7 @@ class Leaderboard:
             "n_resamples": self.n_resamples,
             "seed": self.seed,
             "critical": self.critical,
+            "detectable": self.detectable,
         }
 
     def __repr__(self) -> str:
@@ -117,6 +213,7 @@ class Leaderboard:
             )
         top = self.groups[0] if self.groups else ()
         lines.append(f"  cannot be told apart at the top: {', '.join(top)}")
+        lines.append(f"  {self.detectable_text()}")
         for name, problems in self.failed.items():
             lines.append(f"  not ranked: {name} ({len(problems)} problem(s), e.g. {problems[0]})")
         lines.append(

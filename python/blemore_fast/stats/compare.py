@@ -73,49 +73,103 @@ def compare(
     n_resamples: int | None = None,
     confidence: float = 0.95,
     method: str | None = None,
-    cluster: Any = None,
+    cluster: Any = "auto",
     seed: int | None = None,
     return_distribution: bool = False,
     strict: bool = True,
+    partition: str | None = None,
 ) -> Comparison:
     """Paired comparison of two systems scored on the same clips: A - B.
 
-    Dict predictions are matched by clip name and must cover the same clips;
-    the error lists the differences. The other arguments are those of
-    :func:`~blemore_fast.bootstrap`; ``method=None`` is ``"cluster-t"`` when
-    groups are given and ``"percentile"`` otherwise.
-
     ``"cluster-t"`` (groups only, calibrated for few groups): the test of
-    ``f(A) - f(B) = 0`` with ``f(x) = x ** (2/3)``. Its standard error ``s``
-    is the root of the sum over the groups of the squared terms
-    ``((f(A) - f(A without g)) - (f(B) - f(B without g))) * sqrt(1 - share
-    of g's clips)`` (the Bell-McCaffrey weight); Student's t with G - 1
-    degrees of freedom gives the two-sided p-value of ``t = (f(A) - f(B)) /
-    s``. The interval of d = A - B is ``d +- t * se``, with ``se = s / k``
-    and ``k`` the slope of f's secant between A and B, so p < 1 - confidence
-    exactly when the interval excludes 0. In simulations shaped like the
-    test set it rejects a true "no difference" 4-6% of the time at 0.05 with
-    6 to 47 actors; the actor bootstrap does 7-10% at 11 actors. Closed
-    form: no replicates.
+    ``f(A) - f(B) = 0`` with ``f(x) = x ** (2/3)``. Its standard error ``s`` is
+    the root of the sum over the groups of the squared terms ``((f(A) - f(A
+    without g)) - (f(B) - f(B without g))) * sqrt(1 - share of g's clips)``
+    (the Bell-McCaffrey weight); Student's t with G - 1 degrees of freedom gives
+    the two-sided p-value of ``t = (f(A) - f(B)) / s``. The interval of d = A -
+    B is ``d +- t * se``, with ``se = s / k`` and ``k`` the slope of f's secant
+    between A and B, so p < 1 - confidence exactly when the interval excludes
+    0. In simulations shaped like the test set it rejects a true "no
+    difference" 4-6% of the time at 0.05 with 6 to 47 actors; the actor
+    bootstrap does 7-10% at 11 actors. Closed form: no replicates.
 
-    The resampling methods draw the same clips (or groups) for both systems
-    in every replicate, so the intervals of A - B account for the clips they
+    The resampling methods draw the same clips (or groups) for both systems in
+    every replicate, so the intervals of A - B account for the clips they
     share. Their p-value is two-sided against "no difference": the replicate
     differences are shifted to centre on zero (by the observed difference d)
     and ``p = (c + 1) / (B + 1)``, where ``c`` counts shifted replicates at
-    least as far from zero as d (ties counted exactly). Salience in a
-    replicate without blend clips is 0.0 for both systems.
+    least as far from zero as d (ties counted exactly). Salience in a replicate
+    without blend clips is 0.0 for both systems.
 
+    Parameters
+    ----------
+    preds_a, preds_b : dict, str, os.PathLike, pandas.DataFrame or Encoded
+        The two systems' predictions, anything :func:`~blemore_fast.score`
+        accepts. Dict predictions are matched by clip name and must cover the
+        same clips; the error lists the differences.
+    labels : optional
+        As for :func:`~blemore_fast.score`.
+    n_resamples : int, optional
+        Bootstrap replicates for the resampling methods (None: 10,000).
+        ``"cluster-t"`` draws none: passing it warns that it has no effect,
+        and ``result.n_resamples`` is None.
+    confidence : float, default 0.95
+        The confidence level of the intervals, strictly between 0 and 1.
+    method : {None, "cluster-t", "percentile", "basic", "bca"}, optional
+        None (the default) is ``"cluster-t"`` when groups are given and
+        ``"percentile"`` otherwise (see above).
+    cluster : "auto", "clip", None, "actor", array_like or mapping, default "auto"
+        As in :func:`~blemore_fast.bootstrap`: ``"auto"`` is ``"actor"`` when
+        every clip's actor can be read, otherwise ``"clip"`` with a
+        :class:`~blemore_fast.ClipLevelWarning`. ``"clip"`` (or None) treats
+        the clips as the units: the intervals are about *these* clips, with
+        the actors held fixed. ``"actor"`` makes the actors the units, so the
+        intervals are about *new actors*: the label metadata's ``actor`` (or
+        ``video_id``) column, else the actor of each clip name (a name outside
+        the dataset's scheme is an error). An array of group ids (one per
+        clip, in the order of the predictions) or a ``{clip: group}`` mapping /
+        Series uses those groups.
+    seed : int, optional
+        None draws a fresh seed, reported as ``result.seed``. The same seed
+        gives bit-identical results whatever the number of threads, and whatever
+        the order of the clips. ``"cluster-t"`` draws nothing: passing it warns
+        that it has no effect, and ``result.seed`` is None.
+    return_distribution : bool, default False
+        Keep the replicate differences in the result, for plots. An error with
+        ``"cluster-t"``, which has none.
+    strict : bool, default True
+        Validate as :func:`~blemore_fast.score` does with ``strict``.
+    partition : str, optional
+        Keep only the label table's rows of this partition, as in
+        :func:`~blemore_fast.bootstrap`.
+
+    Returns
+    -------
+    Comparison
+        For presence, salience and the mean, the difference A - B as an
+        :class:`~blemore_fast.Interval` with its p-value, and the clips right
+        for one system only (``a_only_presence``, ``b_only_presence``, ...).
+
+    Raises
+    ------
+    ValidationError
+        As :func:`~blemore_fast.score` does, or when the two systems do not
+        cover the same clips.
+    ValueError
+        As :func:`~blemore_fast.bootstrap` does.
+
+    Examples
+    --------
     >>> a = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...      "A102_hap_int2_ver1": [{"emotion": "hap", "salience": 100}]}
     >>> b = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
     ...      "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}]}
-    >>> result = compare(a, b, n_resamples=999, seed=1)
+    >>> result = compare(a, b, cluster="clip", n_resamples=1000, seed=1)
     >>> result.presence.estimate, result.a_only_presence, result.b_only_presence
     (0.5, 1, 0)
     """
-    a = as_aligned(preds_a, labels, strict=strict)
-    b = as_aligned(preds_b, labels, strict=strict)
+    a = as_aligned(preds_a, labels, strict=strict, partition=partition)
+    b = as_aligned(preds_b, labels, strict=strict, partition=partition)
     order = _matched(a, b)
     _same_labels(a, b, order)
     outcomes_a = a.outcomes()
@@ -128,10 +182,10 @@ def compare(
         outcomes_a,
         outcomes_b,
         groups=groups,
-        n_resamples=options.n_resamples,
+        n_resamples=options.n_resamples or 0,
         confidence=options.confidence,
         method=options.method,
-        seed=options.seed,
+        seed=options.seed or 0,
         return_distribution=options.return_distribution,
     )
     _warn(messages, n_units, cluster_name)

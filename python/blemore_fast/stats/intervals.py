@@ -25,13 +25,35 @@ _ROWS = ("estimate", "low", "high", "se", "p_value")
 
 @dataclass(frozen=True)
 class Interval:
-    """A point estimate, its interval ``[low, high]`` and standard error. For
-    a difference from :func:`~blemore_fast.compare`, also the two-sided p-value
-    against "no difference". ``df`` is the t distribution's degrees of
-    freedom for ``method="cluster-t"`` (None for the resampling methods); its
-    one-system interval is built on the logit scale, so it is not
-    ``estimate +- t * se`` (``se`` is the logit scale's carried back to the
-    rate's); a difference's interval is ``estimate +- t * se``."""
+    """A point estimate, its interval ``[low, high]`` and standard error.
+
+    For ``method="cluster-t"`` the one-system interval is built on the logit
+    scale, so it is not ``estimate +- t * se`` (``se`` is the logit scale's
+    carried back to the rate's); a difference's interval is
+    ``estimate +- t * se``.
+
+    Attributes
+    ----------
+    estimate : float
+        The score, or the difference A - B.
+    low, high : float
+        The interval's ends.
+    se : float
+        The standard error.
+    p_value : float or None
+        For a difference from :func:`~blemore_fast.compare`, the two-sided
+        p-value against "no difference"; None otherwise.
+    df : float or None
+        The t distribution's degrees of freedom for ``method="cluster-t"``
+        (None for the resampling methods).
+
+    Examples
+    --------
+    >>> Interval(estimate=0.3148, low=0.2528, high=0.3842, se=0.0296, df=10)
+    Interval(estimate=0.3148, low=0.2528, high=0.3842, se=0.0296, df=10)
+    >>> Interval(0.3148, 0.2528, 0.3842, 0.0296).as_dict()["low"]
+    0.2528
+    """
 
     estimate: float
     low: float
@@ -97,32 +119,60 @@ def _question(result: BootstrapResult | Comparison, paired: bool) -> str:
 
 def _resampling(result: BootstrapResult | Comparison, what: str) -> str:
     """How many replicates (or none) and the seed, for the repr's head."""
-    if result.n_resamples == 0:
+    if result.n_resamples is None:
         return "analytic, no resampling"
     return f"{_count(result.n_resamples, what)}, seed={result.seed}"
 
 
 @dataclass(frozen=True, repr=False)
 class BootstrapResult:
-    """Intervals of presence, salience and their mean.
+    """Intervals of presence, salience and their mean, from :func:`~blemore_fast.bootstrap`.
 
-    ``cluster`` is None (the clips are the units), ``"actor"`` or ``"groups"``
-    (user-given group ids); ``n_units`` is how many clips or groups there are
-    (and each replicate draws, with replacement). ``n_resamples`` is 0 for
-    the analytic ``"cluster-t"``. ``seed`` repeats a resampling run exactly.
-    ``distribution`` is the ``(n_resamples, 3)`` array of replicate values
-    (columns presence, salience, mean) when it was asked for.
-    ``question`` says in words which question the intervals answer.
+    Attributes
+    ----------
+    presence, salience, mean : Interval
+        Each score with its interval and standard error.
+    n_resamples : int or None
+        The replicates drawn; None for the analytic ``"cluster-t"``, which
+        draws nothing.
+    method : str
+        The interval method used.
+    cluster : str or None
+        None (the clips are the units), ``"actor"`` or ``"groups"``
+        (user-given group ids).
+    confidence : float
+        The confidence level.
+    seed : int or None
+        Repeats a resampling run exactly; None for ``"cluster-t"``.
+    n, n_units : int
+        The clips, and how many clips or groups are the units (and each
+        replicate draws, with replacement).
+    distribution : numpy.ndarray or None
+        The ``(n_resamples, 3)`` array of replicate values (columns presence,
+        salience, mean) when it was asked for.
+    question : str
+        In words, which question the intervals answer.
+
+    Examples
+    --------
+    >>> from blemore_fast import bootstrap
+    >>> result = bootstrap({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
+    ...                     "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}]},
+    ...                    cluster="clip", n_resamples=1000, seed=1)
+    >>> result.method, result.n_units, result.presence.estimate
+    ('percentile', 2, 0.5)
+    >>> list(result.to_frame().index)
+    ['presence', 'salience', 'mean']
     """
 
     presence: Interval
     salience: Interval
     mean: Interval
-    n_resamples: int
+    n_resamples: int | None
     method: str
     cluster: str | None
     confidence: float
-    seed: int
+    seed: int | None
     n: int
     n_units: int
     distribution: np.ndarray | None = field(default=None, compare=False)
@@ -152,14 +202,35 @@ class BootstrapResult:
 
 @dataclass(frozen=True, repr=False)
 class Comparison:
-    """A paired comparison of systems A and B on the same clips.
+    """A paired comparison of systems A and B on the same clips, from :func:`~blemore_fast.compare`.
 
-    ``presence``, ``salience`` and ``mean`` are the differences A - B with
-    their intervals, standard errors and two-sided p-values. ``score_a`` and
-    ``score_b`` are the plain scores. The discordant counts say how many clips
-    each system gets right that the other gets wrong (salience: blend clips
-    only). ``distribution`` holds the ``(n_resamples, 3)`` replicate
-    differences when asked for.
+    Attributes
+    ----------
+    presence, salience, mean : Interval
+        The differences A - B with their intervals, standard errors and
+        two-sided p-values.
+    score_a, score_b : Score
+        The plain scores.
+    a_only_presence, b_only_presence, a_only_salience, b_only_salience : int
+        The discordant counts: how many clips each system gets right that the
+        other gets wrong (salience: blend clips only).
+    n_resamples, method, cluster, confidence, seed, n, n_units
+        As in :class:`BootstrapResult`.
+    distribution : numpy.ndarray or None
+        The ``(n_resamples, 3)`` replicate differences when asked for.
+    question : str
+        In words, which question the intervals answer.
+
+    Examples
+    --------
+    >>> from blemore_fast import compare
+    >>> a = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
+    ...      "A102_hap_int2_ver1": [{"emotion": "hap", "salience": 100}]}
+    >>> b = {"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}],
+    ...      "A102_hap_int2_ver1": [{"emotion": "sad", "salience": 100}]}
+    >>> result = compare(a, b, cluster="clip", n_resamples=1000, seed=1)
+    >>> result.score_a.presence, result.score_b.presence, result.presence.estimate
+    (1.0, 0.5, 0.5)
     """
 
     presence: Interval
@@ -171,11 +242,11 @@ class Comparison:
     b_only_presence: int
     a_only_salience: int
     b_only_salience: int
-    n_resamples: int
+    n_resamples: int | None
     method: str
     cluster: str | None
     confidence: float
-    seed: int
+    seed: int | None
     n: int
     n_units: int
     distribution: np.ndarray | None = field(default=None, compare=False)

@@ -20,15 +20,15 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from ..errors import Problem, ValidationError
+from ..errors import FailedSystemsError, Problem, ValidationError
 from ..scoring import Aligned, as_aligned
 from ._options import resampling
 from .board import Leaderboard
 from .bootstrap import bootstrap
-from .clusters import cluster_codes
+from .clusters import cluster_codes, resolved
 from .compare import _matched, _same_labels
 from .rank_bootstrap import bootstrap_ranks, group_tallies
-from .rank_sets import competition_ranks, rank_sets, studentised, tiers
+from .rank_sets import competition_ranks, rank_sets, tiers
 
 __all__ = ["leaderboard"]
 
@@ -38,15 +38,20 @@ _BLOB_RESAMPLES = 1000
 
 
 def _aligned(
-    systems: Mapping[str, Any], labels: Any
+    systems: Mapping[str, Any], labels: Any, partition: str | None
 ) -> tuple[dict[str, Aligned], dict[str, list[Problem]]]:
+    """The systems that pass validation, and the problems of those that
+    fail; an error listing the failures when fewer than 2 pass."""
     valid: dict[str, Aligned] = {}
     failed: dict[str, list[Problem]] = {}
+    hints: dict[str, str | None] = {}
     for name, preds in systems.items():
         try:
-            valid[name] = as_aligned(preds, labels)
+            valid[name] = as_aligned(preds, labels, partition=partition, lenient=False)
         except ValidationError as error:
-            failed[name] = error.problems
+            failed[name], hints[name] = error.problems, error.hint
+    if len(valid) < 2 and failed:
+        raise FailedSystemsError(failed, hints, len(valid))
     return valid, failed
 
 
@@ -73,42 +78,82 @@ def leaderboard(
     labels: Any = None,
     *,
     metric: str = "mean",
-    cluster: Any = None,
+    cluster: Any = "auto",
     confidence: float = 0.95,
     simultaneous: bool = False,
     n_resamples: int = 10_000,
     seed: int | None = None,
+    partition: str | None = None,
 ) -> Leaderboard:
     """Rank systems scored on the same clips, with confidence sets for the ranks.
 
-    - ``systems`` maps each system's name to anything :func:`~blemore_fast.score`
-      accepts. Every system is validated against the same ``labels``; one
-      that fails is listed in ``.failed`` with its problems, not ranked.
-    - ``metric``: ``"presence"``, ``"salience"`` or ``"mean"`` orders the table.
-    - ``cluster``: as in :func:`~blemore_fast.bootstrap`. With groups
-      (``"actor"``), the sets are about new actors: each group's
-      small-sample corrected (CR2) terms with t(G - 1) reference, so they
-      hold with 11 actors. Without, each clip is its own group and the sets
-      treat the actors as fixed.
-    - ``simultaneous=False`` gives marginal sets: each system's set holds its
-      true rank with probability ``confidence``. ``True`` gives sets that
-      hold for all systems at once (wider).
-    - ``n_resamples`` multiplier draws give the critical values; ``seed``
-      repeats them bit for bit (None draws one, reported back).
+    The rank is "1 + the number of systems with a higher score". The sets come
+    from simultaneous tests of every pairwise difference (Mogstad, Romano,
+    Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of systems
+    significantly better, ``rank_high`` is S - the number significantly worse.
+    ``pairwise`` gives each pair's difference, ``se`` and unadjusted
+    ``p_value`` exactly as :func:`~blemore_fast.compare` (cluster-t) gives
+    them, beside the family-wise interval and ``p_adjusted``.
 
-    The rank is "1 + the number of systems with a higher score". The sets
-    come from simultaneous tests of every pairwise difference (Mogstad,
-    Romano, Shaikh & Wilhelm 2024): ``rank_low`` is 1 + the number of
-    systems significantly better, ``rank_high`` is S - the number
-    significantly worse.
+    Parameters
+    ----------
+    systems : mapping of str to predictions
+        Each system's name and anything :func:`~blemore_fast.score` accepts.
+        Every system is validated against the same ``labels`` (the rows of
+        ``partition`` when given); one that fails is listed in ``.failed``
+        with its problems, not ranked.
+    labels : optional
+        As for :func:`~blemore_fast.score`.
+    metric : {"mean", "presence", "salience"}, default "mean"
+        The score that orders the table.
+    cluster : "auto", "clip", "actor", array_like or mapping, default "auto"
+        As in :func:`~blemore_fast.bootstrap` (``"auto"``: actors when they can
+        be read, else clips with a :class:`~blemore_fast.ClipLevelWarning`).
+        With groups (``"actor"``), the sets are about new actors: each group's
+        terms are :func:`~blemore_fast.compare`'s (leave-one-out, two-thirds
+        power scale, CR2 weights) with t(G - 1) reference, so they hold with
+        11 actors. With ``"clip"``, each clip is its own group and the sets
+        treat the actors as fixed.
+    confidence : float, default 0.95
+        The confidence level of the sets and intervals.
+    simultaneous : bool, default False
+        False gives marginal sets: each system's set holds its true rank with
+        probability ``confidence``. True gives sets that hold for all systems
+        at once (wider).
+    n_resamples : int, default 10000
+        The multiplier draws that give the critical values.
+    seed : int, optional
+        Repeats the draws bit for bit (None draws one, reported back).
+    partition : str, optional
+        Keep only the label table's rows of this partition, as in
+        :func:`~blemore_fast.score`.
 
+    Returns
+    -------
+    Leaderboard
+        The ranked table with each system's interval and rank set, every
+        pairwise difference, the tiers and the systems that failed.
+
+    Raises
+    ------
+    FailedSystemsError
+        When fewer than two systems pass validation: it lists each failed
+        system with its first problems and hint (and keeps them in
+        ``.failed``). It is a :class:`~blemore_fast.ValidationError`.
+    ValueError
+        For an unknown ``metric``, or fewer than two systems given.
+    TypeError
+        When ``systems`` is not a mapping from non-empty names.
+
+    Examples
+    --------
     >>> from blemore_fast import decode, synthetic
     >>> data = synthetic.make_dataset(seed=1)
     >>> test = data.select("test")
     >>> labels, names = data.clips[test], list(data.clips["filename"][test])
     >>> systems = {m: decode(data.probs[m][test], alpha=0.3, beta=0.1, names=names)
     ...            for m in data.probs}
-    >>> board = leaderboard(systems, labels, cluster="actor", n_resamples=2000, seed=1)
+    >>> board = leaderboard(systems, labels, n_resamples=2000, seed=1)  # actors read from labels
     >>> board.table[["system", "mean", "rank", "rank_low", "rank_high"]].round(4)
        system    mean  rank  rank_low  rank_high
     0    good  0.2340     1         1          1
@@ -117,13 +162,16 @@ def leaderboard(
     _check_names(systems)
     if metric not in _METRICS:
         raise ValueError(f"metric must be 'presence', 'salience' or 'mean'; got {metric!r}")
-    options = resampling(n_resamples, confidence, "percentile", seed, False, grouped=False)
-    valid, failed = _aligned(systems, labels)
+    # The multiplier draws give critical values, not interval ends: no
+    # warning about their number (the clip-level intervals say their own).
+    options = resampling(
+        n_resamples, confidence, "percentile", seed, False, grouped=False, warn_few=False
+    )
+    draws, seed = options.n_resamples, options.seed
+    assert draws is not None and seed is not None  # a resampling method draws
+    valid, failed = _aligned(systems, labels, partition)
     if len(valid) < 2:
-        raise ValueError(
-            f"leaderboard needs at least 2 valid systems; got {len(valid)} "
-            f"({len(failed)} failed validation: {', '.join(failed) or 'none'})"
-        )
+        raise ValueError(f"leaderboard needs at least 2 systems; got {len(valid)}")
     names = list(valid)
     first = valid[names[0]]
     order = _canonical_order(first)
@@ -133,19 +181,19 @@ def leaderboard(
         _same_labels(first, valid[name], matched)
         rows.append(valid[name].outcomes()[matched][order])
     outcomes = np.ascontiguousarray(np.stack(rows), dtype=np.uint8)
+    cluster = resolved(cluster, first)
     codes, cluster_name = cluster_codes(cluster, first)
     groups = None if codes is None else pd.factorize(codes[order])[0].astype(np.int64)
-    scores, differences, se, p_adjusted, marginal, joint, critical_all, df, n_groups = (
+    scores, differences, se, t, p_value, p_adjusted, marginal, joint, critical_all, df, n_groups = (
         _core.rank_cells(
             outcomes,
             groups=groups,
             metric=metric,
             confidence=options.confidence,
-            n_resamples=options.n_resamples,
-            seed=options.seed,
+            n_resamples=draws,
+            seed=seed,
         )
     )
-    t = studentised(differences, se)
     rank_low, rank_high = rank_sets(t, joint if simultaneous else marginal)
     values = scores[:, _METRICS.index(metric)]
     ranks = competition_ranks(values)
@@ -153,7 +201,7 @@ def leaderboard(
     tallies = group_tallies(
         outcomes, groups if groups is not None else np.arange(outcomes.shape[1])
     )
-    distribution = bootstrap_ranks(tallies, metric, _BLOB_RESAMPLES, options.seed)
+    distribution = bootstrap_ranks(tallies, metric, _BLOB_RESAMPLES, seed)
     table = pd.DataFrame(
         {
             "system": names,
@@ -168,7 +216,7 @@ def leaderboard(
         }
     )
     position = np.lexsort((np.array(names, dtype=object), -values))
-    pairwise = _pairwise(names, differences, se, p_adjusted, critical_all, position)
+    pairwise = _pairwise(names, differences, se, p_value, p_adjusted, critical_all, position)
     return Leaderboard(
         table=table.iloc[position].reset_index(drop=True),
         pairwise=pairwise,
@@ -185,27 +233,25 @@ def leaderboard(
         df=df,
         confidence=options.confidence,
         simultaneous=simultaneous,
-        n_resamples=options.n_resamples,
-        seed=options.seed,
+        n_resamples=draws,
+        seed=seed,
         critical=float(critical_all),
     )
 
 
 def _intervals(valid: dict[str, Aligned], metric: str, cluster: Any, options: Any) -> list[Any]:
-    """Each system's own interval from :func:`bootstrap` at the same level.
-    Their warnings are raised once per message, naming the systems."""
+    """Each system's own interval from :func:`bootstrap` at the same level
+    (``cluster`` already decided). Their warnings are raised once per message,
+    naming the systems."""
     intervals = []
     said: dict[tuple[type[Warning], str], list[str]] = {}
+    # Clips are resampled with the leaderboard's replicates and seed; groups
+    # get the closed-form cluster-t, which draws none.
+    drawn = {"n_resamples": options.n_resamples, "seed": options.seed} if cluster is None else {}
     for name, aligned in valid.items():
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result = bootstrap(
-                aligned,
-                cluster=cluster,
-                confidence=options.confidence,
-                n_resamples=options.n_resamples,
-                seed=options.seed,
-            )
+            result = bootstrap(aligned, cluster=cluster, confidence=options.confidence, **drawn)
         intervals.append(getattr(result, metric))
         for warning in caught:
             said.setdefault((warning.category, str(warning.message)), []).append(name)
@@ -219,12 +265,14 @@ def _pairwise(
     names: list[str],
     differences: np.ndarray,
     se: np.ndarray,
+    p_value: np.ndarray,
     p_adjusted: np.ndarray,
     critical: float,
     position: np.ndarray,
 ) -> pd.DataFrame:
     """Every ordered pair in table order: the difference a - b, its
-    simultaneous interval and single-step max-t adjusted p-value."""
+    simultaneous interval, se and p-value as :func:`compare` gives them, and
+    the single-step max-t adjusted p-value."""
     a, b = np.meshgrid(position, position, indexing="ij")
     keep = a != b
     a, b = a[keep], b[keep]
@@ -237,6 +285,7 @@ def _pairwise(
             "low": d - critical * s,
             "high": d + critical * s,
             "se": s,
+            "p_value": p_value[a, b],
             "p_adjusted": p_adjusted[a, b],
         },
         index=index,

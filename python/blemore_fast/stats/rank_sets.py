@@ -1,8 +1,8 @@
 """Rank sets from simultaneous tests of the pairwise differences.
 
 System j's rank among S systems is 1 + the number of systems better than it.
-The native ``ranks`` module tests the studentised differences ``T[j, k] =
-d[j, k] / se[j, k]`` with max-t critical values and the Romano-Wolf stepdown;
+The native ``ranks`` module tests the studentised differences ``T[j, k]``
+(``compare``'s t, on the two-thirds power scale) with max-t critical values and the Romano-Wolf stepdown;
 among the significant pairs, every k with ``T[k, j] > 0`` is significantly
 better than j and every k with ``T[j, k] > 0`` significantly worse, so
 (Mogstad, Romano, Shaikh & Wilhelm 2024):
@@ -17,18 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["competition_ranks", "rank_sets", "studentised", "tiers"]
-
-
-def studentised(differences: np.ndarray, se: np.ndarray) -> np.ndarray:
-    """``d / se``; a difference without sampling variation (se = 0) is
-    infinitely far from zero unless it is zero."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = differences / se
-    flat = se == 0
-    t[flat] = np.copysign(np.inf, differences[flat])
-    t[flat & (differences == 0)] = 0.0
-    return t
+__all__ = ["competition_ranks", "rank_sets", "tiers"]
 
 
 def rank_sets(t: np.ndarray, significant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

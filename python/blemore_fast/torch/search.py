@@ -20,26 +20,46 @@ __all__ = ["ThresholdSearch"]
 class ThresholdSearch(CountingMetric):
     """The published threshold grid search, over batches and processes.
 
-    ``update(preds, labels)`` adds a batch's counts at every ``(alpha,
-    beta)`` of the grid (``preds`` and ``labels`` as for
-    :class:`BlEmoReScore`). Under DistributedDataParallel each process
-    updates on its own shard of the validation set; ``compute()`` sums the
-    count grids of all processes (``sync``) and searches them.
+    A torchmetrics ``Metric`` (the ``[torch]`` extra). ``update(preds, labels)``
+    adds a batch's counts at every ``(alpha, beta)`` of the grid (``preds`` and
+    ``labels`` as for :class:`BlEmoReScore`). Under DistributedDataParallel each
+    process updates on its own shard of the validation set; ``compute()`` sums
+    the count grids of all processes (``sync``) and searches them.
 
-    ``compute()`` returns ``alpha``, ``beta``, ``presence``, ``salience``
-    and ``mean`` of the best cell as float64 tensors on the CPU, equal to
-    :func:`~blemore_fast.grid_search` on all the data (the published key
-    ``presence_weight * presence + (1 - presence_weight) * salience``, ties
-    to the first cell in alpha-major order). With ``full_grids=True`` it
-    adds ``presence_grid`` and ``salience_grid``, ``(len(alphas),
-    len(betas))``. :meth:`result` gives the whole
-    :class:`~blemore_fast.GridResult`.
+    ``compute()`` returns ``alpha``, ``beta``, ``presence``, ``salience`` and
+    ``mean`` of the best cell as float64 tensors on the CPU, equal to
+    :func:`~blemore_fast.grid_search` on all the data. :meth:`result` gives the
+    whole :class:`~blemore_fast.GridResult`. States: ``presence_correct`` and
+    ``salience_correct`` (int64, one count per cell), ``n`` and ``n_blend``
+    (int64), all summed.
 
-    - ``alphas``, ``betas``: 1-D axes; default ``numpy.linspace(0.05, 0.95,
-      20)`` each, compared in float64 as in the published search.
-    - States: ``presence_correct`` and ``salience_correct`` (int64, one
-      count per cell), ``n`` and ``n_blend`` (int64), all summed.
+    Parameters
+    ----------
+    alphas, betas : array_like, optional
+        1-D axes; default ``numpy.linspace(0.05, 0.95, 20)`` each, compared in
+        float64 as in the published search.
+    presence_weight : float, default 0.5
+        The best cell maximises
+        ``presence_weight * presence + (1 - presence_weight) * salience``, ties
+        to the first cell in alpha-major order.
+    classes : sequence of str, default EMOTIONS
+        The emotion code of each column of ``preds`` (and of soft labels).
+    from_logits : bool, default False
+        ``preds`` are logits: a softmax over the classes is applied first.
+    full_grids : bool, default False
+        ``compute()`` also returns ``presence_grid`` and ``salience_grid``,
+        ``(len(alphas), len(betas))``.
+    **kwargs
+        Passed to ``torchmetrics.Metric`` (such as ``sync_on_compute``).
 
+    Raises
+    ------
+    ValueError
+        For axes that are empty or not 1-D, a ``presence_weight`` outside
+        [0, 1], or unknown or repeated classes.
+
+    Examples
+    --------
     >>> import torch
     >>> search = ThresholdSearch(alphas=[0.2, 0.4], betas=[0.1, 0.5])
     >>> search.update(torch.tensor([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]]), ["A411_mix_ang_hap_70_30_ver1"])
@@ -86,7 +106,32 @@ class ThresholdSearch(CountingMetric):
         self._add_states(settings, presence_correct=shape, salience_correct=shape, n=(), n_blend=())
 
     def update(self, preds: Any, labels: Any) -> None:
-        """Adds one batch's counts (see the class docs for the forms)."""
+        """Adds one batch's counts at every cell of the grid.
+
+        Parameters
+        ----------
+        preds : torch.Tensor or array_like
+            ``(N, 6)`` probabilities in ``classes`` order, or logits with
+            ``from_logits=True``: tensors of any float dtype and device, requiring
+            grad or not, or NumPy arrays.
+        labels : sequence of str, Encoded, torch.Tensor, array_like, dict or pandas.DataFrame
+            One per row: clip names, :class:`~blemore_fast.Encoded` labels, a
+            one-hot or soft-label matrix or tensor in ``classes`` order, a label
+            dict or a metadata table.
+
+        Raises
+        ------
+        ValidationError, TypeError, ValueError
+            As :func:`~blemore_fast.grid_search` does; the state is then unchanged.
+
+        Examples
+        --------
+        >>> import torch
+        >>> metric = ThresholdSearch()
+        >>> metric.update(torch.tensor([[0.0, 0.9, 0.0, 0.0, 0.1, 0.0]]), ["A102_disg_int1_ver1"])
+        >>> metric.n.item(), metric.presence_correct.shape
+        (1, torch.Size([20, 20]))
+        """
         presence_correct, salience_correct, n, n_blend = _shard_counts(
             probabilities(preds, self.from_logits), labels, self.alphas, self.betas, self._codes
         )

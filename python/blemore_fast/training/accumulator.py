@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from .._pandas import is_pandas
 from ..encoded import CELLS, EMOTIONS, Encoded
+from ..inputs import LONG_COLUMNS
+from ..inputs.tables import columns, is_table
 from ..scoring import Score, _labels_or_names, count_cells, outcome_cells
-from ._coerce import as_array, class_codes
+from ._coerce import as_array, class_codes, prob_input
 from .decode import _decode
 from .labels import _is_soft, _row_labels
 
@@ -20,7 +21,12 @@ __all__ = ["Accumulator"]
 
 
 def _is_prediction_input(preds: Any) -> bool:
-    return isinstance(preds, (Mapping, str, os.PathLike)) or is_pandas(preds, "DataFrame")
+    """Whether ``preds`` are predictions :func:`~blemore_fast.score` reads: a
+    dict, a path, or a long table (``filename, emotion, salience``; a table
+    of the six emotions holds probabilities)."""
+    if isinstance(preds, (Mapping, str, os.PathLike)):
+        return True
+    return is_table(preds) and all(c in columns(preds).names for c in LONG_COLUMNS)
 
 
 class Accumulator:
@@ -29,8 +35,12 @@ class Accumulator:
     The state is five clip counts (see ``CELLS``), so partial accumulators
     merge exactly: add their :meth:`state` vectors (for example with
     ``torch.distributed.all_reduce``) and rebuild with :meth:`from_state`.
-    Updates from several threads are safe.
+    Updates from several threads are safe. An accumulator starts empty and
+    takes no arguments; :meth:`update` adds a batch and :meth:`compute` gives
+    the :class:`~blemore_fast.Score` of all of them.
 
+    Examples
+    --------
     >>> import numpy as np
     >>> acc = Accumulator()
     >>> probs = np.array([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0]])
@@ -54,18 +64,54 @@ class Accumulator:
         alpha: float | None = None,
         beta: float | None = None,
         classes: Sequence[str] = EMOTIONS,
+        logits: bool = False,
     ) -> None:
         """Adds one batch.
 
-        ``preds`` is :class:`~blemore_fast.Encoded` (matched to ``labels`` by
-        position, or to its own names), anything :func:`~blemore_fast.score`
-        accepts (a prediction dict, matched by clip name), or an ``(N, 6)``
-        probability matrix decoded at ``alpha`` / ``beta`` (both required;
-        ``labels`` as for :func:`grid_search`).
+        Parameters
+        ----------
+        preds : Encoded, dict, table, array_like or torch.Tensor
+            :class:`~blemore_fast.Encoded` (matched to ``labels`` by position, or
+            to its own names), anything :func:`~blemore_fast.score` accepts (a
+            prediction dict or a long table, matched by clip name), or
+            probabilities decoded at ``alpha`` / ``beta``: an ``(N, 6)`` matrix
+            in ``classes`` order, or a table read by its column names (a
+            :class:`~blemore_fast.ProbTable`, a pandas or polars DataFrame, a
+            pyarrow Table), as for :func:`decode`. A probability table whose
+            ``filename`` column names its rows is matched to labels by name, or
+            without labels gets the labels its clip names carry.
+        labels : optional
+            The batch's labels: as for :func:`~blemore_fast.score` with
+            predictions, as for :func:`grid_search` with probabilities.
+        alpha, beta : float, optional
+            The thresholds, both required with probabilities (see
+            :func:`decode`).
+        classes : sequence of str, default EMOTIONS
+            The emotion code of each probability column.
+        logits : bool, default False
+            The probabilities are logits: a softmax per row turns them into
+            probabilities first. Only with probabilities.
+
+        Raises
+        ------
+        ValidationError, TypeError, ValueError
+            As :func:`~blemore_fast.score` and :func:`decode` do (ValueError for
+            probabilities or thresholds outside [0, 1]); TypeError for
+            ``alpha``, ``beta`` or ``logits`` with predictions that are not
+            probabilities. The state is then unchanged.
+
+        Examples
+        --------
+        >>> acc = Accumulator()
+        >>> acc.update({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+        >>> acc.compute().presence
+        1.0
         """
+        if is_table(preds):
+            preds = columns(preds)  # read once, whichever way it is used
         probabilities = not (isinstance(preds, Encoded) or _is_prediction_input(preds))
-        if not probabilities and (alpha is not None or beta is not None):
-            raise TypeError("alpha and beta apply only to probability predictions")
+        if not probabilities and (alpha is not None or beta is not None or logits):
+            raise TypeError("alpha, beta and logits apply only to probability predictions")
         if isinstance(preds, Encoded):
             labels = _labels_or_names(preds, labels)
             cells = count_cells(preds, _row_labels(labels, len(preds), class_codes(classes)[1]))
@@ -79,9 +125,13 @@ class Accumulator:
         else:
             if alpha is None or beta is None:
                 raise TypeError("probability predictions need alpha= and beta= to be decoded")
-            _, codes = class_codes(classes)
-            pred = _decode(preds, alpha, beta, codes)
-            cells = count_cells(pred, _row_labels(labels, len(pred), codes))
+            values, _, codes, names = prob_input(preds, classes, logits=logits)
+            pred = _decode(values, alpha, beta, codes, names)
+            if labels is None and names is not None:
+                labels = list(names)
+            cells = count_cells(
+                pred, _row_labels(labels, len(pred), codes, names, by_name_if_named=True)
+            )
         self._add(np.asarray(cells, dtype=np.int64))
 
     def _add(self, cells: np.ndarray) -> None:
@@ -98,7 +148,26 @@ class Accumulator:
             self._cells[:] = 0
 
     def merge(self, other: Accumulator) -> Accumulator:
-        """Adds another accumulator's counts into this one; returns ``self``."""
+        """Adds another accumulator's counts into this one.
+
+        Parameters
+        ----------
+        other : Accumulator
+            The counts to add (for example a worker thread's).
+
+        Returns
+        -------
+        Accumulator
+            ``self``, holding both.
+
+        Examples
+        --------
+        >>> a, b = Accumulator(), Accumulator()
+        >>> a.update({"A102_ang_int1_ver1": [{"emotion": "ang", "salience": 100}]})
+        >>> b.update({"A102_ang_int2_ver1": [{"emotion": "sad", "salience": 100}]})
+        >>> a.merge(b).compute()
+        Score(presence=0.5000 [1/2], salience=0.0000 [0/0], mean=0.2500)
+        """
         if not isinstance(other, Accumulator):
             raise TypeError(f"can only merge another Accumulator; got {type(other).__name__}")
         self._add(other.state())
@@ -111,8 +180,29 @@ class Accumulator:
 
     @classmethod
     def from_state(cls, state: Any) -> Accumulator:
-        """An accumulator holding ``state``: five non-negative integer counts,
-        such as the sum of several :meth:`state` vectors."""
+        """An accumulator holding ``state``.
+
+        Parameters
+        ----------
+        state : array_like or torch.Tensor
+            Five non-negative integer counts in ``CELLS`` order, such as the sum of
+            several :meth:`state` vectors (``torch.distributed.all_reduce``).
+
+        Returns
+        -------
+        Accumulator
+            A new accumulator with these counts.
+
+        Raises
+        ------
+        ValueError
+            When ``state`` is not five non-negative integers.
+
+        Examples
+        --------
+        >>> Accumulator.from_state([0, 1, 0, 0, 1]).compute()
+        Score(presence=0.5000 [1/2], salience=1.0000 [1/1], mean=0.7500)
+        """
         array = as_array(state, "state")
         if array.dtype.kind not in "iu":
             raise TypeError(f"state must hold integers; got dtype {array.dtype}")

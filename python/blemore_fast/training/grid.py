@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import _core
 from ..encoded import EMOTIONS, Encoded
-from ._coerce import as_array, as_probs, class_codes, clip_names, is_tensor, real
+from ._coerce import as_array, as_probs, check_threshold, clip_names, is_tensor, prob_input, real
 from .decode import _ties
 from .labels import _row_labels
 
@@ -30,25 +30,48 @@ def _axis(values: Any, argument: str) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"{argument} must be a non-empty 1-D array; got shape {array.shape}")
     # A copy: the result keeps it, read-only, as GridResult.alphas / .betas.
-    # Empty or non-finite axes are the core's to refuse.
-    return np.array(array, dtype=np.float64, order="C")
+    # Empty axes are the core's to refuse.
+    axis = np.array(array, dtype=np.float64, order="C")
+    # NaN and infinities are the core's to name ("must be finite").
+    outside = np.flatnonzero(np.isfinite(axis) & ((axis < 0) | (axis > 1)))
+    if outside.size:
+        check_threshold(float(axis[outside[0]]), f"{argument}[{outside[0]}]")
+    return axis
 
 
 @dataclass(frozen=True, eq=False)
 class GridResult:
-    """The threshold grid search's outcome.
-
-    ``alpha``, ``beta``, ``presence``, ``salience``: the best cell, maximising
-    ``presence_weight * presence + (1 - presence_weight) * salience`` (ties
-    to the first cell, alpha-major). ``presence_only`` and ``salience_only``
-    are each metric's best alone. ``presence_grid`` and ``salience_grid``
-    have shape ``(len(alphas), len(betas))``, and so do the int64 counts
-    behind them, ``presence_correct`` and ``salience_correct``, of ``n``
-    clips, ``n_blend`` of them blends. ``alphas`` and ``betas`` are the axes
-    searched.
+    """The threshold grid search's outcome, the result of :func:`grid_search`.
 
     Counts of disjoint shards on the same axes add up: sum them (across
     processes, say) and :meth:`from_counts` gives the search on the whole.
+
+    Attributes
+    ----------
+    alpha, beta, presence, salience : float
+        The best cell and its two metrics, maximising
+        ``presence_weight * presence + (1 - presence_weight) * salience`` (ties
+        to the first cell, alpha-major).
+    presence_only, salience_only : float
+        Each metric's best value alone.
+    presence_grid, salience_grid : numpy.ndarray
+        Both metrics at every cell, shape ``(len(alphas), len(betas))``.
+    presence_correct, salience_correct : numpy.ndarray
+        The int64 counts behind them, of the same shape.
+    n, n_blend : int
+        The clips searched, and how many of them are blends.
+    alphas, betas : numpy.ndarray
+        The axes searched.
+    presence_weight : float
+        The weight of presence in the best cell's choice.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = grid_search(np.array([[0.6, 0, 0, 0.3, 0.1, 0]]), ["A411_mix_ang_hap_70_30_ver1"],
+    ...                      alphas=[0.2, 0.4], betas=[0.1, 0.5])
+    >>> result.presence_grid.shape, result.presence_only, result.mean
+    ((2, 2), 1.0, 1.0)
     """
 
     alpha: float
@@ -79,10 +102,34 @@ class GridResult:
         betas: Any = None,
         presence_weight: float = 0.5,
     ) -> GridResult:
-        """The search's result from its counts, such as the sum of several
-        shards' ``presence_correct``, ``salience_correct``, ``n`` and
-        ``n_blend`` on the same axes (NumPy arrays or torch tensors).
+        """The search's result from its counts.
 
+        Parameters
+        ----------
+        presence_correct, salience_correct : array_like or torch.Tensor
+            Integer count grids of shape ``(len(alphas), len(betas))``, such as the
+            sum of several shards' on the same axes.
+        n, n_blend : int
+            The clips counted, and the blend clips among them.
+        alphas, betas : array_like, optional
+            The axes the counts were taken on; default
+            ``numpy.linspace(0.05, 0.95, 20)`` each.
+        presence_weight : float, default 0.5
+            As for :func:`grid_search`.
+
+        Returns
+        -------
+        GridResult
+            The best cell and both grids, as :func:`grid_search` gives them.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For counts that are not integers, of the wrong shape, or above ``n``
+            (``n_blend`` for salience).
+
+        Examples
+        --------
         >>> import numpy as np
         >>> a = grid_search(np.array([[0.6, 0, 0, 0.3, 0.1, 0]]), ["A411_mix_ang_hap_70_30_ver1"],
         ...                 alphas=[0.2, 0.4], betas=[0.1, 0.5])
@@ -209,33 +256,67 @@ def grid_search(
     presence_weight: float = 0.5,
     classes: Sequence[str] = EMOTIONS,
     names: Sequence[str] | None = None,
+    logits: bool = False,
 ) -> GridResult:
     """Both metrics at every ``(alpha, beta)`` of a grid, and the best cell.
 
     Every number is identical to the published search, which decodes and
-    scores at each grid point, but the whole grid costs one pass over the
-    clips.
+    scores at each grid point, but the whole grid costs one pass over the clips.
 
-    - ``probs``: ``(N, 6)`` probabilities, as for :func:`decode` (NumPy
-      arrays and torch tensors of any float dtype and device).
-    - ``labels``: one label per row, in row order: clip names, a label dict
-      or metadata table (in its row order), :class:`~blemore_fast.Encoded`
-      labels, or a soft-label ``(N, 6)`` matrix or tensor in ``classes``
-      order (one-hot for a single emotion; two nonzero entries in ratio
-      70/30, 50/50 or 30/70 for a blend, such as ``0.7, 0.3``). With
-      ``names`` (each row's clip name), labels that carry clip names are
-      matched by name instead.
-    - ``alphas``, ``betas``: 1-D axes in any order; default
-      ``numpy.linspace(0.05, 0.95, 20)`` each.
-    - ``presence_weight``: the best cell maximises
-      ``presence_weight * presence + (1 - presence_weight) * salience``.
+    Precision is the published search's: its loop hands np.float64 axis values
+    to the post-processing, so the axes are compared as float64 (not rounded,
+    unlike :func:`decode`'s thresholds), while the pair difference is taken in
+    the probabilities' dtype (float16, float32 or float64; bfloat16 tensors are
+    upcast to float32).
 
-    Precision is the published search's: its loop hands np.float64 axis
-    values to the post-processing, so the axes are compared as float64 (not
-    rounded, unlike :func:`decode`'s thresholds), while the pair difference
-    is taken in the probabilities' dtype (float16, float32 or float64;
-    bfloat16 tensors are upcast to float32).
+    Parameters
+    ----------
+    probs : array_like, torch.Tensor or table
+        ``(N, 6)`` probabilities, as for :func:`decode`: NumPy arrays and torch
+        tensors of any float dtype and device in ``classes`` order, or a table
+        read by its column names (a :class:`~blemore_fast.ProbTable`, a pandas
+        or polars DataFrame, a pyarrow Table).
+    labels : sequence of str, dict, table, Encoded, array_like or torch.Tensor
+        One label per row, in row order: clip names, a label dict or metadata
+        table (pandas, polars or Arrow; in its row order),
+        :class:`~blemore_fast.Encoded` labels, or a soft-label ``(N, 6)``
+        matrix or tensor in ``classes`` order (one-hot for a single emotion;
+        two nonzero entries in ratio 70/30, 50/50 or 30/70 for a blend, such
+        as ``0.7, 0.3``). With ``names``, or a table whose ``filename`` column
+        names its rows, labels that carry clip names are matched by name
+        instead.
+    alphas, betas : array_like, optional
+        1-D axes of thresholds between 0 and 1, in any order; default
+        ``numpy.linspace(0.05, 0.95, 20)`` each.
+    presence_weight : float, default 0.5
+        The best cell maximises
+        ``presence_weight * presence + (1 - presence_weight) * salience``; ties
+        go to the first cell in alpha-major order, as in the published search.
+    classes : sequence of str, default EMOTIONS
+        The emotion code of each column of an array of ``probs`` (and of a
+        soft-label matrix).
+    names : sequence of str, optional
+        Each row's clip name: labels that carry clip names are then matched by
+        name instead of by position.
+    logits : bool, default False
+        The values of ``probs`` are logits: a softmax per row turns them into
+        probabilities first.
 
+    Returns
+    -------
+    GridResult
+        The best cell, both metrics' grids and the counts behind them.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`decode` does for the probabilities (ValueError for values
+        outside [0, 1], with the ``logits=True`` hint); ValueError for an axis
+        that is empty, not 1-D or with thresholds outside [0, 1], and for
+        labels whose number differs from the rows.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> probs = np.array([[0.6, 0.0, 0.0, 0.3, 0.1, 0.0], [0.1, 0.0, 0.0, 0.0, 0.1, 0.8]])
     >>> result = grid_search(probs, ["A411_mix_ang_hap_70_30_ver1", "A303_neu_sit2_ver1"],
@@ -247,12 +328,19 @@ def grid_search(
     >>> result.presence_correct.tolist(), result.n
     ([[2, 2], [1, 1]], 2)
     """
-    _, codes = class_codes(classes)
-    p = as_probs(probs)
+    values, _, codes, table_names = prob_input(probs, classes, logits=logits)
+    p = as_probs(values)
     if len(p) == 0:
         raise ValueError("probs has no rows; a grid search needs at least one clip")
-    row_names = clip_names(names, len(p)) if names is not None else None
-    label = _row_labels(labels, len(p), codes, row_names)
+    if names is not None and table_names is not None:
+        raise ValueError(
+            "names= names an array's rows; this table names its own rows (its filename "
+            "column or index): drop names="
+        )
+    if names is not None:
+        label = _row_labels(labels, len(p), codes, clip_names(names, len(p)))
+    else:
+        label = _row_labels(labels, len(p), codes, table_names, by_name_if_named=True)
     alpha_axis, beta_axis, weight = _settings(alphas, betas, presence_weight)
     presence_correct, salience_correct, n, n_blend = _counts(p, label, alpha_axis, beta_axis, codes)
     return GridResult._of_counts(

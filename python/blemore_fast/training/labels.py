@@ -13,6 +13,7 @@ from .. import _core
 from .._pandas import is_pandas
 from ..encoded import EMOTIONS, Encoded
 from ..errors import Problem, raise_if_any
+from ..inputs.tables import is_table
 from ..scoring import encode_labels
 from ._coerce import as_array, class_codes, float_eps
 
@@ -21,8 +22,10 @@ __all__ = ["encode_soft_labels"]
 
 def _is_soft(labels: Any) -> bool:
     """Whether ``labels`` is a numeric ``(N, 6)`` matrix rather than names or a table."""
-    if isinstance(labels, (str, os.PathLike, Mapping, Encoded)) or is_pandas(
-        labels, "DataFrame", "Series", "Index"
+    if (
+        isinstance(labels, (str, os.PathLike, Mapping, Encoded))
+        or is_pandas(labels, "Series", "Index")
+        or is_table(labels)
     ):
         return False
     if isinstance(labels, np.ndarray):
@@ -71,14 +74,27 @@ def encode_soft_labels(labels: Any, *, classes: Sequence[str] = EMOTIONS) -> Enc
     row. Encode once and pass the result to :func:`grid_search` or
     :class:`Accumulator` at every epoch.
 
+    Examples
+    --------
     >>> encode_soft_labels([[0.3, 0, 0, 0.7, 0, 0], [0, 0, 0, 0, 0, 1]]).mask.tolist()
     [9, 32]
     """
     return _soft_labels(labels, class_codes(classes)[1])
 
 
-def _row_labels(labels: Any, n: int, codes: list[int], names: list[str] | None = None) -> Encoded:
-    """Labels for ``n`` rows: encoded, soft, or anything ``encode_labels`` reads."""
+def _row_labels(
+    labels: Any,
+    n: int,
+    codes: list[int],
+    names: Sequence[str] | None = None,
+    *,
+    by_name_if_named: bool = False,
+) -> Encoded:
+    """Labels for ``n`` rows: encoded, soft, or anything ``encode_labels`` reads.
+
+    With ``names`` (the rows' clip names), labels that carry clip names are
+    matched by name; labels without names are an error, or with
+    ``by_name_if_named`` (names a table gave, not the caller) matched by row."""
     if labels is None:
         raise ValueError("labels are required with probability predictions")
     if isinstance(labels, Encoded):
@@ -87,7 +103,7 @@ def _row_labels(labels: Any, n: int, codes: list[int], names: list[str] | None =
         encoded = _soft_labels(labels, codes)
     else:
         encoded = encode_labels(labels)
-    if names is not None:
+    if names is not None and not (by_name_if_named and encoded.names is None):
         if encoded.names is None:
             raise ValueError(
                 "names= needs labels that carry clip names (clip names, a dict or a table)"

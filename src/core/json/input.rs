@@ -139,17 +139,25 @@ pub enum Opened<'a> {
 }
 
 impl<'a> Input<'a> {
-    pub fn open(self) -> io::Result<Opened<'a>> {
+    /// Opens the input; None when it holds more than `max_bytes`, known
+    /// before anything is read: a regular file by its size, a pipe by
+    /// reading at most one byte more than the limit.
+    pub fn open(self, max_bytes: u64) -> io::Result<Option<Opened<'a>>> {
         match self {
-            Input::Bytes(bytes) => Ok(Opened::Borrowed(bytes)),
+            Input::Bytes(bytes) => {
+                Ok((bytes.len() as u64 <= max_bytes).then_some(Opened::Borrowed(bytes)))
+            }
             Input::Path(path) => {
-                let mut file = File::open(path)?;
-                if file.metadata()?.is_file() {
-                    return Ok(Opened::File(FileSource::new(file)));
+                let file = File::open(path)?;
+                let metadata = file.metadata()?;
+                if metadata.is_file() {
+                    let fits = metadata.len() <= max_bytes;
+                    return Ok(fits.then(|| Opened::File(FileSource::new(file))));
                 }
                 let mut bytes = Vec::new();
-                file.read_to_end(&mut bytes)?;
-                Ok(Opened::Memory(bytes))
+                file.take(max_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)?;
+                Ok((bytes.len() as u64 <= max_bytes).then_some(Opened::Memory(bytes)))
             }
         }
     }
@@ -169,7 +177,7 @@ mod tests {
         let path = dir.join("big.bin");
         let data: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| (i % 251) as u8).collect();
         File::create(&path).unwrap().write_all(&data).unwrap();
-        let Opened::File(mut source) = Input::Path(&path).open().unwrap() else {
+        let Some(Opened::File(mut source)) = Input::Path(&path).open(u64::MAX).unwrap() else {
             panic!("a regular file is streamed");
         };
         let mut seen = Vec::new();

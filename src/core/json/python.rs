@@ -16,6 +16,11 @@ pub trait Host {
     fn float(&self, text: Str<'_>) -> Option<f64>;
     /// `repr(text)`.
     fn repr(&self, text: Str<'_>) -> String;
+    /// Whether the reader should stop now (Ctrl-C); asked every few
+    /// thousand members.
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
 /// Without an interpreter: non-ASCII text is no number, and its characters

@@ -7,7 +7,9 @@
 //! Errors carry the byte offset where Python's decoder reports them (the
 //! same token, so the same line and column once counted; see `position`).
 //! Nesting is limited to [`MAX_DEPTH`] levels, about where Python's
-//! recursive decoder gives up.
+//! recursive decoder gives up, and a string to [`MAX_STRING_CHARS`]
+//! characters: a longer one stops the reading as soon as it is seen, so that
+//! a hostile file cannot make the reader hold it.
 
 use std::io;
 
@@ -15,6 +17,14 @@ use crate::core::json::input::Source;
 
 /// The deepest nesting read.
 pub const MAX_DEPTH: usize = 1000;
+
+/// The longest string read, in characters (Python's `len`): a clip name,
+/// or any other string of a submission.
+pub const MAX_STRING_CHARS: usize = 1024;
+
+/// The most bytes a string of [`MAX_STRING_CHARS`] characters takes between
+/// its quotes: a surrogate pair, `\uXXXX\uXXXX`, is one character.
+const MAX_STRING_RAW: u64 = 12 * MAX_STRING_CHARS as u64;
 
 /// A reason the text is not JSON, as Python's decoder would find it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +71,15 @@ impl Syntax {
     }
 }
 
+/// A limit on what is read, crossed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// A string longer than [`MAX_STRING_CHARS`] characters.
+    String,
+    /// More clips than the caller allows (the limit).
+    Clips(usize),
+}
+
 /// Why reading stopped.
 #[derive(Debug)]
 pub enum Error {
@@ -72,6 +91,11 @@ pub enum Error {
     /// A byte that is no UTF-8 (the first one in the file).
     NotUtf8 {
         offset: u64,
+    },
+    /// A limit crossed, at `offset` (where the string or the clip starts).
+    Limit {
+        offset: u64,
+        what: Limit,
     },
 }
 
@@ -462,10 +486,17 @@ impl<S: Source> Reader<S> {
                             self.check_utf8(start, i)?;
                         }
                         self.pos = i + 1;
+                        let long = self.offset_of(i) - quote - 1 > MAX_STRING_CHARS as u64;
                         if escaped {
                             let window = self.source.window();
                             self.scratch.extend_from_slice(&window[start..i]);
+                            if long && chars(&self.scratch) > MAX_STRING_CHARS {
+                                return too_long(quote);
+                            }
                             return Ok((0, 0, true, self.scratch_utf8()));
+                        }
+                        if long && chars(&self.source.window()[start..i]) > MAX_STRING_CHARS {
+                            return too_long(quote);
                         }
                         return Ok((start, i, false, true));
                     }
@@ -481,6 +512,9 @@ impl<S: Source> Reader<S> {
                         let window = self.source.window();
                         self.scratch.extend_from_slice(&window[start..i]);
                         self.pos = i;
+                        if self.offset_of(i) - quote > MAX_STRING_RAW {
+                            return too_long(quote);
+                        }
                         self.escape(quote)?;
                         start = self.pos;
                         i = start;
@@ -495,6 +529,10 @@ impl<S: Source> Reader<S> {
             }
             if i < self.source.window().len() {
                 continue; // after an escape
+            }
+            // Before the window grows to hold more of it.
+            if self.offset_of(i) - quote > MAX_STRING_RAW {
+                return too_long(quote);
             }
             let (shift, more) = self.refill(start)?;
             start -= shift;
@@ -652,6 +690,18 @@ impl<S: Source> Reader<S> {
             Some(_) => self.syntax(self.pos, Syntax::ExtraData),
         }
     }
+}
+
+/// The characters of UTF-8 (or WTF-8) text: its bytes that start one.
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+}
+
+fn too_long<T>(quote: u64) -> Result<T> {
+    Err(Error::Limit {
+        offset: quote,
+        what: Limit::String,
+    })
 }
 
 fn hex4(digits: &[u8]) -> Option<u32> {

@@ -26,7 +26,7 @@ use crate::core::json::fast;
 use crate::core::json::input::{BytesSource, Input, Opened, Source};
 use crate::core::json::position::{diagnose, Diagnosis};
 use crate::core::json::python::{float_of, repr_int, repr_str, Host};
-use crate::core::json::reader::{Error, Kind, Reader, Str, Syntax};
+use crate::core::json::reader::{Error, Kind, Limit, Reader, Str, Syntax, MAX_STRING_CHARS};
 use crate::core::json::repeats::NameHashes;
 use crate::core::json::shown::{shown, skip, Repr};
 use crate::core::validation::entries::{Emotion, Entries, EntriesJudge, Salience};
@@ -34,6 +34,9 @@ use crate::core::validation::matching::{name_not_string, Aligned, Labels, Matche
 
 /// How far ahead the fast scan looks for a whole member.
 const FAST_AHEAD: usize = 4096;
+
+/// Members read between two questions to the host whether to stop.
+const MEMBERS_PER_CHECK: usize = 4096;
 
 /// The document's top level.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,11 +71,14 @@ pub struct Submission {
 }
 
 /// A file that cannot be read as JSON at all: its problem's kind (a code of
-/// `blemore_fast.PROBLEM_KINDS`) and message.
+/// `blemore_fast.PROBLEM_KINDS`) and message, and for `too_large` which
+/// limit was crossed (`"bytes"`, `"clips"` or `"string"`), for the caller
+/// to say how to raise it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError {
     pub kind: &'static str,
     pub message: String,
+    pub limit: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -81,6 +87,10 @@ pub struct Options {
     pub strict: bool,
     /// Whether to keep every clip name (for alignments that name their rows).
     pub keep_names: bool,
+    /// The most bytes the input may hold, checked before it is read.
+    pub max_bytes: u64,
+    /// The most clips the predictions may hold, checked as they are read.
+    pub max_clips: usize,
 }
 
 /// Reads a submission from `input`, matching its clips to `labels`.
@@ -92,7 +102,19 @@ pub fn read(
     options: Options,
     host: &dyn Host,
 ) -> std::result::Result<Submission, FileError> {
-    let opened = input.open().map_err(|e| unreadable(shown_as, &e))?;
+    let opened = input
+        .open(options.max_bytes)
+        .map_err(|e| unreadable(shown_as, &e))?;
+    let Some(opened) = opened else {
+        return Err(FileError {
+            kind: "too_large",
+            message: format!(
+                "{shown_as} is larger than {}, the size limit",
+                size_text(options.max_bytes)
+            ),
+            limit: Some("bytes"),
+        });
+    };
     let clips = Clips::new(Matcher::new(labels, options.strict), options, host);
     match opened {
         Opened::File(source) => clips.read(source, shown_as),
@@ -127,6 +149,8 @@ struct Clips<'h> {
     options: Options,
     matcher: Matcher,
     n_clips: usize,
+    /// Members read, for [`Clips::tick`].
+    ticks: usize,
     names: Vec<String>,
     /// Each clip name's hash.
     hashes: NameHashes,
@@ -145,6 +169,7 @@ impl<'h> Clips<'h> {
             options,
             matcher,
             n_clips: 0,
+            ticks: 0,
             names: Vec::new(),
             hashes: NameHashes::default(),
             repeated: false,
@@ -159,6 +184,16 @@ impl<'h> Clips<'h> {
         self.names.clear();
         self.hashes.clear();
         self.repeated = false;
+    }
+
+    /// Counts a member and, every [`MEMBERS_PER_CHECK`], stops the reading
+    /// with an `Interrupted` I/O error when the host asks to.
+    fn tick(&mut self) -> Result<()> {
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(MEMBERS_PER_CHECK) && self.host.interrupted() {
+            return Err(Error::Io(io::ErrorKind::Interrupted.into()));
+        }
+        Ok(())
     }
 
     fn read<S: Source>(
@@ -219,12 +254,14 @@ impl<'h> Clips<'h> {
         let mut extra_keys = Vec::new();
         let mut misspelt = None;
         loop {
+            self.tick()?;
             if !(found || wrapped) {
                 // A bare file's clips, scanned in one go when well-formed.
                 let started = reader.member_started();
                 if let Some(member) = fast::member(reader.ahead(FAST_AHEAD)?, started) {
                     let len = member.len;
-                    self.push_scanned(reader.ahead(0)?, member);
+                    let at = reader.offset();
+                    self.push_scanned(reader.ahead(0)?, member, at)?;
                     reader.consume_member(len);
                     members += 1;
                     misspelt = None;
@@ -291,10 +328,12 @@ impl<'h> Clips<'h> {
     fn predictions<S: Source>(&mut self, reader: &mut Reader<S>) -> Result<()> {
         reader.begin_object()?;
         loop {
+            self.tick()?;
             let started = reader.member_started();
             if let Some(member) = fast::member(reader.ahead(FAST_AHEAD)?, started) {
                 let len = member.len;
-                self.push_scanned(reader.ahead(0)?, member);
+                let at = reader.offset();
+                self.push_scanned(reader.ahead(0)?, member, at)?;
                 reader.consume_member(len);
                 continue;
             }
@@ -315,22 +354,41 @@ impl<'h> Clips<'h> {
         // The reader checked the name's UTF-8; `utf8` is false only for a
         // lone surrogate.
         let text = std::str::from_utf8(&name).ok().filter(|_| utf8);
-        self.push_clip(text.ok_or(&name[..]), entries);
+        let pushed = self.push_clip(text.ok_or(&name[..]), entries, reader.offset());
         self.name = name;
-        Ok(())
+        pushed
     }
 
-    /// A member the fast scan read: its name is printable ASCII.
-    fn push_scanned(&mut self, bytes: &[u8], member: fast::Member) {
+    /// A member the fast scan read, from offset `at`: its name is printable
+    /// ASCII, as long as the scan looks ahead, so its length is checked here.
+    fn push_scanned(&mut self, bytes: &[u8], member: fast::Member, at: u64) -> Result<()> {
+        if member.name.len() > MAX_STRING_CHARS {
+            return Err(Error::Limit {
+                offset: at + member.name.start as u64 - 1,
+                what: Limit::String,
+            });
+        }
         // SAFETY: `fast::member` accepts only printable ASCII in a name.
         let name = unsafe { std::str::from_utf8_unchecked(&bytes[member.name]) };
-        self.push_clip(Ok(name), Entries::clean(member.clip));
+        self.push_clip(Ok(name), Entries::clean(member.clip), at)
     }
 
-    /// A clip read: counted, its name hashed to find repeats, and handed to
-    /// the matcher. `name` is its text, or its bytes when they hold a lone
-    /// surrogate.
-    fn push_clip(&mut self, name: std::result::Result<&str, &[u8]>, entries: Entries) {
+    /// A clip read (ending before offset `at`): counted, its name hashed to
+    /// find repeats, and handed to the matcher. `name` is its text, or its
+    /// bytes when they hold a lone surrogate. One clip more than the limit
+    /// stops the reading.
+    fn push_clip(
+        &mut self,
+        name: std::result::Result<&str, &[u8]>,
+        entries: Entries,
+        at: u64,
+    ) -> Result<()> {
+        if self.n_clips == self.options.max_clips {
+            return Err(Error::Limit {
+                offset: at,
+                what: Limit::Clips(self.options.max_clips),
+            });
+        }
         self.n_clips += 1;
         let bytes = name.map_or_else(|bytes| bytes, str::as_bytes);
         self.hashes.add(bytes);
@@ -346,6 +404,7 @@ impl<'h> Clips<'h> {
                     .unnamed(name_not_string(&format!("str {shown}")));
             }
         }
+        Ok(())
     }
 
     /// A clip's value: a list of entries, or anything else (a problem).
@@ -469,6 +528,64 @@ fn unreadable(shown_as: &str, error: &io::Error) -> FileError {
     FileError {
         kind: "file_unreadable",
         message: format!("cannot read {shown_as}: {why}"),
+        limit: None,
+    }
+}
+
+/// A size in the largest binary unit that divides it: `64 MiB`, `1 GiB`.
+fn size_text(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    match UNITS
+        .iter()
+        .find(|(unit, _)| bytes >= *unit && bytes.is_multiple_of(*unit))
+    {
+        Some((unit, name)) => format!("{} {name}", grouped(bytes / unit)),
+        None => format!("{} bytes", grouped(bytes)),
+    }
+}
+
+/// `1234567` as `1,234,567`, as Python's `f"{n:,}"` writes it.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A limit crossed while reading: which one, in words.
+fn limit_error<S: Source>(source: &mut S, shown_as: &str, offset: u64, what: Limit) -> FileError {
+    let (message, limit) = match what {
+        Limit::Clips(max) => (
+            format!(
+                "{shown_as} holds more than {} clips, the limit",
+                grouped(max as u64)
+            ),
+            "clips",
+        ),
+        Limit::String => {
+            let at = match diagnose(source, offset) {
+                Ok(Diagnosis::At(at)) => format!("line {}, column {}", at.line, at.column),
+                _ => format!("byte {offset}"),
+            };
+            (
+                format!(
+                    "{shown_as} holds a string longer than {} characters at {at}; a clip name \
+                     (or any other string) is at most that long",
+                    grouped(MAX_STRING_CHARS as u64)
+                ),
+                "string",
+            )
+        }
+    };
+    FileError {
+        kind: "too_large",
+        message,
+        limit: Some(limit),
     }
 }
 
@@ -477,6 +594,7 @@ fn unreadable(shown_as: &str, error: &io::Error) -> FileError {
 fn file_error<S: Source>(source: &mut S, shown_as: &str, error: Error) -> FileError {
     let offset = match error {
         Error::Io(e) => return unreadable(shown_as, &e),
+        Error::Limit { offset, what } => return limit_error(source, shown_as, offset, what),
         Error::Syntax { offset, .. } | Error::NotUtf8 { offset } => offset,
     };
     let diagnosis = match diagnose(source, offset) {
@@ -518,7 +636,11 @@ fn file_error<S: Source>(source: &mut S, shown_as: &str, error: Error) -> FileEr
         }
         (Diagnosis::At(_), _) => unreachable!("a UTF-8 error is found again"),
     };
-    FileError { kind, message }
+    FileError {
+        kind,
+        message,
+        limit: None,
+    }
 }
 
 #[cfg(test)]
@@ -530,6 +652,8 @@ mod tests {
         let options = Options {
             strict: true,
             keep_names: true,
+            max_bytes: u64::MAX,
+            max_clips: usize::MAX,
         };
         let input = Input::Bytes(text.as_bytes());
         read(input, "s.json", Labels::FromNames, options, &Approximate)
@@ -623,20 +747,7 @@ mod tests {
 
     #[test]
     fn unreadable_files_say_what_python_says_and_where() {
-        let error = |text: &[u8]| {
-            let options = Options {
-                strict: true,
-                keep_names: false,
-            };
-            read(
-                Input::Bytes(text),
-                "s.json",
-                Labels::FromNames,
-                options,
-                &Approximate,
-            )
-            .unwrap_err()
-        };
+        let error = |text: &[u8]| read_limited(text, u64::MAX, usize::MAX).unwrap_err();
         assert_eq!(error(b" \n").kind, "empty_file");
         assert_eq!(
             error(b"{\"a\": [1, 2}\n\xff").message,
@@ -664,10 +775,7 @@ mod tests {
             Input::Path(std::path::Path::new("/nonexistent/s.json")),
             "s.json",
             Labels::FromNames,
-            Options {
-                strict: true,
-                keep_names: false,
-            },
+            UNLIMITED,
             &Approximate,
         )
         .unwrap_err();
@@ -675,5 +783,121 @@ mod tests {
             missing.message,
             "cannot read s.json: No such file or directory"
         );
+    }
+
+    /// Strict, without names, and without limits.
+    const UNLIMITED: Options = Options {
+        strict: true,
+        keep_names: false,
+        max_bytes: u64::MAX,
+        max_clips: usize::MAX,
+    };
+
+    fn read_limited(
+        text: &[u8],
+        max_bytes: u64,
+        max_clips: usize,
+    ) -> std::result::Result<Submission, FileError> {
+        let options = Options {
+            max_bytes,
+            max_clips,
+            ..UNLIMITED
+        };
+        read(
+            Input::Bytes(text),
+            "s.json",
+            Labels::FromNames,
+            options,
+            &Approximate,
+        )
+    }
+
+    /// Every limit stops the reading with one `too_large` error naming it:
+    /// a name of 1,025 characters however it is written (the fast scan, the
+    /// general reader, escapes, a string longer than the window), the clip
+    /// after the limit, and a byte more than the limit.
+    #[test]
+    fn limits_are_crossed_by_one() {
+        let named = |name: &str| format!(r#"{{"predictions": {{"{name}": {ANG}}}}}"#);
+        let limit = |text: &str, bytes: u64, clips: usize| {
+            read_limited(text.as_bytes(), bytes, clips)
+                .err()
+                .map(|e| (e.kind, e.limit))
+        };
+        let long = Some(("too_large", Some("string")));
+        for n in [MAX_STRING_CHARS, MAX_STRING_CHARS + 1] {
+            let expected = if n > MAX_STRING_CHARS { long } else { None };
+            let ascii = "a".repeat(n);
+            assert_eq!(limit(&named(&ascii), u64::MAX, 9), expected, "fast, {n}");
+            let escaped = "\\u00e9".repeat(n);
+            assert_eq!(
+                limit(&named(&escaped), u64::MAX, 9),
+                expected,
+                "escaped, {n}"
+            );
+            let pairs = "\\ud83d\\ude00".repeat(n);
+            assert_eq!(limit(&named(&pairs), u64::MAX, 9), expected, "pairs, {n}");
+            let raw = "\u{e9}".repeat(n);
+            let value = format!(r#"{{"predictions": {{}}, "x": "{raw}"}}"#);
+            assert_eq!(limit(&value, u64::MAX, 9), expected, "value, {n}");
+        }
+        let huge = named(&"a".repeat(5_000_000));
+        let error = read_limited(huge.as_bytes(), u64::MAX, 9).unwrap_err();
+        assert_eq!(
+            error.message,
+            "s.json holds a string longer than 1,024 characters at line 1, column 18; a clip \
+             name (or any other string) is at most that long"
+        );
+        let two = format!(r#"{{"A1_ang_int1_ver1": {ANG}, "A2_ang_int1_ver1": {ANG}}}"#);
+        assert_eq!(limit(&two, u64::MAX, 2), None);
+        let error = read_limited(two.as_bytes(), u64::MAX, 1).unwrap_err();
+        assert_eq!(
+            (error.limit, error.message.as_str()),
+            (Some("clips"), "s.json holds more than 1 clips, the limit")
+        );
+        let size = two.len() as u64;
+        assert_eq!(limit(&two, size, 9), None);
+        let error = read_limited(two.as_bytes(), size - 1, 9).unwrap_err();
+        assert_eq!(error.limit, Some("bytes"));
+        assert_eq!(size_text(64 << 20), "64 MiB");
+        assert_eq!(size_text(1 << 30), "1 GiB");
+        assert_eq!(size_text(1_234_567), "1,234,567 bytes");
+    }
+
+    /// A file's long string stops the reading before the window grows to
+    /// hold it.
+    #[test]
+    fn a_long_name_in_a_file_is_refused_while_read() {
+        let dir = std::env::temp_dir().join(format!("bf-limit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("long.json");
+        let name = "a".repeat(3_000_000);
+        std::fs::write(&path, format!(r#"{{"predictions": {{"{name}": {ANG}}}}}"#)).unwrap();
+        let options = UNLIMITED;
+        let error = read(
+            Input::Path(&path),
+            "s.json",
+            Labels::FromNames,
+            options,
+            &Approximate,
+        )
+        .unwrap_err();
+        assert_eq!(error.limit, Some("string"));
+        let error = read(
+            Input::Path(&path),
+            "s.json",
+            Labels::FromNames,
+            Options {
+                max_bytes: 1000,
+                ..options
+            },
+            &Approximate,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "s.json is larger than 1,000 bytes, the size limit"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -27,10 +27,13 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use crate::core::cancel::Cancel;
 use crate::core::error::{check_len, domain, py_float, Error, Result};
+use crate::core::memory;
 use crate::core::parallel;
 use crate::core::score::{is_blend_cell, is_presence_right, is_salience_right, N_CELLS};
 use crate::core::stats::binomial::Binomial;
+use crate::core::stats::histogram::{Histogram, Runs};
 use crate::core::stats::interval::{self, Method};
 
 /// Replicates per RNG stream. Part of the reproducibility contract: changing
@@ -344,6 +347,9 @@ pub struct Options {
     pub seed: u64,
     /// Paired comparison: statistics are A - B and get p-values.
     pub paired: bool,
+    /// Whether to keep every replicate (`Summary::distribution`); the
+    /// intervals alone need memory for distinct values only.
+    pub keep_distribution: bool,
 }
 
 /// The three statistics (presence, salience, mean) and their intervals.
@@ -359,7 +365,7 @@ pub struct Summary {
     pub df: Option<[f64; 3]>,
     /// Things the caller should warn about (a BCa fallback, a NaN se).
     pub messages: Vec<String>,
-    /// The replicates, row-major `(n_resamples, 3)`.
+    /// The replicates, row-major `(n_resamples, 3)`, when kept (else empty).
     pub distribution: Vec<f64>,
 }
 
@@ -408,56 +414,65 @@ pub fn check_confidence(c: f64) -> Result<()> {
     ))
 }
 
-/// Draws the replicates and reads the intervals off them.
-pub fn run(population: &Population, options: &Options) -> Result<Summary> {
+/// Chunks drawn by one task: enough replicates (16k) that merging the task's
+/// histograms costs little, few enough that cancelling takes effect soon.
+const TASK_CHUNKS: usize = 16;
+
+/// Draws the replicates and reads the intervals off their histograms; the
+/// replicates themselves are kept only when `options.keep_distribution`
+/// asks for them. Stops with [`Error::Cancelled`] once `cancel` is set.
+pub fn run(population: &Population, options: &Options, cancel: &Cancel) -> Result<Summary> {
     check(options)?;
     let b = options.n_resamples;
-    let paired = options.paired;
+    let argument = format!("n_resamples={b}");
     let total = population.total();
     let estimate = total.values();
-    let mut distribution = Vec::new();
-    distribution.try_reserve_exact(3 * b).map_err(|_| {
-        value(
-            "n_resamples",
-            format!(
-                "{b} replicates need {} MB of memory that is not available",
-                24 * b / 1_000_000
-            ),
-        )
-    })?;
-    distribution.resize(3 * b, 0.0);
+    let mut distribution = if options.keep_distribution {
+        memory::vec_of(&argument, "the replicates", b.saturating_mul(3), 0.0)?
+    } else {
+        Vec::new()
+    };
     let observed = total.fractions();
-    let chunk_hits = parallel::map_chunks_mut(&mut distribution, 3 * CHUNK, |chunk, out| {
-        let mut rng = chunk_rng(options.seed, chunk as u64);
-        let mut hits = [0u64; 3];
-        let mut tallies = [Tally::default(); LANES];
-        for rows in out.chunks_mut(3 * LANES) {
-            let lanes = &mut tallies[..rows.len() / 3];
-            population.draw(&mut rng, lanes);
-            for (row, tally) in rows.chunks_exact_mut(3).zip(lanes.iter()) {
-                row.copy_from_slice(&tally.values());
-                if paired {
-                    for (j, d) in tally.fractions().into_iter().enumerate() {
-                        hits[j] += u64::from(is_extreme(d, observed[j]));
-                    }
-                }
+    let n_chunks = b.div_ceil(CHUNK);
+    let n_tasks = n_chunks.div_ceil(TASK_CHUNKS);
+    // Tasks run in batches, so that only a batch's histograms wait to be merged.
+    let batch = 4 * parallel::threads();
+    let mut histograms: [Histogram; 3] = Default::default();
+    let mut extreme = [0u64; 3];
+    for first in (0..n_tasks).step_by(batch) {
+        cancel.check()?;
+        let tasks = parallel::map(batch.min(n_tasks - first), |k| {
+            let task = first + k;
+            let chunks = task * TASK_CHUNKS..((task + 1) * TASK_CHUNKS).min(n_chunks);
+            draw_chunks(population, options, chunks, &observed, &argument, cancel)
+        });
+        for (k, task) in tasks.into_iter().enumerate() {
+            let task = task?;
+            // Integer counts add up the same in any order.
+            for (j, histogram) in task.histograms.into_iter().enumerate() {
+                extreme[j] += task.hits[j];
+                histograms[j].merge(histogram, &argument)?;
+            }
+            if options.keep_distribution {
+                let at = (first + k) * TASK_CHUNKS * CHUNK * 3;
+                distribution[at..at + task.values.len()].copy_from_slice(&task.values);
             }
         }
-        hits
-    });
-    // Integer counts add up the same in any order.
-    let extreme = chunk_hits
-        .into_iter()
-        .fold([0u64; 3], |x, y| [x[0] + y[0], x[1] + y[1], x[2] + y[2]]);
+    }
+    let [p, s, m] = histograms;
+    let sorted = [
+        p.sorted(&argument)?,
+        s.sorted(&argument)?,
+        m.sorted(&argument)?,
+    ];
 
     let columns = parallel::map(3, |j| {
-        let mut column: Vec<f64> = distribution.iter().skip(j).step_by(3).copied().collect();
-        let se = interval::standard_error(&column);
+        let se = interval::standard_error(&sorted[j]);
         let acceleration = (options.method == Method::Bca)
             .then(|| interval::acceleration(&population.jackknife(j)))
             .flatten();
         let (low, high, note) = interval::bounds(
-            &mut column,
+            &sorted[j],
             estimate[j],
             options.confidence,
             options.method,
@@ -483,11 +498,81 @@ pub fn run(population: &Population, options: &Options) -> Result<Summary> {
         low: [0, 1, 2].map(|j| columns[j].0),
         high: [0, 1, 2].map(|j| columns[j].1),
         se: [0, 1, 2].map(|j| columns[j].2),
-        p_value: paired.then(|| extreme.map(|c| (c + 1) as f64 / (b + 1) as f64)),
+        p_value: options
+            .paired
+            .then(|| extreme.map(|c| (c + 1) as f64 / (b + 1) as f64)),
         df: None,
         messages,
         distribution,
     })
+}
+
+/// What one task drew: p-value hits, a histogram per statistic, and the
+/// replicates row-major when they are kept.
+#[derive(Default)]
+struct Drawn {
+    hits: [u64; 3],
+    histograms: [Histogram; 3],
+    values: Vec<f64>,
+}
+
+/// The replicates of a run of chunks, each chunk from its own generator.
+fn draw_chunks(
+    population: &Population,
+    options: &Options,
+    chunks: std::ops::Range<usize>,
+    observed: &[(i128, i128); 3],
+    argument: &str,
+    cancel: &Cancel,
+) -> Result<Drawn> {
+    let mut drawn = Drawn::default();
+    let mut rows = vec![0.0; 3 * CHUNK];
+    let mut column = vec![0.0; CHUNK];
+    for chunk in chunks {
+        cancel.check()?;
+        let n_rows = CHUNK.min(options.n_resamples - chunk * CHUNK);
+        let rows = &mut rows[..3 * n_rows];
+        let hits = draw_chunk(population, options, chunk, observed, rows);
+        for j in 0..3 {
+            drawn.hits[j] += hits[j];
+            let column = &mut column[..n_rows];
+            for (x, row) in column.iter_mut().zip(rows.chunks_exact(3)) {
+                *x = row[j];
+            }
+            drawn.histograms[j].add(&Runs::of(column), argument)?;
+        }
+        if options.keep_distribution {
+            drawn.values.extend_from_slice(rows);
+        }
+    }
+    Ok(drawn)
+}
+
+/// Chunk `chunk`'s replicates, row-major into `out`, and how many of them
+/// are extreme for each statistic's p-value (paired only).
+fn draw_chunk(
+    population: &Population,
+    options: &Options,
+    chunk: usize,
+    observed: &[(i128, i128); 3],
+    out: &mut [f64],
+) -> [u64; 3] {
+    let mut rng = chunk_rng(options.seed, chunk as u64);
+    let mut hits = [0u64; 3];
+    let mut tallies = [Tally::default(); LANES];
+    for rows in out.chunks_mut(3 * LANES) {
+        let lanes = &mut tallies[..rows.len() / 3];
+        population.draw(&mut rng, lanes);
+        for (row, tally) in rows.chunks_exact_mut(3).zip(lanes.iter()) {
+            row.copy_from_slice(&tally.values());
+            if options.paired {
+                for (j, d) in tally.fractions().into_iter().enumerate() {
+                    hits[j] += u64::from(is_extreme(d, observed[j]));
+                }
+            }
+        }
+    }
+    hits
 }
 
 /// The generator of one chunk of replicates.

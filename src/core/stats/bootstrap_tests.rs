@@ -9,7 +9,12 @@ fn options(n_resamples: usize, seed: u64, paired: bool) -> Options {
         method: Method::Percentile,
         seed,
         paired,
+        keep_distribution: true,
     }
+}
+
+fn run(population: &Population, options: &Options) -> Result<Summary> {
+    super::run(population, options, &Cancel::new())
 }
 
 /// 40 clips: 8 single right, 10 single wrong, 7 blend wrong, 6 presence only, 9 right.
@@ -101,7 +106,11 @@ fn same_seed_same_bits_whatever_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| run(&population, &options(5 * CHUNK + 17, seed, false)).unwrap())
+            // Several tasks, and with one thread several batches of them.
+            .install(|| {
+                let b = (4 * TASK_CHUNKS + 1) * CHUNK + 17;
+                run(&population, &options(b, seed, false)).unwrap()
+            })
             .distribution
     };
     let one = replicate(1, 42);
@@ -212,4 +221,48 @@ fn options_are_checked_with_the_argument_named() {
         .to_string()
         .ends_with("got nan"));
     assert!(check_confidence(0.9).is_ok());
+}
+
+#[test]
+fn the_intervals_do_not_need_the_replicates_kept() {
+    let population =
+        Population::new(tallies(&outcomes().repeat(3), Some(&outcomes().repeat(3)), None).unwrap());
+    for method in [Method::Percentile, Method::Basic, Method::Bca] {
+        let mut kept = options((2 * TASK_CHUNKS + 1) * CHUNK + 5, 8, true);
+        kept.method = method;
+        let full = run(&population, &kept).unwrap();
+        let lean = run(
+            &population,
+            &Options {
+                keep_distribution: false,
+                ..kept
+            },
+        )
+        .unwrap();
+        assert!(lean.distribution.is_empty());
+        assert_eq!(full.distribution.len(), 3 * kept.n_resamples);
+        assert_eq!(
+            (full.low, full.high, full.se, full.p_value),
+            (lean.low, lean.high, lean.se, lean.p_value)
+        );
+    }
+}
+
+#[test]
+fn a_cancelled_run_stops_with_an_error() {
+    let population = Population::new(tallies(&outcomes(), None, None).unwrap());
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let err = super::run(&population, &options(10 * CHUNK, 1, false), &cancel).unwrap_err();
+    assert_eq!(err, Error::Cancelled);
+}
+
+#[test]
+fn replicates_beyond_memory_are_an_error_not_an_abort() {
+    let population = Population::new(tallies(&outcomes(), None, None).unwrap());
+    let err = run(&population, &options(usize::MAX / 4, 1, false)).unwrap_err();
+    assert!(matches!(err, Error::Memory { .. }), "{err}");
+    assert!(err
+        .to_string()
+        .starts_with(&format!("n_resamples={} needs ", usize::MAX / 4)));
 }

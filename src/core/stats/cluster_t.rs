@@ -126,42 +126,72 @@ pub fn summarise_pair(pairs: &[(Tally, Tally)], confidence: f64) -> Result<Summa
     };
     for j in 0..defined {
         let d = estimate[j];
-        let p = if se_scaled[j] == 0.0 {
+        let test = paired_test(rate_a[j], rate_b[j], d, se_scaled[j], df[j]);
+        if se_scaled[j] == 0.0 {
             messages.push(format!(
                 "{}: leaving out any one group moves A and B alike; zero-width interval",
                 STATISTICS[j]
             ));
             summary.low[j] = d;
             summary.high[j] = d;
-            summary.se[j] = 0.0;
-            if d == 0.0 {
-                1.0
-            } else {
-                0.0
-            }
         } else {
-            let gap = scale.apply(rate_a[j]) - scale.apply(rate_b[j]);
-            // The secant slope between the two rates carries the scale's
-            // standard error to the difference's, so the interval excludes 0
-            // exactly when the test rejects.
-            let slope = if d == 0.0 || gap == 0.0 {
-                scale.slope(rate_a[j])
-            } else {
-                gap / d
-            };
-            let se = se_scaled[j] / slope;
             let q = t_quantile_two_sided(confidence, df[j]);
-            summary.low[j] = (d - q * se).max(-1.0);
-            summary.high[j] = (d + q * se).min(1.0);
-            summary.se[j] = se;
-            two_sided_p(gap / se_scaled[j], df[j])
-        };
+            summary.low[j] = (d - q * test.se).max(-1.0);
+            summary.high[j] = (d + q * test.se).min(1.0);
+        }
+        summary.se[j] = test.se;
         if let Some(p_value) = summary.p_value.as_mut() {
-            p_value[j] = p;
+            p_value[j] = test.p_value;
         }
     }
     summary.messages = messages;
     Ok(summary)
+}
+
+/// The paired test of one statistic: its t on the two-thirds power scale,
+/// the standard error of `d = rate_a - rate_b` and the two-sided p-value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PairedTest {
+    pub t: f64,
+    pub se: f64,
+    pub p_value: f64,
+}
+
+/// The test of `f(rate_a) - f(rate_b) = 0` with `f(x) = x^(2/3)`, from the
+/// standard error of that gap (`se_scaled`, the norm of the paired terms)
+/// and `df` degrees of freedom. `d` is the difference as `score` gives it.
+/// `compare` and the leaderboard's pairwise table both call this, so one
+/// pair gets one answer. A gap without sampling variation (`se_scaled` 0)
+/// is infinitely far from zero unless `d` is zero.
+pub fn paired_test(rate_a: f64, rate_b: f64, d: f64, se_scaled: f64, df: f64) -> PairedTest {
+    let scale = Scale::TwoThirdsPower;
+    if se_scaled == 0.0 {
+        let (t, p_value) = if d == 0.0 {
+            (0.0, 1.0)
+        } else {
+            (d.signum() * f64::INFINITY, 0.0)
+        };
+        return PairedTest {
+            t,
+            se: 0.0,
+            p_value,
+        };
+    }
+    let gap = scale.apply(rate_a) - scale.apply(rate_b);
+    // The secant slope between the two rates carries the scale's standard
+    // error to the difference's, so the interval excludes 0 exactly when the
+    // test rejects.
+    let slope = if d == 0.0 || gap == 0.0 {
+        scale.slope(rate_a)
+    } else {
+        gap / d
+    };
+    let t = gap / se_scaled;
+    PairedTest {
+        t,
+        se: se_scaled / slope,
+        p_value: two_sided_p(t, df),
+    }
 }
 
 /// The checks both summaries share: the confidence, at least 2 groups (an

@@ -1,6 +1,7 @@
 //! Confidence intervals from a bootstrap distribution: the percentile, basic
 //! and BCa methods, the quantile rule they share and the normal functions BCa
-//! needs. Pure math on `f64` slices; the resampling lives in `bootstrap`.
+//! needs. Pure math on the replicates' histogram (`histogram::Sorted`); the
+//! resampling lives in `bootstrap`.
 //!
 //! The rules follow `scipy.stats.bootstrap` so that results can be checked
 //! against it: NumPy's default ("linear") quantile, a standard error with
@@ -10,6 +11,7 @@
 use std::f64::consts::SQRT_2;
 
 use crate::core::error::{domain, Result};
+use crate::core::stats::histogram::Sorted;
 
 /// Replicate values closer than this count as ties. The values are ratios of
 /// clip counts: rounding leaves a few ulps of noise, while two different
@@ -69,31 +71,43 @@ impl Method {
 }
 
 /// The `q` quantile by linear interpolation between order statistics
-/// (NumPy's default). Reorders `values`; O(len) with a selection, no sort.
-pub fn quantile(values: &mut [f64], q: f64) -> f64 {
+/// (NumPy's default).
+pub fn quantile(values: &Sorted, q: f64) -> f64 {
     let n = values.len();
     if n == 0 {
         return f64::NAN;
     }
     let h = q.clamp(0.0, 1.0) * (n - 1) as f64;
-    let i = (h.floor() as usize).min(n - 1);
+    let i = (h.floor() as u64).min(n - 1);
     let frac = h - i as f64;
-    let (_, &mut lower, right) = values.select_nth_unstable_by(i, f64::total_cmp);
-    if frac == 0.0 || right.is_empty() {
+    let lower = values.order_statistic(i);
+    if frac == 0.0 || i + 1 >= n {
         return lower;
     }
-    let upper = right.iter().copied().fold(f64::INFINITY, f64::min);
+    let upper = values.order_statistic(i + 1);
     lower + frac * (upper - lower)
 }
 
-/// Standard deviation with `ddof = 1`; NaN for fewer than two values.
-pub fn standard_error(values: &[f64]) -> f64 {
+/// Standard deviation with `ddof = 1`; NaN for fewer than two values. Summed
+/// as deviations from the smallest value, so equal values give exactly 0.
+pub fn standard_error(values: &Sorted) -> f64 {
     let n = values.len();
     if n < 2 {
         return f64::NAN;
     }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let origin = values.range().0;
+    let shift = values
+        .counts()
+        .map(|(v, c)| (v - origin) * c as f64)
+        .sum::<f64>()
+        / n as f64;
+    let ss: f64 = values
+        .counts()
+        .map(|(v, c)| {
+            let d = v - origin - shift;
+            d * d * c as f64
+        })
+        .sum();
     (ss / (n - 1) as f64).sqrt()
 }
 
@@ -194,19 +208,19 @@ pub const FLAT_JACKKNIFE: &str =
 pub const ONE_SIDED: &str = "every replicate lies on the same side of the estimate";
 pub const OUT_OF_RANGE: &str = "the acceleration pushes the adjusted levels out of range";
 
-/// The interval `(low, high)` at `confidence` from the replicate `values`
-/// (reordered in place). For BCa, `acceleration` is the jackknife's (None when
+/// The interval `(low, high)` at `confidence` from the replicates' histogram
+/// `values`. For BCa, `acceleration` is the jackknife's (None when
 /// it is degenerate); when BCa is undefined the percentile interval is
 /// returned with the reason, so no NaN is ever produced silently.
 pub fn bounds(
-    values: &mut [f64],
+    values: &Sorted,
     estimate: f64,
     confidence: f64,
     method: Method,
     acceleration: Option<f64>,
 ) -> (f64, f64, Option<&'static str>) {
     let alpha = (1.0 - confidence) / 2.0;
-    let percentile = |values: &mut [f64]| (quantile(values, alpha), quantile(values, 1.0 - alpha));
+    let percentile = |values: &Sorted| (quantile(values, alpha), quantile(values, 1.0 - alpha));
     match method {
         Method::ClusterT => unreachable!("cluster-t draws no replicates (bootstrap::check)"),
         Method::Percentile => {
@@ -218,11 +232,7 @@ pub fn bounds(
             (2.0 * estimate - high, 2.0 * estimate - low, None)
         }
         Method::Bca => {
-            let (min, max) = values
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                    (lo.min(v), hi.max(v))
-                });
+            let (min, max) = values.range();
             if max - min <= TIE {
                 // Every method gives the one value the replicates take.
                 let (low, high) = percentile(values);
@@ -241,17 +251,17 @@ pub fn bounds(
 
 /// BCa's adjusted quantile levels for the two ends.
 fn bca_levels(
-    values: &[f64],
+    values: &Sorted,
     estimate: f64,
     alpha: f64,
     acceleration: Option<f64>,
 ) -> std::result::Result<(f64, f64), &'static str> {
     let (mut below, mut ties) = (0u64, 0u64);
-    for &v in values {
+    for (v, count) in values.counts() {
         if v < estimate - TIE {
-            below += 1;
+            below += count;
         } else if v <= estimate + TIE {
-            ties += 1;
+            ties += count;
         }
     }
     // Mid-rank share, as scipy's percentile-of-score with kind="mean".
@@ -290,11 +300,16 @@ mod tests {
     #[test]
     fn quantile_interpolates_like_numpy() {
         // np.percentile([1, 2, 3, 4], [0, 25, 50, 90, 100]) = 1, 1.75, 2.5, 3.7, 4
+        let v = Sorted::of(&[4.0, 1.0, 3.0, 2.0]);
         for (q, want) in [(0.0, 1.0), (0.25, 1.75), (0.5, 2.5), (0.9, 3.7), (1.0, 4.0)] {
-            let mut v = vec![4.0, 1.0, 3.0, 2.0];
-            assert!((quantile(&mut v, q) - want).abs() < 1e-12, "q={q}");
+            assert!((quantile(&v, q) - want).abs() < 1e-12, "q={q}");
         }
-        assert_eq!(quantile(&mut [7.0], 0.3), 7.0);
+        assert_eq!(quantile(&Sorted::of(&[7.0]), 0.3), 7.0);
+        // Repeated values count once each, as in the sorted list.
+        let repeated = Sorted::of(&[0.5, 0.5, 0.5, 1.0]);
+        // np.percentile([0.5, 0.5, 0.5, 1.0], [50, 90]) = 0.5, 0.85
+        assert_eq!(quantile(&repeated, 0.5), 0.5);
+        assert!((quantile(&repeated, 0.9) - 0.85).abs() < 1e-12);
     }
 
     #[test]
@@ -316,8 +331,11 @@ mod tests {
 
     #[test]
     fn standard_error_uses_ddof_one() {
-        assert!((standard_error(&[1.0, 2.0, 3.0, 4.0]) - 1.290_994_448_735_805_6).abs() < 1e-15);
-        assert!(standard_error(&[1.0]).is_nan());
+        let se = standard_error(&Sorted::of(&[1.0, 2.0, 3.0, 4.0, 2.0]));
+        // np.std([1, 2, 3, 4, 2], ddof=1)
+        assert!((se - 1.140_175_425_099_138).abs() < 1e-15);
+        assert!(standard_error(&Sorted::of(&[1.0])).is_nan());
+        assert_eq!(standard_error(&Sorted::of(&[0.1; 7])), 0.0);
     }
 
     #[test]
@@ -334,30 +352,32 @@ mod tests {
 
     #[test]
     fn basic_reflects_the_percentile_interval() {
-        let mut v: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
-        let (lo, hi, _) = bounds(&mut v, 0.6, 0.9, Method::Percentile, None);
+        let v: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
+        let v = Sorted::of(&v);
+        let (lo, hi, _) = bounds(&v, 0.6, 0.9, Method::Percentile, None);
         assert!((lo - 0.05).abs() < 1e-12 && (hi - 0.95).abs() < 1e-12);
-        let (lo, hi, _) = bounds(&mut v, 0.6, 0.9, Method::Basic, None);
+        let (lo, hi, _) = bounds(&v, 0.6, 0.9, Method::Basic, None);
         assert!((lo - 0.25).abs() < 1e-12 && (hi - 1.15).abs() < 1e-12);
     }
 
     #[test]
     fn bca_without_bias_or_skew_is_the_percentile_interval() {
-        let mut v: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
-        let (lo, hi, note) = bounds(&mut v, 0.5, 0.9, Method::Bca, Some(0.0));
+        let v: Vec<f64> = (0..=100).map(|i| i as f64 / 100.0).collect();
+        let (lo, hi, note) = bounds(&Sorted::of(&v), 0.5, 0.9, Method::Bca, Some(0.0));
         assert!(note.is_none());
         assert!((lo - 0.05).abs() < 1e-9 && (hi - 0.95).abs() < 1e-9);
     }
 
     #[test]
     fn bca_falls_back_with_a_reason() {
-        let mut v: Vec<f64> = (1..=100).map(|i| i as f64 / 100.0).collect();
-        let (_, _, note) = bounds(&mut v, 0.0, 0.95, Method::Bca, Some(0.0));
+        let v: Vec<f64> = (1..=100).map(|i| i as f64 / 100.0).collect();
+        let v = Sorted::of(&v);
+        let (_, _, note) = bounds(&v, 0.0, 0.95, Method::Bca, Some(0.0));
         assert_eq!(note, Some(ONE_SIDED));
-        let (_, _, note) = bounds(&mut v, 0.5, 0.95, Method::Bca, None);
+        let (_, _, note) = bounds(&v, 0.5, 0.95, Method::Bca, None);
         assert_eq!(note, Some(FLAT_JACKKNIFE));
         // A degenerate distribution is its own interval, without complaint.
-        let (lo, hi, note) = bounds(&mut [0.25; 10], 0.25, 0.95, Method::Bca, None);
+        let (lo, hi, note) = bounds(&Sorted::of(&[0.25; 10]), 0.25, 0.95, Method::Bca, None);
         assert_eq!((lo, hi, note), (0.25, 0.25, None));
     }
 }

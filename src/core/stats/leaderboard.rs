@@ -1,11 +1,12 @@
 //! The leaderboard's inputs: every system's tally per group, its point
-//! scores, the pairwise differences as `compare` computes them, and the
-//! per-group terms the rank sets are built on.
+//! scores, the pairwise differences and tests as `compare` computes them,
+//! and the per-group terms the rank sets are built on.
 
 use crate::core::error::{domain, Error, Result};
 use crate::core::score::{is_blend_cell, is_presence_right, is_salience_right};
 use crate::core::stats::bootstrap::Tally;
-use crate::core::stats::cluster_terms::cluster_terms;
+use crate::core::stats::cluster_t::{paired_test, PairedTest};
+use crate::core::stats::scaled_terms::{scaled_terms, Scale};
 
 /// The metric the systems are ranked by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,18 +141,39 @@ impl Board {
         d
     }
 
-    /// Each system's per-group CR2 terms for the metric, row-major
-    /// `n_systems x n_groups`, and the degrees of freedom of their t
-    /// reference (groups - 1; salience: groups with blend clips - 1). The
-    /// difference of two systems' terms is `compare`'s paired term vector.
+    /// Each system's per-group terms for the metric on `compare`'s scale
+    /// (two-thirds power, Bell-McCaffrey weights), row-major `n_systems x
+    /// n_groups`, and the degrees of freedom of their t reference (groups -
+    /// 1; salience: groups with blend clips - 1). The difference of two
+    /// systems' terms is `compare`'s paired term vector.
     pub fn terms(&self, metric: Metric) -> (Vec<f64>, u64) {
         let mut out = Vec::with_capacity(self.tallies.len());
         let mut df = 0.0;
         for j in 0..self.n_systems {
-            let terms = cluster_terms(self.row(j));
+            let terms = scaled_terms(self.row(j), Scale::TwoThirdsPower);
             df = terms.df()[metric.column()];
             out.extend(terms.terms.iter().map(|t| t[metric.column()]));
         }
         (out, df as u64)
+    }
+
+    /// `compare`'s test of every ordered pair, row-major `n_systems x
+    /// n_systems`, from the norms of the paired terms (`se_scaled`) and the
+    /// differences `d`.
+    pub fn pair_tests(
+        &self,
+        metric: Metric,
+        d: &[f64],
+        se_scaled: &[f64],
+        df: u64,
+    ) -> Vec<PairedTest> {
+        let s = self.n_systems;
+        let rates: Vec<f64> = self.scores().iter().map(|x| x[metric.column()]).collect();
+        (0..s * s)
+            .map(|i| {
+                let (j, k) = (i / s, i % s);
+                paired_test(rates[j], rates[k], d[i], se_scaled[i], df as f64)
+            })
+            .collect()
     }
 }

@@ -3,11 +3,11 @@
 //! (Mogstad, Romano, Shaikh & Wilhelm 2024, "Inference for ranks"), made
 //! honest with few clusters.
 //!
-//! Every system `j` has one linearised term per group, `a_jg` (the
-//! Bell-McCaffrey terms of [`cluster_terms`](super::cluster_terms)).
-//! For fixed clip and blend counts per group the terms are linear in the hits,
-//! so `a_j - a_k` is exactly the paired term vector of `compare(j, k)`:
-//! `se_jk = ||a_j - a_k||` with `df` degrees of freedom.
+//! Every system `j` has one term per group, `a_jg`: how far leaving group g
+//! out moves its score on the two-thirds power scale, with the
+//! Bell-McCaffrey weight ([`scaled_terms`](super::scaled_terms)). `a_j - a_k`
+//! is exactly the paired term vector of `compare(j, k)`: `se_jk = ||a_j -
+//! a_k||` with `df` degrees of freedom, and `T_jk` is `compare`'s t.
 //!
 //! A replicate draws `xi_g ~ N(0, 1)` per group and an independent
 //! `chi2_df`, and sets `T*_jk = sum_g xi_g (a_jg - a_kg) / se_jk /
@@ -28,7 +28,9 @@
 use rand::RngExt;
 use rand_distr::{ChiSquared, StandardNormal};
 
+use crate::core::cancel::Cancel;
 use crate::core::error::{domain, Error, Result};
+use crate::core::memory;
 use crate::core::parallel;
 use crate::core::stats::bootstrap::{chunk_rng, CHUNK};
 
@@ -85,10 +87,27 @@ pub fn pair_se(terms: &Terms) -> Vec<f64> {
 
 /// The simultaneous and marginal critical values at `confidence` from
 /// `n_resamples` multiplier draws. Pairs whose terms are equal (`se_jk = 0`)
-/// have no sampling variation and take no part in the maxima.
-pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> Result<MaxT> {
+/// have no sampling variation and take no part in the maxima. Stops with
+/// [`Error::Cancelled`] once `cancel` is set.
+pub fn max_t(
+    terms: &Terms,
+    confidence: f64,
+    n_resamples: usize,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<MaxT> {
     check(terms, confidence, n_resamples)?;
     let (s, g) = (terms.n_systems, terms.n_groups);
+    // Per replicate and system: its maximum (f64) and its draw (f32, three
+    // times over: kept per chunk, concatenated, transposed); per replicate,
+    // the overall maximum and each thread's column.
+    let argument = format!("n_resamples={n_resamples} with {s} systems");
+    let per_replicate = (s as u128) * (8 + 3 * 4) + 8 * (1 + parallel::threads() as u128);
+    memory::check(
+        &argument,
+        "the multiplier draws",
+        n_resamples as u128 * per_replicate,
+    )?;
     let se = pair_se(terms);
     // 1 / se_jk above the diagonal, 0 where the pair does not vary.
     let inverse: Vec<f32> = se
@@ -98,8 +117,16 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
     let chi2 = ChiSquared::new(terms.df as f64).map_err(|_| domain("df", "must be at least 1"))?;
     // Each replicate's per-system maxima, row-major n_resamples x s; each
     // chunk also gives back its draws z_j * scale, kept for the stepdown.
-    let mut row_max = vec![0.0f64; n_resamples * s];
+    let mut row_max = memory::vec_of(
+        &argument,
+        "the multiplier draws",
+        n_resamples.saturating_mul(s),
+        0.0f64,
+    )?;
     let scaled = parallel::map_chunks_mut(&mut row_max, CHUNK * s, |chunk, out| {
+        if cancel.is_cancelled() {
+            return Vec::new();
+        }
         let mut kept = Vec::with_capacity(out.len());
         let mut rng = chunk_rng(seed, chunk as u64);
         let mut xi = vec![0.0f64; g * LANES];
@@ -174,6 +201,7 @@ pub fn max_t(terms: &Terms, confidence: f64, n_resamples: usize, seed: u64) -> R
         }
         kept
     });
+    cancel.check()?;
     let mut max_all: Vec<f64> = row_max
         .chunks_exact(s)
         .map(|row| row.iter().copied().fold(0.0, f64::max))
@@ -306,18 +334,6 @@ fn quantile_index(confidence: f64, n: usize) -> usize {
     ((confidence * n as f64).ceil() as usize).clamp(1, n) - 1
 }
 
-/// `d / se`, with a difference that does not vary (`se = 0`) infinitely far
-/// from zero unless it is zero.
-pub fn studentised(d: f64, se: f64) -> f64 {
-    if se > 0.0 {
-        d / se
-    } else if d == 0.0 {
-        0.0
-    } else {
-        d.signum() * f64::INFINITY
-    }
-}
-
 /// Single-step max-t adjusted p-value of `|t|`: `(1 + #{max >= |t|}) / (B + 1)`
 /// over the ascending replicate maxima.
 pub fn adjusted_p(t: f64, max_all: &[f64]) -> f64 {
@@ -380,7 +396,7 @@ mod tests {
         // t's quantile up to Monte-Carlo error (sd about 0.02 at B = 40,000).
         let values = terms(2, 11);
         let t = of(&values, 2);
-        let result = max_t(&t, 0.95, 40_000, 5).unwrap();
+        let result = max_t(&t, 0.95, 40_000, 5, &Cancel::new()).unwrap();
         let exact = t_quantile_two_sided(0.95, 10.0);
         assert!(
             (result.simultaneous - exact).abs() < 0.06,
@@ -400,7 +416,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| max_t(&t, 0.9, 3000, 11).unwrap())
+                .install(|| max_t(&t, 0.9, 3000, 11, &Cancel::new()).unwrap())
         };
         let one = run(1);
         assert_eq!(one, run(3));
@@ -413,7 +429,7 @@ mod tests {
             values: &reversed,
             ..t
         };
-        let other = max_t(&r, 0.9, 3000, 11).unwrap();
+        let other = max_t(&r, 0.9, 3000, 11, &Cancel::new()).unwrap();
         let back: Vec<f64> = other.marginal.iter().rev().copied().collect();
         assert_eq!(back, one.marginal);
         assert_eq!(other.simultaneous, one.simultaneous);
@@ -426,7 +442,7 @@ mod tests {
         let (s, g) = (6, 11);
         let values = terms(s, g);
         let t = of(&values, s);
-        let result = max_t(&t, 0.95, 4000, 3).unwrap();
+        let result = max_t(&t, 0.95, 4000, 3, &Cancel::new()).unwrap();
         // Observed statistics: system j ahead of k by 3 (j - k) standard errors.
         let observed: Vec<f64> = (0..s * s)
             .map(|i| 3.0 * ((i % s) as f64 - (i / s) as f64))
@@ -487,6 +503,6 @@ mod tests {
             n_groups: 1,
             df: 0,
         };
-        assert!(max_t(&t, 0.95, 10, 1).is_err());
+        assert!(max_t(&t, 0.95, 10, 1, &Cancel::new()).is_err());
     }
 }

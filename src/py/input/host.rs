@@ -47,4 +47,16 @@ impl Host for PythonHost {
                 .unwrap_or_else(|| "?".into())
         })
     }
+
+    /// Runs Python's signal handlers; when one raises (KeyboardInterrupt),
+    /// its exception is left set for the caller of the read to raise.
+    fn interrupted(&self) -> bool {
+        Python::attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(err) => {
+                err.restore(py);
+                true
+            }
+        })
+    }
 }
