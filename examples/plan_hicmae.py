@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 import blemore_fast as bf
 import pandas as pd
@@ -23,17 +22,15 @@ RUNS = ("epoch100_kl_div", "epoch100_ce")
 SHOWN = (6, 11, 20, 30, 40, 47, 60, 80)
 
 
-def pilot(data: Path) -> tuple[dict[str, dict[str, Any]], pd.DataFrame]:
+def pilot(data: Path) -> tuple[dict[str, bf.Encoded], pd.DataFrame]:
     """The two runs' out-of-fold predictions and the train clips' labels."""
     clips = pd.read_csv(data / "clips.csv", dtype={"filename": str})
     train = clips[clips["partition"] == "train"].reset_index(drop=True)
     runs = {}
     for run in RUNS:
-        pooled: dict[str, Any] = {}
-        for fold in range(5):
-            probs = bf.read_probs(data / "hicmae" / f"fold{fold}_{run}.csv", logits=True)
-            pooled |= probs.decode(alpha=0.3, beta=0.1)
-        runs[run] = pooled
+        # The five validation folds pooled: every train clip once, out of fold.
+        probs = bf.read_probs(str(data / "hicmae" / f"fold*_{run}.csv"), logits=True)
+        runs[run] = probs.decode(alpha=0.3, beta=0.1)
     return runs, train
 
 

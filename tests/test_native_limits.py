@@ -82,9 +82,11 @@ def _outcome(body: str) -> dict[str, str]:
 # replicates of 10**8 resamples (2.4 GB), the leaderboard's multiplier draws,
 # a 20,000 x 20,000 grid (6.4 GB of counts).
 CALLS = {
-    "bootstrap": ("bf.bootstrap(P['good'], labels, n_resamples=10**8, return_distribution=True)"),
+    "bootstrap": (
+        "bf.bootstrap(P['good'], labels, cluster='clip', n_resamples=10**8, return_distribution=True)"
+    ),
     "compare": (
-        "bf.compare(P['good'], P['weaker'], labels, n_resamples=10**8, return_distribution=True)"
+        "bf.compare(P['good'], P['weaker'], labels, cluster='clip', n_resamples=10**8, return_distribution=True)"
     ),
     "leaderboard": "bf.leaderboard(P, labels, n_resamples=10**8)",
     "grid_search": (
@@ -119,11 +121,11 @@ def test_the_intervals_need_no_memory_per_replicate() -> None:
     a limit (same seed: every number is the same)."""
     outcome = _outcome(
         """
-        warm = bf.bootstrap(P["good"], labels, n_resamples=60_000, seed=1)  # start the threads
-        expected = bf.bootstrap(P["good"], labels, n_resamples=60_000, seed=2).as_dict()
+        warm = bf.bootstrap(P["good"], labels, cluster="clip", n_resamples=60_000, seed=1)  # start the threads
+        expected = bf.bootstrap(P["good"], labels, cluster="clip", n_resamples=60_000, seed=2).as_dict()
         limit_to(150_000_000)
-        big = bf.bootstrap(P["good"], labels, n_resamples=10**7, seed=3)
-        same = bf.bootstrap(P["good"], labels, n_resamples=60_000, seed=2).as_dict() == expected
+        big = bf.bootstrap(P["good"], labels, cluster="clip", n_resamples=10**7, seed=3)
+        same = bf.bootstrap(P["good"], labels, cluster="clip", n_resamples=60_000, seed=2).as_dict() == expected
         print(json.dumps({"low": big.mean.low, "high": big.mean.high, "same": same}))
         """
     )
@@ -167,29 +169,31 @@ def _interrupt(call: str, prepare: str = "") -> float:
 
 def test_ctrl_c_stops_a_bootstrap() -> None:
     # 3 * 10**7 replicates take about 8 s on one core.
-    delay = _interrupt("bf.bootstrap(P['good'], labels, n_resamples=3 * 10**7)")
+    delay = _interrupt("bf.bootstrap(P['good'], labels, cluster='clip', n_resamples=3 * 10**7)")
     assert delay < MAX_DELAY
 
 
 def test_ctrl_c_stops_a_paired_comparison() -> None:
-    delay = _interrupt("bf.compare(P['good'], P['weaker'], labels, n_resamples=3 * 10**7)")
+    delay = _interrupt(
+        "bf.compare(P['good'], P['weaker'], labels, cluster='clip', n_resamples=3 * 10**7)"
+    )
     assert delay < MAX_DELAY
 
 
 def test_ctrl_c_stops_a_grid_search() -> None:
-    # 2,000,000 clips on a 2,000 x 2,000 grid: about 5 s on two cores.
+    # 2,000,000 clips on a 5,000 x 5,000 grid: about 6 s on two idle cores.
     delay = _interrupt(
         "bf.grid_search(many, soft, alphas=axis, betas=axis)",
         prepare="""
         rng = np.random.default_rng(0)
         many = rng.dirichlet(np.ones(6), 2_000_000).astype(np.float32)
         soft = np.eye(6)[rng.integers(0, 6, 2_000_000)]
-        axis = np.linspace(0, 1, 2000)
+        axis = np.linspace(0, 1, 5000)
         """,
     )
     assert delay < MAX_DELAY
 
 
 def test_ctrl_c_stops_the_leaderboard() -> None:
-    delay = _interrupt("bf.leaderboard(P, labels, n_resamples=10**7)")
+    delay = _interrupt("bf.leaderboard(P, labels, cluster='clip', n_resamples=10**7)")
     assert delay < MAX_DELAY

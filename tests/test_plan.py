@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from blemore_fast import bootstrap, compare, decode, leaderboard, plan, synthetic
+from blemore_fast import Encoded, bootstrap, compare, decode, leaderboard, plan, synthetic
 from blemore_fast.report.plan_page import plan_html
 from browser import needs_browser, probe_page
 from cli_support import cli, failed, ok
@@ -33,18 +33,15 @@ def synthetic_pilot() -> tuple[dict, dict, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def hicmae_pilot(data_dir: Path) -> tuple[dict, dict, pd.DataFrame]:
+def hicmae_pilot(data_dir: Path) -> tuple[Encoded, Encoded, pd.DataFrame]:
     """Two real HiCMAE runs, pooled out of fold over the 47 train actors."""
     clips = pd.read_csv(data_dir / "clips.csv", dtype={"filename": str})
     train = clips[clips["partition"] == "train"].reset_index(drop=True)
     from blemore_fast import read_probs
 
-    def run(name: str) -> dict:
-        out: dict = {}
-        for fold in range(5):
-            probs = read_probs(data_dir / "hicmae" / f"fold{fold}_{name}.csv", logits=True)
-            out |= probs.decode(alpha=0.3, beta=0.1)
-        return out
+    def run(name: str) -> Encoded:
+        probs = read_probs(str(data_dir / "hicmae" / f"fold*_{name}.csv"), logits=True)
+        return probs.decode(alpha=0.3, beta=0.1)
 
     return run("epoch100_kl_div"), run("epoch100_ce"), train
 

@@ -133,3 +133,26 @@ def test_encoded_rejects_misshapen_arrays() -> None:
         bf.Encoded(np.zeros(3), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="whole percentages"):
         bf.Encoded(np.zeros(1), np.array([[30.5, 69.5]]))
+
+
+def test_named_encoded_rows_are_matched_to_labels_by_name() -> None:
+    # Pooled folds come in another order than the label table: named rows
+    # must meet their own labels, as a dict's do, not the label in their row.
+    import pandas as pd
+    from blemore_fast import synthetic
+    from blemore_fast.encoded import to_dict
+
+    data = synthetic.make_dataset(seed=0)
+    test = data.select("test")
+    labels = data.clips[test]
+    table = pd.DataFrame(data.probs["good"][test], columns=list(bf.EMOTIONS))
+    table.insert(0, "filename", list(labels["filename"]))
+    shuffled = table.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    named = bf.decode(shuffled, alpha=0.3, beta=0.1)
+    assert named.names == tuple(shuffled["filename"])
+    by_name = bf.score(to_dict(named), labels)
+    assert bf.score(named, labels) == by_name
+    assert bf.score(bf.decode(table, alpha=0.3, beta=0.1), labels) == by_name
+    # Unnamed rows stay positional, so the shuffled ones meet other labels.
+    unnamed = bf.decode(shuffled[list(bf.EMOTIONS)].to_numpy(), alpha=0.3, beta=0.1)
+    assert bf.score(unnamed, labels) != by_name

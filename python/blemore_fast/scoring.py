@@ -7,6 +7,7 @@ validated and encoded in Rust, then counted over numpy arrays.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -14,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from .encoded import Encoded, cell_totals
+from .encoded import Encoded, cell_totals, to_dict
 from .errors import raise_if_any
 from .inputs import LabelInput, _is_path, load_labels, load_predictions, read_submission_file
+from .inputs.tables import is_table
 from .partition import diagnosed, partition_labels
 
 if TYPE_CHECKING:
@@ -236,9 +238,11 @@ def encode_labels(labels: Any) -> Encoded:
 def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     """Encodes predictions and their labels row by row, validating both.
 
-    Dict predictions are matched to labels by clip name; :class:`~blemore_fast.Encoded`
-    predictions by position. This is the first step of :func:`score`, kept for
-    code that counts over the rows itself.
+    Dict predictions are matched to labels by clip name, and so are
+    :class:`~blemore_fast.Encoded` predictions that carry their clip names
+    when the labels are keyed by name (a dict, a table or a file); other
+    ``Encoded`` predictions are matched by position. This is the first step
+    of :func:`score`, kept for code that counts over the rows itself.
 
     Parameters
     ----------
@@ -263,10 +267,15 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     (('A102_ang_int1_ver1',), [1], [1])
     """
     if isinstance(preds, Encoded):
-        label = encode_labels(_labels_or_names(preds, labels))
-        if len(label) != len(preds):
-            raise ValueError(f"{len(preds):,} encoded predictions but {len(label):,} labels")
-        return Aligned(preds, label, clips=preds.names or label.names)
+        if preds.names is None or not _keyed_by_name(labels):
+            label = encode_labels(_labels_or_names(preds, labels))
+            if len(label) != len(preds):
+                raise ValueError(f"{len(preds):,} encoded predictions but {len(label):,} labels")
+            return Aligned(preds, label, clips=preds.names or label.names)
+        # Named rows against labels keyed by name: matched by name, as a dict
+        # is, so that rows in another order (pooled folds) are never paired
+        # with another clip's label.
+        preds = to_dict(preds)
     normalized: LabelInput = load_labels(labels)
     clips: Any
     read = None
@@ -289,6 +298,12 @@ def align(preds: Any, labels: Any = None, *, strict: bool = True) -> Aligned:
     return Aligned(
         Encoded._native(*pred_arrays), Encoded._native(*label_arrays), metadata, clips=clips
     )
+
+
+def _keyed_by_name(labels: Any) -> bool:
+    """Whether ``labels`` name their clips (a dict, a table or a file), so that
+    named predictions can be matched to them by name."""
+    return _is_path(labels) or is_table(labels) or isinstance(labels, Mapping)
 
 
 def as_aligned(
